@@ -1,0 +1,68 @@
+"""宝鸡社区云平台: the application factory."""
+
+import os
+
+from flask import Flask, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from cloudplatform import errors
+from cloudplatform.config import load_config
+from cloudplatform.extensions import api, csrf, db, limiter, migrate
+from cloudplatform.idempotency import remember_response
+from cloudplatform.logs import configure_logging
+
+MIGRATIONS_DIR = __path__[0] + "/migrations"
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path, config))
+    app.json.ensure_ascii = False
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure_logging(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, compare_type=True, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    errors.register_error_handlers(app)
+    register_request_hooks(app)
+
+    from cloudplatform import demo, devserver, health, jobs, models  # noqa: F401  (models: every table)
+
+    app.register_blueprint(health.bp)
+    health.register_docs_assets(app)
+    jobs.register_cli(app)
+    demo.register_cli(app)
+    devserver.register_cli(app)
+
+    import admin
+    import miniprogram_api
+
+    miniprogram_api.register(api)
+    app.register_blueprint(admin.bp)
+    return app
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def require_json_body():
+        if (
+            errors.wants_json()
+            and request.method in BODY_METHODS
+            and request.content_length
+            and not request.is_json
+            and request.mimetype != "multipart/form-data"
+        ):
+            raise UnsupportedMediaType()
+
+    @app.after_request
+    def finish_transaction(response):
+        """Commit the request's work once when it succeeded; roll it all back otherwise."""
+        if response.status_code >= 400:
+            db.session.rollback()
+        remember_response(response)
+        db.session.commit()
+        return response

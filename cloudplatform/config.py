@@ -1,0 +1,81 @@
+"""Configuration read from environment variables when the app is created (never at import time)."""
+
+import os
+from urllib.parse import urlsplit
+
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)
+STANDIN_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+# name -> (default, cast); every variable the platform reads, with its documented default
+SETTINGS = {
+    "CLOUDPLATFORM_ENV": ("development", str),  # development | production
+    "DATABASE_URL": (None, str),  # default: sqlite file under instance/
+    "REDIS_URL": (None, str),  # rate limits, device nonces, WeChat token; in-memory when unset
+    "SECRET_KEY": (DEV_SECRET_KEY, str),
+    "WECHAT_APPID": ("wx-dev-appid", str),
+    "WECHAT_SECRET": ("dev-wechat-secret", str),
+    "WECHAT_API_BASE": ("http://127.0.0.1:5002/", str),  # the local stand-in in development
+    "MAX_CONTENT_LENGTH": (1024 * 1024, int),  # bytes; larger request bodies answer 413
+    "IDEMPOTENCY_TTL_HOURS": (24, int),
+    "SIGN_IN_RATE_LIMIT": ("5 per minute", str),
+    "LOG_LEVEL": ("INFO", str),
+    "SCHEDULER_LEADER_RETRY_SECONDS": (15, int),
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete for the chosen environment."""
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment, then apply overrides (tests)."""
+    cfg = {}
+    for name, (default, cast) in SETTINGS.items():
+        raw = os.environ.get(name)
+        cfg[name] = cast(raw) if raw not in (None, "") else default
+    cfg.update(overrides or {})
+    if not cfg["DATABASE_URL"]:
+        cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "cloudplatform.db")
+    production = cfg["CLOUDPLATFORM_ENV"] == "production"
+    cfg.update(
+        SQLALCHEMY_DATABASE_URI=cfg["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(cfg["DATABASE_URL"]),
+        RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        SESSION_COOKIE_NAME="cp_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        API_TITLE="宝鸡社区云平台 API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/assets/",
+    )
+    if production:
+        check_production(cfg)
+    return cfg
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 10}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+def check_production(cfg: dict) -> None:
+    """Refuse to start production with development secrets or the WeChat stand-in."""
+    if cfg["SECRET_KEY"] == DEV_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+    if urlsplit(cfg["WECHAT_API_BASE"]).hostname in STANDIN_HOSTS:
+        raise ConfigError(
+            "WECHAT_API_BASE points at the local WeChat stand-in; set the real API in production"
+        )
+    if cfg["WECHAT_SECRET"] == SETTINGS["WECHAT_SECRET"][0]:
+        raise ConfigError("WECHAT_SECRET must be set in production")
+    if cfg["DATABASE_URL"].startswith("sqlite"):
+        raise ConfigError("production needs PostgreSQL: set DATABASE_URL")

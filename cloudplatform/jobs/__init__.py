@@ -1,0 +1,97 @@
+"""Scheduled jobs: one declared list, run by exactly one scheduler per deployment.
+
+Production runs ``flask jobs run`` as its own process; it holds a leader lock (a PostgreSQL advisory
+lock on a dedicated connection, or a file lock on the embedded default) so that a second copy waits
+as a standby. The embedded default runs the same scheduler inside ``flask serve``.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+from cloudplatform.extensions import db
+from cloudplatform.idempotency import prune_expired_keys
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[[], Any]
+    trigger: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+JOBS: list[Job] = [
+    Job(
+        "prune_idempotency_keys",
+        prune_expired_keys,
+        {"trigger": "interval", "minutes": 30},
+        "删除过期的幂等键",
+    ),
+]
+
+
+def run_job(app: Flask, job: Job) -> Any:
+    """Run one job in an app context and commit its work (or roll it back whole)."""
+    with app.app_context():
+        try:
+            result = job.func()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed", job.id)
+            raise
+        log.info("job %s done: %s", job.id, result)
+        return result
+
+
+def build_scheduler(app: Flask) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=UTC)
+    for job in JOBS:
+        scheduler.add_job(
+            run_job,
+            args=(app, job),
+            id=job.id,
+            name=job.description or job.id,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=300,
+            **job.trigger,
+        )
+    return scheduler
+
+
+def register_cli(app: Flask) -> None:
+    from cloudplatform.jobs.leader import run_as_leader
+
+    group = click.Group("jobs", help="Scheduled jobs.")
+
+    @group.command("list")
+    def list_jobs():
+        """List the declared jobs and their triggers."""
+        for job in JOBS:
+            click.echo(f"{job.id}\t{job.trigger}\t{job.description}")
+
+    @group.command("run-once")
+    @click.argument("job_id")
+    def run_once(job_id):
+        """Run one job now, in this process."""
+        job = next((j for j in JOBS if j.id == job_id), None)
+        if job is None:
+            raise click.BadParameter(f"unknown job {job_id}")
+        click.echo(f"{job_id}: {run_job(app, job)}")
+
+    @group.command("run")
+    def run():
+        """Run the scheduler as this deployment's single leader (standby while another leads)."""
+        run_as_leader(app)
+
+    app.cli.add_command(group)

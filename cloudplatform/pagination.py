@@ -1,0 +1,54 @@
+"""Keyset (cursor) pagination: pages stay fast however deep the list goes."""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+
+import marshmallow as ma
+import sqlalchemy as sa
+
+from cloudplatform.errors import Unprocessable
+from cloudplatform.extensions import db
+
+MAX_LIMIT = 100
+
+
+class PageArgsSchema(ma.Schema):
+    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=512))
+    limit = ma.fields.Integer(strict=True, load_default=20, validate=ma.validate.Range(1, MAX_LIMIT))
+
+
+def keyset_page(stmt: sa.Select, order_by: list, cursor: str | None, limit: int, *, descending: bool = True):
+    """Return (rows, next_cursor) for ``stmt`` ordered by ``order_by`` columns (the last one unique).
+
+    :raises Unprocessable: the cursor was not made by this function for these columns.
+    """
+    if cursor:
+        values = decode_cursor(cursor, order_by)
+        key = sa.tuple_(*order_by)
+        stmt = stmt.where(key < sa.tuple_(*values) if descending else key > sa.tuple_(*values))
+    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in order_by)).limit(limit + 1)
+    rows = list(db.session.scalars(stmt))
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor([getattr(rows[-1], c.key) for c in order_by])
+
+
+def encode_cursor(values: list) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, columns: list) -> list:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(columns):
+            raise ValueError("cursor shape")
+        return [
+            datetime.fromisoformat(v) if c.type.python_type is datetime else c.type.python_type(v)
+            for v, c in zip(raw, columns, strict=True)
+        ]
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        raise Unprocessable("分页游标无效", code="INVALID_CURSOR") from None

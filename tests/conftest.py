@@ -1,0 +1,152 @@
+"""Fixtures: an app on a freshly migrated database per test (SQLite, or PostgreSQL with --backend)."""
+
+import contextvars
+import os
+import shutil
+from contextlib import contextmanager
+
+import pytest
+import redis
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from cloudplatform import create_app
+from cloudplatform.extensions import db as _db
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="sqlite (default) or postgres: TEST_DATABASE_URL and TEST_REDIS_URL",
+    )
+
+
+def pytest_configure(config):
+    if config.getoption("--backend") == "postgres" and not os.environ.get("TEST_DATABASE_URL"):
+        raise pytest.UsageError("--backend postgres needs TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests run in the PostgreSQL pass; browser tests need Debian's chromium."""
+    on_postgres = config.getoption("--backend") == "postgres"
+    has_browser = os.path.exists(CHROMIUM)
+    keep, drop = [], []
+    for item in items:
+        if (item.get_closest_marker("postgres") and not on_postgres) or (
+            item.get_closest_marker("browser") and not has_browser
+        ):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    if not has_browser and any(i.get_closest_marker("browser") for i in drop):
+        print(f"\nbrowser tests not run: {CHROMIUM} not found (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def backend(pytestconfig):
+    return pytestconfig.getoption("--backend")
+
+
+def reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(backend, tmp_path_factory):
+    """Run every migration once per session; tests start from a copy (SQLite) or a truncation."""
+    if backend == "postgres":
+        url = os.environ["TEST_DATABASE_URL"]
+        reset_postgres(url)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("template") / "template.db")
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(backend, migrated_database, tmp_path):
+    if backend == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(migrated_database.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    yield migrated_database
+    engine = sa.create_engine(migrated_database)
+    with engine.begin() as conn:
+        tables = [t.name for t in _db.metadata.sorted_tables]
+        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def redis_url(backend):
+    """Redis for the PostgreSQL pass (flushed per test); the embedded default has none."""
+    url = os.environ.get("TEST_REDIS_URL") if backend == "postgres" else None
+    if url:
+        redis.Redis.from_url(url).flushdb()
+    return url
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context and database session, as in production.
+
+    The test's own session is committed before and after, so the test sees what requests wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.commit()
+        return response
+
+
+@pytest.fixture
+def app(database_url, redis_url, tmp_path):
+    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "TESTING": True})
+    app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements the app's engine executes inside the block."""
+    statements = []
+
+    def before_cursor_execute(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = _db.engines[None]
+    sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
