@@ -32,7 +32,8 @@ def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_staff() is None:
-            return redirect(url_for("admin.sign_in_page", next=request.full_path))
+            target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+            return redirect(url_for("admin.sign_in_page", next=target))
         return view(*args, **kwargs)
 
     return wrapper

@@ -6,7 +6,6 @@ from admin import bp
 from admin.auth import current_staff, login_required, sign_in, sign_out
 from admin.forms import SignInForm
 from cloudplatform.audit.models import AuditEntry
-from cloudplatform.clock import now
 from cloudplatform.extensions import db, limiter
 from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.operations import authenticate_staff
@@ -22,15 +21,18 @@ def inject_staff():
 
 
 def safe_next(target: str | None) -> str:
-    """Only follow a same-site path after sign-in (no open redirect)."""
+    """Only follow a console page after sign-in (no open redirect, no POST-only endpoint)."""
     parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/admin"):
+    in_console = parts.path == "/admin" or parts.path.startswith("/admin/")
+    if target and not parts.scheme and not parts.netloc and in_console and parts.path != "/admin/sign-out":
         return target
     return url_for("admin.dashboard")
 
 
 @bp.get("/sign-in")
 def sign_in_page():
+    if current_staff() is not None:
+        return redirect(url_for("admin.dashboard"))
     return render_template("admin/sign_in.html", form=SignInForm())
 
 
@@ -48,7 +50,6 @@ def sign_in_submit():
 
 
 @bp.post("/sign-out")
-@login_required
 def sign_out_submit():
     sign_out()
     flash("已退出登录", "info")
@@ -62,7 +63,7 @@ def dashboard():
         (label, db.session.scalar(db.select(db.func.count()).select_from(model)))
         for label, model in DASHBOARD_COUNTS
     ]
-    return render_template("admin/dashboard.html", counts=counts, today=now())
+    return render_template("admin/dashboard.html", counts=counts)
 
 
 @bp.get("/audit")

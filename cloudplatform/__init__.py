@@ -5,7 +5,7 @@ import os
 from flask import Flask, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from cloudplatform import errors
+from cloudplatform import errors, schemas  # noqa: F401  (schemas: Chinese validation messages)
 from cloudplatform.config import load_config
 from cloudplatform.extensions import api, csrf, db, limiter, migrate
 from cloudplatform.idempotency import remember_response

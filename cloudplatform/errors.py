@@ -118,7 +118,7 @@ class Api(SmorestApi):
         response = error_response(error.code or 500, code or fallback_code, message, details)
         if error.code == 405:
             response.headers["Allow"] = error.get_response().headers.get("Allow", "")
-        for key, value in (getattr(error, "data", None) or {}).get("headers", {}).items():
+        for key, value in ((getattr(error, "data", None) or {}).get("headers") or {}).items():
             response.headers[key] = value
         return response
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 import redis
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -109,6 +110,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if not has_app_context():  # a client used from another thread
+            return super().open(*args, **kwargs)
         _db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
         _db.session.commit()

@@ -64,9 +64,9 @@ class LeaderLock:
 
     def release(self) -> None:
         if self._conn is not None:
-            with contextlib.suppress(sa.exc.DBAPIError):  # a lost connection took the lock with it
+            with contextlib.suppress(sa.exc.SQLAlchemyError):  # a lost connection took the lock with it
                 self._conn.execute(sa.select(sa.func.pg_advisory_unlock(LOCK_KEY)))
-            self._conn.close()
+                self._conn.close()
             self._conn = None
         if self._file is not None:
             self._file.close()

@@ -1,0 +1,44 @@
+"""Shared schema pieces, and Chinese texts for marshmallow's built-in validation messages.
+
+The 422 envelope lists each bad field with these messages, which the mini-program shows as they are.
+"""
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+CHINESE_FIELD_MESSAGES = {
+    fields.Field: {"required": "此项必填", "null": "不能为空", "validator_failed": "取值无效"},
+    fields.String: {"invalid": "应为字符串", "invalid_utf8": "不是有效的 UTF-8 文本"},
+    fields.Integer: {"invalid": "应为整数"},
+    fields.Number: {"invalid": "应为数字", "too_large": "数值过大"},
+    fields.Float: {"special": "不允许 NaN 或无穷大"},
+    fields.Boolean: {"invalid": "应为布尔值"},
+    fields.Date: {"invalid": "日期格式应为 YYYY-MM-DD"},
+    fields.DateTime: {"invalid": "时间格式应为 ISO 8601"},
+    fields.Nested: {"type": "类型无效"},
+    fields.List: {"invalid": "应为列表"},
+    fields.Mapping: {"invalid": "应为对象"},
+    fields.UUID: {"invalid_uuid": "应为 UUID"},
+    fields.Email: {"invalid": "邮箱地址无效"},
+    fields.URL: {"invalid": "网址无效"},
+}
+
+
+def use_chinese_messages() -> None:
+    for field_class, messages in CHINESE_FIELD_MESSAGES.items():
+        field_class.default_error_messages = {**field_class.default_error_messages, **messages}
+    ma.Schema._default_error_messages = {"type": "输入类型无效", "unknown": "不支持的字段"}
+    validate.Length.message_min = "长度不能少于 {min}"
+    validate.Length.message_max = "长度不能超过 {max}"
+    validate.Length.message_all = "长度应在 {min} 到 {max} 之间"
+    validate.Length.message_equal = "长度应为 {equal}"
+    validate.Range.message_min = "应{min_op} {{min}}"
+    validate.Range.message_max = "应{max_op} {{max}}"
+    validate.Range.message_all = "应{min_op} {{min}} 且{max_op} {{max}}"
+    validate.Range.message_gte, validate.Range.message_gt = "大于等于", "大于"
+    validate.Range.message_lte, validate.Range.message_lt = "小于等于", "小于"
+    validate.OneOf.default_message = "应为以下之一：{choices}"
+    validate.Regexp.default_message = "格式无效"
+
+
+use_chinese_messages()

@@ -1,0 +1,49 @@
+import pytest
+
+from cloudplatform import create_app
+from cloudplatform.config import ConfigError
+
+GOOD_PRODUCTION = {
+    "CLOUDPLATFORM_ENV": "production",
+    "SECRET_KEY": "x" * 48,
+    "WECHAT_API_BASE": "https://api.weixin.qq.com/",
+    "WECHAT_SECRET": "real-secret",
+    "DATABASE_URL": "postgresql+psycopg://app@db.internal/cloudplatform",
+}
+
+
+@pytest.fixture
+def production_env(monkeypatch):
+    for name, value in GOOD_PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+def test_production_starts_with_real_settings(production_env):
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_the_default_secret_key(production_env):
+    production_env.delenv("SECRET_KEY")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_refuses_the_wechat_stand_in(production_env):
+    production_env.setenv("WECHAT_API_BASE", "http://127.0.0.1:5002/")
+    with pytest.raises(ConfigError, match="stand-in"):
+        create_app()
+
+
+def test_production_refuses_sqlite(production_env):
+    production_env.setenv("DATABASE_URL", "sqlite:///x.db")
+    with pytest.raises(ConfigError, match="PostgreSQL"):
+        create_app()
+
+
+def test_development_defaults_to_sqlite_under_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/cloudplatform.db")

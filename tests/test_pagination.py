@@ -1,0 +1,36 @@
+import pytest
+
+from cloudplatform.audit.models import AuditEntry
+from cloudplatform.audit.operations import record
+from cloudplatform.errors import Unprocessable
+from cloudplatform.pagination import keyset_page
+
+
+@pytest.fixture
+def entries(db):
+    for i in range(25):
+        record(None, f"test.{i}")
+    db.session.commit()
+
+
+def test_pages_cover_every_row_once_newest_first(db, entries):
+    seen, cursor = [], None
+    while True:
+        rows, cursor = keyset_page(db.select(AuditEntry), [AuditEntry.created_at, AuditEntry.id], cursor, 10)
+        seen += [r.action for r in rows]
+        if cursor is None:
+            break
+    assert seen == [f"test.{i}" for i in reversed(range(25))]
+
+
+def test_last_page_has_no_cursor(db, entries):
+    rows, cursor = keyset_page(db.select(AuditEntry), [AuditEntry.id], None, 25)
+    assert len(rows) == 25
+    assert cursor is None
+
+
+@pytest.mark.parametrize("cursor", ["garbage!", "WzEsMl0", "bnVsbA"])
+def test_forged_cursor_is_refused(db, entries, cursor):
+    with pytest.raises(Unprocessable) as info:
+        keyset_page(db.select(AuditEntry), [AuditEntry.id], cursor, 10)
+    assert info.value.code == "INVALID_CURSOR"
