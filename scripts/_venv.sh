@@ -3,9 +3,14 @@ ensure_venv() {
   local extra="${1:-}" spec="." stamp
   [ -n "$extra" ] && spec=".[$extra]"
   if [ ! -x .venv/bin/python ]; then
-    local py
-    py="$(command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)"
-    "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed" >&2; exit 1; }
+    local py="" candidate
+    for candidate in python3 python3.13 python3.12 python3.11; do
+      if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+        py="$candidate"
+        break
+      fi
+    done
+    [ -n "$py" ] || { echo "Python 3.11+ is needed" >&2; exit 1; }
     "$py" -m venv .venv
   fi
   stamp=".venv/.installed-$(cat setup.cfg pyproject.toml | sha256sum | cut -c1-16)-${extra:-base}"
