@@ -3,7 +3,6 @@
 import contextvars
 import os
 import shutil
-from contextlib import contextmanager
 
 import pytest
 import redis
@@ -137,19 +136,3 @@ def db(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@contextmanager
-def count_queries(app):
-    """Count the SQL statements the app's engine executes inside the block."""
-    statements = []
-
-    def before_cursor_execute(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = _db.engines[None]
-    sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)

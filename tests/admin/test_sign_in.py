@@ -136,3 +136,13 @@ def test_sign_out_with_an_expired_session_still_lands_on_sign_in(client):
 def test_redirect_to_sign_in_keeps_the_page_and_its_query(client):
     response = client.get("/admin/audit?cursor=abc")
     assert response.headers["Location"] == "/admin/sign-in?next=/admin/audit?cursor%3Dabc"
+
+
+def test_dashboard_runs_one_count_per_card(client, staff, app):
+    from admin.views import DASHBOARD_COUNTS
+    from tests.helpers import count_queries
+
+    sign_in(client, "wangli", PASSWORD)
+    with count_queries(app) as statements:
+        client.get("/admin/")
+    assert len(statements) == len(DASHBOARD_COUNTS) + 1  # + loading the signed-in account
