@@ -1,8 +1,16 @@
 """Configuration read from environment variables when the app is created (never at import time)."""
 
+import json
 import os
 from urllib.parse import urlsplit
 
+DEFAULT_TEMPLATES = json.dumps(
+    {
+        "residency_result": "dev-tmpl-residency-result",
+        "booking_reminder": "dev-tmpl-booking-reminder",
+        "notice_published": "dev-tmpl-notice-published",
+    }
+)
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)
 STANDIN_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -15,9 +23,15 @@ SETTINGS = {
     "WECHAT_APPID": ("wx-dev-appid", str),
     "WECHAT_SECRET": ("dev-wechat-secret", str),
     "WECHAT_API_BASE": ("http://127.0.0.1:5002/", str),  # the local stand-in in development
+    "WECHAT_TIMEOUT": (5.0, float),  # seconds per request to WeChat
     "MAX_CONTENT_LENGTH": (1024 * 1024, int),  # bytes; larger request bodies answer 413
     "IDEMPOTENCY_TTL_HOURS": (24, int),
     "SIGN_IN_RATE_LIMIT": ("5 per minute", str),
+    "LOGIN_RATE_LIMIT": ("20 per minute", str),  # mini-program logins per client address
+    "PHONE_RATE_LIMIT": ("5 per hour", str),  # phone bindings per user: each spends WeChat quota
+    "LOGIN_TOKEN_TTL_HOURS": (7 * 24, int),
+    # template key -> WeChat subscribe-message template id, as JSON
+    "WECHAT_TEMPLATES": (DEFAULT_TEMPLATES, json.loads),
     "LOG_LEVEL": ("INFO", str),
     "SCHEDULER_LEADER_RETRY_SECONDS": (15, int),
 }
@@ -32,7 +46,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     cfg = {}
     for name, (default, cast) in SETTINGS.items():
         raw = os.environ.get(name)
-        cfg[name] = cast(raw) if raw not in (None, "") else default
+        value = raw if raw not in (None, "") else default
+        cfg[name] = cast(value) if isinstance(value, str) else value
     cfg.update(overrides or {})
     if not cfg["DATABASE_URL"]:
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "cloudplatform.db")

@@ -1,7 +1,28 @@
-"""``flask serve``: the embedded default's server, with the scheduler in-process."""
+"""``flask serve``: the embedded default's server, with the scheduler and the WeChat stand-in in-process."""
+
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask
+
+from cloudplatform.config import STANDIN_HOSTS
+
+
+def start_standin(app: Flask):
+    """Serve the local WeChat stand-in where WECHAT_API_BASE points on this machine (development)."""
+    from cloudplatform.wechat.standin import create_standin_app, serve_standin
+
+    base = urlsplit(app.config["WECHAT_API_BASE"])
+    if base.hostname not in STANDIN_HOSTS:
+        return None
+    standin = create_standin_app(app.config["WECHAT_APPID"], app.config["WECHAT_SECRET"])
+    try:
+        server, url = serve_standin(standin, host=base.hostname, port=base.port or 80)
+    except OSError:
+        click.echo("WeChat stand-in port busy: using the stand-in already running there")
+        return None
+    click.echo(f"WeChat stand-in: {url}_standin/messages")
+    return server
 
 
 def register_cli(app: Flask) -> None:
@@ -9,12 +30,14 @@ def register_cli(app: Flask) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
     def serve(host, port):
-        """Serve the mini-program API and the console, and run the scheduler in this process."""
+        """Serve the API and the console; run the scheduler and (in development) the WeChat stand-in."""
         from werkzeug.serving import run_simple
 
         from cloudplatform.jobs import build_scheduler
         from cloudplatform.jobs.leader import leader_lock
+        from cloudplatform.wechat.standin import stop_standin
 
+        standin = start_standin(app)
         lock = leader_lock(app)
         scheduler = build_scheduler(app) if lock.try_acquire() else None
         if scheduler is None:
@@ -28,3 +51,5 @@ def register_cli(app: Flask) -> None:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             lock.release()
+            if standin is not None:
+                stop_standin(standin)

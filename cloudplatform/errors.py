@@ -22,6 +22,7 @@ class AppError(Exception):
     status = 400
     code = "BAD_REQUEST"
     message = "请求有误"
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str | None = None, *, code: str | None = None, details: dict | None = None):
         super().__init__(message or self.message)
@@ -52,6 +53,7 @@ class Unprocessable(AppError):
 
 class RateLimited(AppError):
     status, code, message = 429, "RATE_LIMITED", "操作过于频繁，请稍后再试"
+    headers = {"Retry-After": "60"}
 
 
 class ServiceUnavailable(AppError):
@@ -126,7 +128,9 @@ class Api(SmorestApi):
 def handle_app_error(error: AppError):
     if not wants_json():
         return render_template("error.html", status=error.status, message=error.message), error.status
-    return error_response(error.status, error.code, error.message, error.details)
+    response = error_response(error.status, error.code, error.message, error.details)
+    response.headers.update(error.headers)
+    return response
 
 
 def register_error_handlers(app) -> None:

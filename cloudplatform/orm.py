@@ -64,3 +64,12 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+
+
+def insert_for(session: Any, model: Any):
+    """The dialect's INSERT (with ON CONFLICT support) for the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)

@@ -16,7 +16,8 @@ MAX_LIMIT = 100
 
 class PageArgsSchema(ma.Schema):
     cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=512))
-    limit = ma.fields.Integer(strict=True, load_default=20, validate=ma.validate.Range(1, MAX_LIMIT))
+    # query strings arrive as text: "20" is fine, "7.9" is refused (only JSON bodies use strict integers)
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, MAX_LIMIT))
 
 
 def keyset_page(stmt: sa.Select, order_by: list, cursor: str | None, limit: int, *, descending: bool = True):
@@ -52,3 +53,14 @@ def decode_cursor(cursor: str, columns: list) -> list:
         ]
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
         raise Unprocessable("分页游标无效", code="INVALID_CURSOR") from None
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The list envelope ``{"items": [...], "next_cursor": "..."}`` around ``item_schema``."""
+    return ma.Schema.from_dict(
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "next_cursor": ma.fields.String(allow_none=True),
+        },
+        name=name,
+    )

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 import redis
+import requests
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
@@ -13,8 +14,13 @@ from flask_migrate import upgrade
 
 from cloudplatform import create_app
 from cloudplatform.extensions import db as _db
+from cloudplatform.wechat import close_gateway
+from cloudplatform.wechat.standin import create_standin_app, serve_standin, stop_standin
+
+pytest_plugins = ["tests.world"]
 
 CHROMIUM = "/usr/bin/chromium"
+STANDIN_APPID, STANDIN_SECRET = "wx-test-appid", "test-app-secret-0123456789"
 
 
 def pytest_addoption(parser):
@@ -88,7 +94,7 @@ def database_url(backend, migrated_database, tmp_path):
     yield migrated_database
     engine = sa.create_engine(migrated_database)
     with engine.begin() as conn:
-        tables = [t.name for t in _db.metadata.sorted_tables]
+        tables = [f'"{t.name}"' for t in _db.metadata.sorted_tables]
         conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
@@ -117,13 +123,39 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def standin_server():
+    """The local WeChat stand-in on a loopback port, for the whole session."""
+    standin = create_standin_app(STANDIN_APPID, STANDIN_SECRET)
+    server, base_url = serve_standin(standin)
+    yield base_url
+    stop_standin(server)
+
+
 @pytest.fixture
-def app(database_url, redis_url, tmp_path):
-    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "TESTING": True})
+def standin(standin_server):
+    """The stand-in's base URL, its state (used codes, scripted failures, messages) reset per test."""
+    requests.post(standin_server + "_standin/reset", timeout=5).raise_for_status()
+    return standin_server
+
+
+@pytest.fixture
+def app(database_url, redis_url, standin, tmp_path):
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "TESTING": True,
+            "WECHAT_API_BASE": standin,
+            "WECHAT_APPID": STANDIN_APPID,
+            "WECHAT_SECRET": STANDIN_SECRET,
+        }
+    )
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
+        close_gateway(app)
         _db.session.remove()
         _db.engine.dispose()
 

@@ -1,42 +1,264 @@
-"""Identity operations: staff accounts and console sign-in."""
+"""Identity operations: WeChat login and tokens, phone binding, residency, staff accounts."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 from cloudplatform.audit.operations import record
 from cloudplatform.clock import now
-from cloudplatform.errors import Conflict
+from cloudplatform.errors import Conflict, Forbidden, NotFound, Unprocessable
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import StaffAccount
+from cloudplatform.identity import permissions
+from cloudplatform.identity.models import (
+    APPROVED,
+    CITY_ADMIN,
+    PENDING,
+    REJECTED,
+    RESIDENT,
+    STREET_ADMIN,
+    Building,
+    Community,
+    LoginToken,
+    Membership,
+    ResidencyRequest,
+    StaffAccount,
+    Street,
+    User,
+)
+from cloudplatform.notify.operations import notify
+from cloudplatform.orm import insert_for
+from cloudplatform.wechat import get_gateway
 
 hasher = PasswordHasher()  # argon2id with the library's current parameters
 _DUMMY_HASH = hasher.hash("timing-equaliser")
 
 
-def create_staff_account(username: str, password: str, display_name: str, *, by=None) -> StaffAccount:
-    """Create a console account with an argon2id password hash."""
-    if db.session.scalar(db.select(StaffAccount.id).where(StaffAccount.username == username)):
-        raise Conflict("用户名已被使用", code="USERNAME_TAKEN")
-    account = StaffAccount(username=username, password_hash=hasher.hash(password), display_name=display_name)
-    db.session.add(account)
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def log_in_with_wechat(code: str) -> tuple[User, str, LoginToken]:
+    """Exchange a wx.login code for a user (created on first login) and a new bearer token."""
+    session = get_gateway().login(code)
+    db.session.execute(
+        insert_for(db.session, User)
+        .values(openid=session.openid, unionid=session.unionid, created_at=now())
+        .on_conflict_do_nothing(index_elements=["openid"])
+    )
+    user = db.session.scalar(sa.select(User).where(User.openid == session.openid))
+    if user.deleted_at is not None:
+        raise Forbidden("该账号已注销", code="ACCOUNT_DELETED")
+    user.session_key = session.session_key
+    if session.unionid:
+        user.unionid = session.unionid
+    token = secrets.token_urlsafe(32)  # 256 bits
+    ttl = timedelta(hours=current_app.config["LOGIN_TOKEN_TTL_HOURS"])
+    login = LoginToken(user_id=user.id, token_hash=hash_token(token), expires_at=now() + ttl)
+    db.session.add(login)
     db.session.flush()
-    record(by, "staff.create", target=account, details={"username": username})
+    return user, token, login
+
+
+def user_for_token(token: str) -> User | None:
+    """The live user a bearer token belongs to, or None (unknown, expired, revoked or deleted)."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(LoginToken, LoginToken.user_id == User.id)
+        .where(
+            LoginToken.token_hash == hash_token(token),
+            LoginToken.revoked_at.is_(None),
+            LoginToken.expires_at > now(),
+            User.deleted_at.is_(None),
+        )
+    )
+
+
+def revoke_token(token: str) -> None:
+    db.session.execute(
+        sa.update(LoginToken)
+        .where(LoginToken.token_hash == hash_token(token), LoginToken.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+
+
+def bind_phone(user: User, code: str) -> str:
+    """Bind the phone number behind a getPhoneNumber code to the user."""
+    user.phone = get_gateway().phone_number(code)
+    record(user, "user.bind_phone", target=user)
+    return user.phone
+
+
+def request_residency(user: User, community_id: int, building_id: int, room: str, real_name: str):
+    """Ask the community to verify the user as a resident of a building; one open request at a time."""
+    building = db.session.get(Building, building_id)
+    if building is None or building.community_id != community_id:
+        raise NotFound("该社区没有这栋楼", code="BUILDING_NOT_FOUND")
+    request = ResidencyRequest(
+        user_id=user.id, community_id=community_id, building_id=building_id, room=room, real_name=real_name
+    )
+    db.session.add(request)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict("您已有待审核的居民认证申请", code="RESIDENCY_PENDING") from None
+    record(user, "residency.request", target=request, community_id=community_id)
+    return request
+
+
+def decide_residency(request: ResidencyRequest, staff: StaffAccount, approve: bool, reason: str):
+    """Approve (the user becomes a resident there, leaving any former community) or reject."""
+    if not approve and not reason.strip():
+        raise Unprocessable(
+            "驳回时请填写原因", code="REASON_REQUIRED", details={"fields": {"reason": ["此项必填"]}}
+        )
+    decided = db.session.execute(
+        sa.update(ResidencyRequest)
+        .where(ResidencyRequest.id == request.id, ResidencyRequest.status == PENDING)
+        .values(
+            status=APPROVED if approve else REJECTED, reason=reason, decided_by_id=staff.id, decided_at=now()
+        )
+    )
+    if decided.rowcount != 1:
+        raise Conflict("该申请已处理", code="ALREADY_DECIDED")
+    db.session.refresh(request)
+    if approve:
+        db.session.execute(
+            sa.delete(Membership).where(
+                Membership.user_id == request.user_id,
+                Membership.role == RESIDENT,
+                Membership.community_id != request.community_id,
+            )
+        )
+        stmt = insert_for(db.session, Membership).values(
+            user_id=request.user_id,
+            community_id=request.community_id,
+            role=RESIDENT,
+            building_id=request.building_id,
+            room=request.room,
+            created_at=now(),
+        )
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["user_id", "community_id", "role"],
+                set_={"building_id": request.building_id, "room": request.room},
+            )
+        )
+    record(
+        staff,
+        f"residency.{request.status}",
+        target=request,
+        community_id=request.community_id,
+        details={"reason": reason} if reason else None,
+    )
+    notify(
+        request.user,
+        "residency_result",
+        {
+            "thing1": {"value": request.community.name},
+            "phrase2": {"value": "已通过" if approve else "未通过"},
+            "thing3": {"value": (reason or "欢迎使用社区云平台")[:20]},
+        },
+        page="pages/me/residency",
+    )
+    return request
+
+
+def create_staff_account(
+    username: str,
+    password: str,
+    display_name: str,
+    role: str,
+    *,
+    community_id: int | None = None,
+    street_id: int | None = None,
+    by: StaffAccount | None = None,
+) -> StaffAccount:
+    """Create a console account; ``by`` (None for the system) may only grant within its own scope."""
+    if by is not None and not permissions.can_grant(by, role, community_id, street_id):
+        raise Forbidden("无权创建该角色或该范围的账号")
+    if role == STREET_ADMIN and db.session.get(Street, street_id) is None:
+        raise NotFound("街道不存在")
+    if role not in (STREET_ADMIN, CITY_ADMIN) and db.session.get(Community, community_id) is None:
+        raise NotFound("社区不存在")
+    account = StaffAccount(
+        username=username,
+        password_hash=hasher.hash(password),
+        display_name=display_name,
+        role=role,
+        community_id=community_id if role not in (STREET_ADMIN, CITY_ADMIN) else None,
+        street_id=street_id if role == STREET_ADMIN else None,
+    )
+    db.session.add(account)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict("用户名已被使用", code="USERNAME_TAKEN") from None
+    record(
+        by,
+        "staff.create",
+        target=account,
+        community_id=account.community_id,
+        details={"username": username, "role": role},
+    )
     return account
+
+
+def link_staff_to_user(account: StaffAccount, user: User | None, *, by: StaffAccount | None) -> None:
+    """Let the staff member work from the mini-program as this WeChat user (None unlinks)."""
+    account.user_id = user.id if user is not None else None
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict("该微信用户已关联其他工作人员账号", code="USER_ALREADY_LINKED") from None
+    record(
+        by,
+        "staff.link_user",
+        target=account,
+        community_id=account.community_id,
+        details={"user_id": account.user_id},
+    )
+
+
+def set_staff_active(account: StaffAccount, active: bool, *, by: StaffAccount) -> None:
+    if account.id == by.id and not active:
+        raise Conflict("不能停用自己的账号", code="CANNOT_DEACTIVATE_SELF")
+    account.is_active = active
+    record(
+        by,
+        "staff.activate" if active else "staff.deactivate",
+        target=account,
+        community_id=account.community_id,
+    )
 
 
 def authenticate_staff(username: str, password: str) -> StaffAccount | None:
     """Return the active account whose password matches, else None (same work either way)."""
-    account = db.session.scalar(db.select(StaffAccount).where(StaffAccount.username == username))
+    account = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == username))
     try:
         hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         if account is not None:
-            record(account, "staff.sign_in_failed")
+            record(account, "staff.sign_in_failed", community_id=account.community_id)
         return None
     if account is None or not account.is_active:
         return None
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
     account.last_sign_in_at = now()
-    record(account, "staff.sign_in")
+    record(account, "staff.sign_in", community_id=account.community_id)
     return account
+
+
+def staff_for_user(user: User) -> StaffAccount | None:
+    """The active staff account linked to this WeChat user, if any."""
+    return db.session.scalar(
+        sa.select(StaffAccount).where(StaffAccount.user_id == user.id, StaffAccount.is_active.is_(True))
+    )

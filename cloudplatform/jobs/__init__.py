@@ -17,6 +17,7 @@ from flask import Flask
 
 from cloudplatform.extensions import db
 from cloudplatform.idempotency import prune_expired_keys
+from cloudplatform.notify.operations import deliver_outbox
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ JOBS: list[Job] = [
         {"trigger": "interval", "minutes": 30},
         "删除过期的幂等键",
     ),
+    Job("deliver_outbox", deliver_outbox, {"trigger": "interval", "seconds": 30}, "发送订阅消息"),
 ]
 
 

@@ -1,0 +1,82 @@
+"""The one place that decides who may do what, and where.
+
+A staff role works in one community, one street's communities, or the whole city. A record outside
+the caller's scope answers 404 (as if it did not exist); a role without the right answers 403.
+"""
+
+import sqlalchemy as sa
+
+from cloudplatform.errors import Forbidden, NotFound
+from cloudplatform.extensions import db
+from cloudplatform.identity.models import (
+    CITY_ADMIN,
+    COMMUNITY_ADMIN,
+    COMMUNITY_STAFF,
+    GRID_WORKER,
+    STAFF_ROLES,
+    STREET_ADMIN,
+    Community,
+    StaffAccount,
+)
+
+# action -> staff roles allowed to perform it (always within their scope)
+ACTIONS = {
+    "residency.review": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "staff.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "outbox.view": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "audit.view": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+}
+
+# Which staff roles each role may create: never above its own rank.
+GRANTABLE = {
+    COMMUNITY_ADMIN: {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN},
+    STREET_ADMIN: {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN},
+    CITY_ADMIN: set(STAFF_ROLES),
+}
+
+
+def require(staff: StaffAccount | None, action: str) -> StaffAccount:
+    """The staff member may perform the action somewhere; else 403."""
+    if staff is None or not staff.is_active or staff.role not in ACTIONS[action]:
+        raise Forbidden()
+    return staff
+
+
+def scope_filter(staff: StaffAccount, community_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting ``community_column`` to the communities the staff member serves."""
+    if staff.role == CITY_ADMIN:
+        return sa.true()
+    if staff.role == STREET_ADMIN:
+        return community_column.in_(sa.select(Community.id).where(Community.street_id == staff.street_id))
+    return community_column == staff.community_id
+
+
+def in_scope(staff: StaffAccount, community_id: int | None) -> bool:
+    if community_id is None:
+        return staff.role == CITY_ADMIN
+    if staff.role == CITY_ADMIN:
+        return True
+    if staff.role == STREET_ADMIN:
+        street_id = db.session.scalar(sa.select(Community.street_id).where(Community.id == community_id))
+        return street_id is not None and street_id == staff.street_id
+    return community_id == staff.community_id
+
+
+def load_scoped(model, record_id: int, staff: StaffAccount | None, action: str):
+    """Load a community's record for a staff action: 403 without the role, 404 outside the scope."""
+    require(staff, action)
+    record = db.session.get(model, record_id)
+    if record is None or not in_scope(staff, record.community_id):
+        raise NotFound()
+    return record
+
+
+def can_grant(staff: StaffAccount, role: str, community_id: int | None, street_id: int | None) -> bool:
+    """Whether ``staff`` may create an account with this role and scope."""
+    if role not in GRANTABLE.get(staff.role, set()):
+        return False
+    if role == STREET_ADMIN:
+        return staff.role == CITY_ADMIN or street_id == staff.street_id
+    if role == CITY_ADMIN:
+        return True
+    return in_scope(staff, community_id)

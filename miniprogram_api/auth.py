@@ -1,0 +1,46 @@
+"""Who is calling: the bearer token of the mini-program, and the staff account linked to it."""
+
+from functools import wraps
+
+from flask import g, request
+
+from cloudplatform.errors import Forbidden, Unauthorized
+from cloudplatform.identity.models import StaffAccount, User
+from cloudplatform.identity.operations import staff_for_user, user_for_token
+
+BEARER_DOC = {"security": [{"bearer": []}]}
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def login_required(view):
+    """Load the caller from the bearer token into ``g.user`` (401 without a live token)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        token = bearer_token()
+        if token is None:
+            raise Unauthorized("请先登录", code="TOKEN_MISSING")
+        user = user_for_token(token)
+        if user is None:
+            raise Unauthorized("登录已失效，请重新登录", code="TOKEN_INVALID")
+        g.user, g.actor_key = user, f"user:{user.id}"
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def current_user() -> User:
+    return g.user
+
+
+def current_staff() -> StaffAccount:
+    """The staff account linked to the caller's WeChat user; 403 for everyone else."""
+    if "staff" not in g:
+        g.staff = staff_for_user(g.user)
+    if g.staff is None:
+        raise Forbidden("仅限社区工作人员使用", code="STAFF_ONLY")
+    return g.staff

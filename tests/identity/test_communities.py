@@ -1,0 +1,51 @@
+"""Public community information: list by street, detail with grids, buildings for the residency form."""
+
+from tests.factories import BuildingFactory, CommunityFactory, GridFactory
+
+
+def test_communities_are_listed_in_pages(client, world):
+    first = client.get("/api/v1/communities?limit=2").json
+    second = client.get(f"/api/v1/communities?limit=2&cursor={first['next_cursor']}").json
+    ids = [c["id"] for c in first["items"] + second["items"]]
+    assert ids == sorted({world.home.id, world.neighbour.id, world.elsewhere.id})
+    assert second["next_cursor"] is None
+
+
+def test_communities_can_be_filtered_by_street(client, world):
+    items = client.get(f"/api/v1/communities?street_id={world.elsewhere.street_id}").json["items"]
+    assert [c["id"] for c in items] == [world.elsewhere.id]
+
+
+def test_limit_must_be_a_whole_number_up_to_100(client):
+    for bad in ("7.9", "0", "101", "x"):
+        response = client.get(f"/api/v1/communities?limit={bad}")
+        assert response.status_code == 422
+        assert "limit" in response.json["error"]["details"]["fields"]
+
+
+def test_community_detail_shows_contacts_and_grids(client, db):
+    community = CommunityFactory(phone="0917-3211234", office_hours="周一至周五")
+    grid = GridFactory(community_id=community.id, name="第一网格")
+    body = client.get(f"/api/v1/communities/{community.id}").json
+    assert body["phone"] == "0917-3211234"
+    assert body["grids"] == [{"id": grid.id, "name": "第一网格"}]
+
+
+def test_buildings_of_a_community(client, db):
+    building = BuildingFactory(name="火炬路1号楼")
+    body = client.get(f"/api/v1/communities/{building.community_id}/buildings").json
+    assert body == [{"id": building.id, "name": "火炬路1号楼", "grid_id": building.grid_id}]
+
+
+def test_unknown_community_is_404(client, db):
+    response = client.get("/api/v1/communities/987654")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "COMMUNITY_NOT_FOUND"
+
+
+def test_community_list_runs_a_bounded_number_of_statements(client, world, app):
+    from tests.helpers import count_queries
+
+    with count_queries(app) as statements:
+        client.get("/api/v1/communities?limit=100")
+    assert len(statements) <= 2

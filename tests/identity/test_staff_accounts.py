@@ -1,0 +1,87 @@
+"""Staff accounts are created within the creator's own scope, never above its rank."""
+
+import pytest
+
+from cloudplatform.errors import Forbidden
+from cloudplatform.identity.models import COMMUNITY_ADMIN, COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
+from cloudplatform.identity.operations import create_staff_account
+
+
+def test_community_admin_creates_a_grid_worker_at_home(world, db):
+    account = create_staff_account(
+        "gw1", "pw-123456", "网格员", GRID_WORKER, community_id=world.home.id, by=world.staff[COMMUNITY_ADMIN]
+    )
+    assert account.community_id == world.home.id
+
+
+@pytest.mark.parametrize("where", ["neighbour", "elsewhere"])
+def test_community_admin_cannot_create_elsewhere(world, db, where):
+    with pytest.raises(Forbidden):
+        create_staff_account(
+            "gw1",
+            "pw-123456",
+            "网格员",
+            GRID_WORKER,
+            community_id=getattr(world, where).id,
+            by=world.staff[COMMUNITY_ADMIN],
+        )
+
+
+def test_community_admin_cannot_create_a_street_admin(world, db):
+    with pytest.raises(Forbidden):
+        create_staff_account(
+            "sa",
+            "pw-123456",
+            "街道",
+            STREET_ADMIN,
+            street_id=world.home.street_id,
+            by=world.staff[COMMUNITY_ADMIN],
+        )
+
+
+def test_community_staff_cannot_create_accounts(world, db):
+    with pytest.raises(Forbidden):
+        create_staff_account(
+            "gw1",
+            "pw-123456",
+            "网格员",
+            GRID_WORKER,
+            community_id=world.home.id,
+            by=world.staff[COMMUNITY_STAFF],
+        )
+
+
+def test_street_admin_creates_in_any_community_of_its_street(world, db):
+    account = create_staff_account(
+        "ca",
+        "pw-123456",
+        "管理员",
+        COMMUNITY_ADMIN,
+        community_id=world.neighbour.id,
+        by=world.staff[STREET_ADMIN],
+    )
+    assert account.community_id == world.neighbour.id
+
+
+def test_street_admin_cannot_create_in_another_street(world, db):
+    with pytest.raises(Forbidden):
+        create_staff_account(
+            "ca",
+            "pw-123456",
+            "管理员",
+            COMMUNITY_ADMIN,
+            community_id=world.elsewhere.id,
+            by=world.staff[STREET_ADMIN],
+        )
+
+
+def test_linked_staff_member_works_from_the_mini_program(client, world):
+    from tests.world import log_in
+
+    me = client.get("/api/v1/me", headers=log_in(client, f"staff-{GRID_WORKER}")).json
+    assert me["staff"] == {
+        "role": GRID_WORKER,
+        "role_name": "网格员",
+        "community_id": world.home.id,
+        "street_id": None,
+    }

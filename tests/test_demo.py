@@ -1,0 +1,36 @@
+from sqlalchemy import func, select
+
+from cloudplatform.demo import TOTAL_COMMUNITIES, load_demo_data
+from cloudplatform.identity.models import PARTY_MEMBER, RESIDENT, Community, Membership
+from tests.world import fresh_code
+
+
+def count_members(db, community, role):
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.community_id == community.id, Membership.role == role)
+    )
+
+
+def test_demo_city_is_sized_like_the_seed(db):
+    assert load_demo_data()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Community)) == TOTAL_COMMUNITIES
+    huoju = db.session.scalar(select(Community).where(Community.name == "火炬路社区"))
+    assert count_members(db, huoju, RESIDENT) >= 3000
+    assert count_members(db, huoju, PARTY_MEMBER) >= 350
+
+
+def test_demo_data_loads_once(db):
+    load_demo_data()
+    db.session.commit()
+    assert not load_demo_data()
+
+
+def test_demo_resident_logs_in_with_the_readme_code(client, db):
+    load_demo_data()
+    db.session.commit()
+    token = client.post("/api/v1/auth/login", json={"code": fresh_code("resident")}).json["token"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
+    assert [c["community_name"] for c in me["communities"]] == ["火炬路社区"]
