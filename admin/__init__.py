@@ -14,4 +14,4 @@ def check_csrf():
         csrf.protect()
 
 
-from admin import views  # noqa: E402, F401  (registers the routes)
+from admin import dev, outbox, residency, staff, views  # noqa: E402, F401  (registers the routes)

@@ -1,17 +1,29 @@
-"""Console sessions: who is signed in, and the decorator that requires it."""
+"""Console sessions: who is signed in, the decorator that requires it, and what they may open."""
 
 from functools import wraps
 
-from flask import g, redirect, request, session, url_for
+import sqlalchemy as sa
+from flask import current_app, flash, g, redirect, request, session, url_for
 
+from cloudplatform.errors import AppError, Forbidden, NotFound
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import StaffAccount
+from cloudplatform.identity import permissions
+from cloudplatform.identity.models import CITY_ADMIN, StaffAccount
 
 
 def current_staff() -> StaffAccount | None:
+    """The signed-in, still active account, with its community and street (for the header)."""
     if "staff" not in g:
         staff_id = session.get("staff_id")
-        account = db.session.get(StaffAccount, staff_id) if staff_id else None
+        account = (
+            db.session.get(
+                StaffAccount,
+                staff_id,
+                options=[sa.orm.joinedload(StaffAccount.community), sa.orm.joinedload(StaffAccount.street)],
+            )
+            if staff_id
+            else None
+        )
         g.staff = account if account is not None and account.is_active else None
     return g.staff
 
@@ -37,3 +49,47 @@ def login_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def may(staff: StaffAccount | None, action: str) -> bool:
+    """Whether ``permissions.require`` lets the staff member perform the action (for the nav)."""
+    try:
+        permissions.require(staff, action)
+    except Forbidden:
+        return False
+    return True
+
+
+def require_dev_tools(staff: StaffAccount | None) -> StaffAccount:
+    """Development pages: absent (404) in production, and for city admins only (403).
+
+    permissions.ACTIONS has no action for them yet; the role check stands in for
+    ``permissions.require(staff, "dev.tools")``.
+    """
+    if current_app.config["CLOUDPLATFORM_ENV"] == "production":
+        raise NotFound()
+    if staff is None or staff.role != CITY_ADMIN:
+        raise Forbidden()
+    return staff
+
+
+def may_use_dev_tools(staff: StaffAccount | None) -> bool:
+    try:
+        require_dev_tools(staff)
+    except AppError:
+        return False
+    return True
+
+
+def scope_name(staff: StaffAccount) -> str:
+    if staff.community is not None:
+        return staff.community.name
+    if staff.street is not None:
+        return staff.street.name
+    return "全市"
+
+
+def flash_failure(error: AppError) -> None:
+    """Undo the request's work and show the operation's Chinese message on the next page."""
+    db.session.rollback()
+    flash(error.message, "error")

@@ -1,23 +1,71 @@
+"""Sign-in, the dashboard, the audit log, and what every console page shares (header, errors)."""
+
+from datetime import datetime
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from admin import bp
-from admin.auth import current_staff, login_required, sign_in, sign_out
+from admin.auth import current_staff, login_required, may, may_use_dev_tools, scope_name, sign_in, sign_out
 from admin.forms import SignInForm
+from admin.queries import DASHBOARD_CARDS, community_names
 from cloudplatform.audit.models import AuditEntry
+from cloudplatform.clock import local
+from cloudplatform.errors import AppError
 from cloudplatform.extensions import db, limiter
-from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.operations import authenticate_staff
+from cloudplatform.identity.permissions import require, scope_filter
 from cloudplatform.pagination import keyset_page
+from cloudplatform.privacy import mask_name, mask_phone
 
-# (label, model) pairs counted on the dashboard; each domain adds its own rows.
-DASHBOARD_COUNTS = [("后台账号", StaffAccount), ("审计记录", AuditEntry)]
+PAGE_SIZE = 50
+
+# (endpoint, label, action the page requires; None: any signed-in staff member)
+NAV = [
+    ("admin.dashboard", "工作台", None),
+    ("admin.residency_list", "居民认证", "residency.review"),
+    ("admin.staff_list", "工作人员", "staff.manage"),
+    ("admin.outbox", "消息发送", "outbox.view"),
+    ("admin.audit_log", "审计日志", "audit.view"),
+]
+DEV_NAV = ("admin.dev_wechat_messages", "开发用：微信消息记录")
+
+
+def nav_for(staff) -> list[tuple[str, str]]:
+    """The header links the staff member may open."""
+    items = [(endpoint, label) for endpoint, label, action in NAV if action is None or may(staff, action)]
+    if may_use_dev_tools(staff):
+        items.append(DEV_NAV)
+    return items
 
 
 @bp.app_context_processor
 def inject_staff():
-    return {"staff": current_staff() if request.blueprint == "admin" else None}
+    staff = current_staff() if request.blueprint == "admin" else None
+    if staff is None:
+        return {"staff": None}
+    return {"staff": staff, "nav": nav_for(staff), "scope_name": scope_name(staff)}
+
+
+@bp.errorhandler(AppError)
+def console_error(error: AppError):
+    """403 and 404 (and any other refusal) inside the console layout, in Chinese."""
+    return render_template("admin/error.html", status=error.status, message=error.message), error.status
+
+
+@bp.app_template_filter("localtime")
+def localtime_filter(value):
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return local(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+bp.add_app_template_filter(mask_name, "mask_name")
+bp.add_app_template_filter(mask_phone, "mask_phone")
 
 
 def safe_next(target: str | None) -> str:
@@ -59,22 +107,16 @@ def sign_out_submit():
 @bp.get("/")
 @login_required
 def dashboard():
-    counts = [
-        (label, db.session.scalar(db.select(db.func.count()).select_from(model)))
-        for label, model in DASHBOARD_COUNTS
-    ]
+    staff = current_staff()
+    counts = [(label, db.session.scalar(count(staff))) for label, count in DASHBOARD_CARDS]
     return render_template("admin/dashboard.html", counts=counts)
 
 
 @bp.get("/audit")
 @login_required
 def audit_log():
-    entries, next_cursor = keyset_page(db.select(AuditEntry), [AuditEntry.id], request.args.get("cursor"), 50)
-    return render_template("admin/audit.html", entries=entries, next_cursor=next_cursor)
-
-
-@bp.app_template_filter("localtime")
-def localtime_filter(value):
-    from cloudplatform.clock import local
-
-    return local(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    staff = require(current_staff(), "audit.view")
+    stmt = sa.select(AuditEntry).where(scope_filter(staff, AuditEntry.community_id))
+    entries, next_cursor = keyset_page(stmt, [AuditEntry.id], request.args.get("cursor"), PAGE_SIZE)
+    names = community_names({e.community_id for e in entries})
+    return render_template("admin/audit.html", entries=entries, names=names, next_cursor=next_cursor)
