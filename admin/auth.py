@@ -5,10 +5,10 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import current_app, flash, g, redirect, request, session, url_for
 
-from cloudplatform.errors import AppError, Forbidden, NotFound
+from cloudplatform.errors import AppError, NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
-from cloudplatform.identity.models import CITY_ADMIN, StaffAccount
+from cloudplatform.identity.models import StaffAccount
 
 
 def current_staff() -> StaffAccount | None:
@@ -51,34 +51,15 @@ def login_required(view):
     return wrapper
 
 
-def may(staff: StaffAccount | None, action: str) -> bool:
-    """Whether ``permissions.require`` lets the staff member perform the action (for the nav)."""
-    try:
-        permissions.require(staff, action)
-    except Forbidden:
-        return False
-    return True
-
-
 def require_dev_tools(staff: StaffAccount | None) -> StaffAccount:
-    """Development pages: absent (404) in production, and for city admins only (403).
-
-    permissions.ACTIONS has no action for them yet; the role check stands in for
-    ``permissions.require(staff, "dev.tools")``.
-    """
+    """Development pages: absent (404) in production, and for the "dev.tools" roles only (403)."""
     if current_app.config["CLOUDPLATFORM_ENV"] == "production":
         raise NotFound()
-    if staff is None or staff.role != CITY_ADMIN:
-        raise Forbidden()
-    return staff
+    return permissions.require(staff, "dev.tools")
 
 
 def may_use_dev_tools(staff: StaffAccount | None) -> bool:
-    try:
-        require_dev_tools(staff)
-    except AppError:
-        return False
-    return True
+    return current_app.config["CLOUDPLATFORM_ENV"] != "production" and permissions.allows(staff, "dev.tools")
 
 
 def scope_name(staff: StaffAccount) -> str:

@@ -16,8 +16,12 @@ def optional_int(value) -> int | None:
 
 
 class SignInForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=64)])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)])
+    username = StringField(
+        "用户名", validators=[DataRequired("请输入用户名"), Length(max=64, message="用户名过长")]
+    )
+    password = PasswordField(
+        "密码", validators=[DataRequired("请输入密码"), Length(max=128, message="密码过长")]
+    )
 
 
 class RejectForm(FlaskForm):
@@ -34,10 +38,12 @@ class StaffCreateForm(FlaskForm):
         validators=[
             DataRequired("请输入用户名"),
             Length(3, 64, message="用户名为 3 至 64 个字符"),
-            Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和连字符"),
+            Regexp(r"^[A-Za-z0-9_.-]+\Z", message="用户名只能包含字母、数字、下划线、点和连字符"),
         ],
     )
-    display_name = StringField("姓名", validators=[DataRequired("请输入姓名"), Length(max=64)])
+    display_name = StringField(
+        "姓名", validators=[DataRequired("请输入姓名"), Length(max=64, message="姓名不能超过 64 个字符")]
+    )
     password = PasswordField(
         "初始密码",
         validators=[DataRequired("请输入初始密码"), Length(10, 128, message="初始密码为 10 至 128 位")],
@@ -62,6 +68,6 @@ class LinkUserForm(FlaskForm):
         "微信用户 ID",
         validators=[
             DataRequired("请输入微信用户 ID"),
-            Regexp(r"^[1-9]\d{0,17}$", message="请输入有效的用户 ID"),
+            Regexp(r"^[1-9]\d{0,17}\Z", message="请输入有效的用户 ID"),
         ],
     )

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from admin import bp
-from admin.auth import current_staff, login_required, may, may_use_dev_tools, scope_name, sign_in, sign_out
+from admin.auth import current_staff, login_required, may_use_dev_tools, scope_name, sign_in, sign_out
 from admin.forms import SignInForm
 from admin.queries import DASHBOARD_CARDS, community_names
 from cloudplatform.audit.models import AuditEntry
@@ -15,7 +15,7 @@ from cloudplatform.clock import local
 from cloudplatform.errors import AppError
 from cloudplatform.extensions import db, limiter
 from cloudplatform.identity.operations import authenticate_staff
-from cloudplatform.identity.permissions import require, scope_filter
+from cloudplatform.identity.permissions import allows, require, scope_filter
 from cloudplatform.pagination import keyset_page
 from cloudplatform.privacy import mask_name, mask_phone
 
@@ -34,7 +34,7 @@ DEV_NAV = ("admin.dev_wechat_messages", "开发用：微信消息记录")
 
 def nav_for(staff) -> list[tuple[str, str]]:
     """The header links the staff member may open."""
-    items = [(endpoint, label) for endpoint, label, action in NAV if action is None or may(staff, action)]
+    items = [(endpoint, label) for endpoint, label, action in NAV if action is None or allows(staff, action)]
     if may_use_dev_tools(staff):
         items.append(DEV_NAV)
     return items

@@ -10,6 +10,7 @@ from cloudplatform.config import load_config
 from cloudplatform.extensions import api, csrf, db, limiter, migrate
 from cloudplatform.idempotency import remember_response
 from cloudplatform.logs import configure_logging
+from cloudplatform.routing import IdConverter, id_schema
 
 MIGRATIONS_DIR = __path__[0] + "/migrations"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -22,11 +23,13 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     configure_logging(app)
 
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, compare_type=True, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     api.init_app(app)
+    api.register_converter(IdConverter, id_schema)
     errors.register_error_handlers(app)
     register_request_hooks(app)
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db, limiter
+from cloudplatform.idempotency import idempotent
 from cloudplatform.identity import operations, schemas
 from cloudplatform.identity.models import Building, Community, Membership, ResidencyRequest, Street
 from cloudplatform.notify.operations import record_consents
@@ -78,6 +79,7 @@ def bind_phone(data):
 
 @bp.route("/me/residency", methods=["POST"])
 @login_required
+@idempotent
 @bp.doc(**BEARER_DOC)
 @bp.arguments(schemas.ResidencyCreateSchema)
 @bp.response(201, schemas.ResidencySchema)
@@ -124,14 +126,14 @@ def list_communities(args):
     return {"items": items, "next_cursor": cursor}
 
 
-@bp.route("/communities/<int:community_id>", methods=["GET"])
+@bp.route("/communities/<id:community_id>", methods=["GET"])
 @bp.response(200, schemas.CommunityDetailSchema)
 def get_community(community_id):
     """A community's public information: address, office phone and hours, grids."""
     return db.session.get(Community, community_id) or abort_not_found()
 
 
-@bp.route("/communities/<int:community_id>/buildings", methods=["GET"])
+@bp.route("/communities/<id:community_id>/buildings", methods=["GET"])
 @bp.response(200, schemas.BuildingSchema(many=True))
 def list_buildings(community_id):
     """The buildings of a community, for the residency form."""

@@ -30,7 +30,7 @@ def list_residency_requests(args):
     return {"items": items, "next_cursor": cursor}
 
 
-@bp.route("/residency-requests/<int:request_id>", methods=["GET"])
+@bp.route("/residency-requests/<id:request_id>", methods=["GET"])
 @login_required
 @bp.doc(**BEARER_DOC)
 @bp.response(200, schemas.ResidencyReviewSchema)
@@ -41,7 +41,7 @@ def get_residency_request(request_id):
     return request
 
 
-@bp.route("/residency-requests/<int:request_id>/decision", methods=["POST"])
+@bp.route("/residency-requests/<id:request_id>/decision", methods=["POST"])
 @login_required
 @bp.doc(**BEARER_DOC)
 @bp.arguments(schemas.ResidencyDecisionSchema)

@@ -10,6 +10,7 @@ from cloudplatform.identity.models import (
     Community,
     District,
     Grid,
+    ResidencyRequest,
     StaffAccount,
     Street,
     User,
@@ -91,3 +92,10 @@ class UserFactory(BaseFactory):
 
     openid = factory.Sequence(lambda n: f"openid-{n}")
     nickname = factory.Sequence(lambda n: f"居民{n}")
+
+
+class ResidencyRequestFactory(BaseFactory):
+    class Meta:
+        model = ResidencyRequest
+
+    room, real_name = "1单元101", "张秀兰"

@@ -19,15 +19,8 @@ from cloudplatform.identity.models import (
     STREET_ADMIN,
     ResidencyRequest,
 )
-from tests.factories import BaseFactory, UserFactory
+from tests.factories import ResidencyRequestFactory, UserFactory
 from tests.world import log_in, wechat_user
-
-
-class ResidencyRequestFactory(BaseFactory):
-    class Meta:
-        model = ResidencyRequest
-
-    room, real_name = "1单元101", "张秀兰"
 
 
 def make_residency_request(world, community):

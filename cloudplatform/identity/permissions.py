@@ -25,6 +25,7 @@ ACTIONS = {
     "staff.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "outbox.view": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "audit.view": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "dev.tools": {CITY_ADMIN},
 }
 
 # Which staff roles each role may create: never above its own rank.
@@ -37,9 +38,19 @@ GRANTABLE = {
 
 def require(staff: StaffAccount | None, action: str) -> StaffAccount:
     """The staff member may perform the action somewhere; else 403."""
-    if staff is None or not staff.is_active or staff.role not in ACTIONS[action]:
+    if not allows(staff, action):
         raise Forbidden()
     return staff
+
+
+def allows(staff: StaffAccount | None, action: str) -> bool:
+    """Whether the staff member may perform the action somewhere (e.g. to show a menu entry)."""
+    return staff is not None and staff.is_active and staff.role in ACTIONS[action]
+
+
+def sees_everything(staff: StaffAccount) -> bool:
+    """Only city admins see records that belong to no community."""
+    return staff.role == CITY_ADMIN
 
 
 def scope_filter(staff: StaffAccount, community_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
@@ -80,3 +91,23 @@ def can_grant(staff: StaffAccount, role: str, community_id: int | None, street_i
     if role == CITY_ADMIN:
         return True
     return in_scope(staff, community_id)
+
+
+def account_filter(staff: StaffAccount) -> sa.ColumnElement[bool]:
+    """The staff accounts a manager manages: those of its communities, and a street's own accounts."""
+    community_accounts = scope_filter(staff, StaffAccount.community_id)
+    if staff.role == STREET_ADMIN:
+        return sa.or_(community_accounts, StaffAccount.street_id == staff.street_id)
+    return community_accounts
+
+
+def load_account(account_id: int, staff: StaffAccount | None) -> StaffAccount:
+    """Load a staff account to manage: 403 without the role, 404 outside the manager's scope."""
+    require(staff, "staff.manage")
+    account = db.session.get(StaffAccount, account_id)
+    if account is None:
+        raise NotFound()
+    street_account = staff.role == STREET_ADMIN and account.street_id == staff.street_id
+    if not (staff.role == CITY_ADMIN or street_account or in_scope(staff, account.community_id)):
+        raise NotFound()
+    return account

@@ -6,21 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from cloudplatform.audit.models import AuditEntry
+from tests.admin.console import csrf_token, sign_in
 from tests.factories import PASSWORD, StaffAccountFactory
-
-
-def csrf_token(client, path="/admin/sign-in"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def sign_in(client, username, password, **params):
-    token = csrf_token(client)
-    return client.post(
-        "/admin/sign-in",
-        query_string=params,
-        data={"csrf_token": token, "username": username, "password": password},
-    )
 
 
 @pytest.fixture
@@ -44,7 +31,7 @@ def test_right_password_opens_the_dashboard(client, staff):
     assert response.status_code == 302
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert "王丽" in dashboard
-    assert re.search(r'data-count="后台账号">1<', dashboard)
+    assert re.search(r'data-count="工作人员账号">1<', dashboard)
 
 
 def test_passwords_are_stored_as_argon2id(staff):
@@ -139,10 +126,11 @@ def test_redirect_to_sign_in_keeps_the_page_and_its_query(client):
 
 
 def test_dashboard_runs_one_count_per_card(client, staff, app):
-    from admin.views import DASHBOARD_COUNTS
+    from admin.queries import DASHBOARD_CARDS
     from tests.helpers import count_queries
 
     sign_in(client, "wangli", PASSWORD)
     with count_queries(app) as statements:
         client.get("/admin/")
-    assert len(statements) == len(DASHBOARD_COUNTS) + 1  # + loading the signed-in account
+    assert len(DASHBOARD_CARDS) == 5
+    assert len(statements) == 5 + 1  # + loading the signed-in account with its community and street

@@ -49,3 +49,9 @@ def test_community_list_runs_a_bounded_number_of_statements(client, world, app):
     with count_queries(app) as statements:
         client.get("/api/v1/communities?limit=100")
     assert len(statements) <= 2
+
+
+def test_id_beyond_the_id_range_is_404(client):
+    response = client.get("/api/v1/communities/9223372036854775808")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "NOT_FOUND"

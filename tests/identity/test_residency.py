@@ -135,3 +135,19 @@ def test_a_resident_cannot_use_staff_endpoints(client, world, resident):
 def test_own_requests_are_listed(client, world, resident):
     ask(client, resident, world)
     assert [r["status"] for r in client.get("/api/v1/me/residency", headers=resident).json] == ["pending"]
+
+
+def test_retried_request_with_the_same_key_is_answered_once(client, world, resident, db):
+    headers = resident | {"Idempotency-Key": "residency-1"}
+    first = ask(client, headers, world)
+    second = ask(client, headers, world)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json == first.json
+    assert len(db.session.scalars(select(ResidencyRequest)).all()) == 1
+
+
+def test_idempotency_keys_belong_to_their_user(client, world, resident, db):
+    ask(client, resident | {"Idempotency-Key": "same"}, world)
+    other = log_in(client, "someone-else")
+    assert ask(client, other | {"Idempotency-Key": "same"}, world).status_code == 201
+    assert len(db.session.scalars(select(ResidencyRequest)).all()) == 2

@@ -1,0 +1,33 @@
+"""开发用: what the local WeChat stand-in received (never in production)."""
+
+import logging
+
+import requests
+from flask import current_app, render_template
+
+from admin import bp
+from admin.auth import current_staff, login_required, require_dev_tools
+
+log = logging.getLogger(__name__)
+
+STANDIN_TIMEOUT = 3  # seconds
+
+
+def standin_messages() -> list[dict] | None:
+    """The subscribe messages the stand-in recorded, newest first; None when it cannot be reached."""
+    url = current_app.config["WECHAT_API_BASE"].rstrip("/") + "/_standin/messages"
+    try:
+        response = requests.get(url, timeout=STANDIN_TIMEOUT)
+        response.raise_for_status()
+        items = response.json()["items"]
+    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+        log.warning("WeChat stand-in not reachable: %s", type(error).__name__)
+        return None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else None
+
+
+@bp.get("/dev/wechat-messages")
+@login_required
+def dev_wechat_messages():
+    require_dev_tools(current_staff())
+    return render_template("admin/dev_wechat_messages.html", messages=standin_messages())
