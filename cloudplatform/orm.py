@@ -73,3 +73,12 @@ def insert_for(session: Any, model: Any):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(model)
+
+
+def flush_unique(session: Any, error: Exception) -> None:
+    """Flush pending rows; a unique-constraint violation raises ``error`` and leaves the rest intact."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except sa.exc.IntegrityError:
+        raise error from None

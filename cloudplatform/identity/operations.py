@@ -31,7 +31,7 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.notify.operations import notify
-from cloudplatform.orm import insert_for
+from cloudplatform.orm import flush_unique, insert_for
 from cloudplatform.wechat import get_gateway
 
 hasher = PasswordHasher()  # argon2id with the library's current parameters
@@ -102,11 +102,7 @@ def request_residency(user: User, community_id: int, building_id: int, room: str
         user_id=user.id, community_id=community_id, building_id=building_id, room=room, real_name=real_name
     )
     db.session.add(request)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict("您已有待审核的居民认证申请", code="RESIDENCY_PENDING") from None
+    flush_unique(db.session, Conflict("您已有待审核的居民认证申请", code="RESIDENCY_PENDING"))
     record(user, "residency.request", target=request, community_id=community_id)
     return request
 
@@ -195,11 +191,7 @@ def create_staff_account(
         street_id=street_id if role == STREET_ADMIN else None,
     )
     db.session.add(account)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict("用户名已被使用", code="USERNAME_TAKEN") from None
+    flush_unique(db.session, Conflict("用户名已被使用", code="USERNAME_TAKEN"))
     record(
         by,
         "staff.create",
@@ -213,11 +205,7 @@ def create_staff_account(
 def link_staff_to_user(account: StaffAccount, user: User | None, *, by: StaffAccount | None) -> None:
     """Let the staff member work from the mini-program as this WeChat user (None unlinks)."""
     account.user_id = user.id if user is not None else None
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict("该微信用户已关联其他工作人员账号", code="USER_ALREADY_LINKED") from None
+    flush_unique(db.session, Conflict("该微信用户已关联其他工作人员账号", code="USER_ALREADY_LINKED"))
     record(
         by,
         "staff.link_user",
