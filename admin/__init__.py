@@ -1,5 +1,8 @@
 """The staff console: server-rendered Chinese pages that write through the core's operations."""
 
+import importlib
+import pkgutil
+
 from flask import Blueprint, request
 
 from cloudplatform.extensions import csrf
@@ -14,4 +17,10 @@ def check_csrf():
         csrf.protect()
 
 
-from admin import dev, outbox, residency, staff, views  # noqa: E402, F401  (registers the routes)
+def _import_pages() -> None:
+    """Import every module of the console so that its routes register on ``bp``."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_import_pages()

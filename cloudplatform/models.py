@@ -17,20 +17,40 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.notify.models import Notification, SubscriptionConsent
+from cloudplatform.service.bookings.models import (
+    Bookable,
+    Booking,
+    BookingSuspension,
+    Closure,
+    OpeningHours,
+    Slot,
+)
+from cloudplatform.service.guides.models import Guide
+from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTarget
 
 __all__ = [
     "AuditEntry",
+    "Bookable",
+    "Booking",
+    "BookingSuspension",
     "Building",
     "City",
+    "Closure",
     "Community",
     "District",
     "Grid",
     "GridAssignment",
+    "Guide",
     "IdempotencyKey",
     "LoginToken",
     "Membership",
+    "Notice",
+    "NoticeReceipt",
+    "NoticeTarget",
     "Notification",
+    "OpeningHours",
     "ResidencyRequest",
+    "Slot",
     "StaffAccount",
     "Street",
     "SubscriptionConsent",

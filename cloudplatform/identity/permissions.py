@@ -16,7 +16,9 @@ from cloudplatform.identity.models import (
     STAFF_ROLES,
     STREET_ADMIN,
     Community,
+    Membership,
     StaffAccount,
+    User,
 )
 
 # action -> staff roles allowed to perform it (always within their scope)
@@ -26,6 +28,10 @@ ACTIONS = {
     "outbox.view": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "audit.view": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "dev.tools": {CITY_ADMIN},
+    "notice.manage": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "guide.manage": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "booking.manage": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "booking.checkin": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
 }
 
 # Which staff roles each role may create: never above its own rank.
@@ -111,3 +117,22 @@ def load_account(account_id: int, staff: StaffAccount | None) -> StaffAccount:
     if not (staff.role == CITY_ADMIN or street_account or in_scope(staff, account.community_id)):
         raise NotFound()
     return account
+
+
+def member_roles(user: User, community_id: int) -> set[str]:
+    """The roles (resident, party_member, volunteer) the user holds in the community."""
+    return set(
+        db.session.scalars(
+            sa.select(Membership.role).where(
+                Membership.user_id == user.id, Membership.community_id == community_id
+            )
+        )
+    )
+
+
+def require_member(user: User, community_id: int, *roles: str) -> set[str]:
+    """The user belongs to the community (holding one of ``roles``, if given); else 404: it is not theirs."""
+    held = member_roles(user, community_id)
+    if not held or (roles and not held & set(roles)):
+        raise NotFound()
+    return held

@@ -26,20 +26,18 @@ import logging
 import os
 import re
 import secrets
-import struct
 import threading
 import time
-import zlib
 from collections import Counter
 from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import urlsplit
 
-import qrcode
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from cloudplatform.config import SETTINGS
+from cloudplatform.qr import qr_png
 
 log = logging.getLogger(__name__)
 
@@ -456,31 +454,6 @@ def create_standin_app(
         return jsonify(reset=True)
 
     return app
-
-
-def qr_png(text: str, scale: int = 8) -> bytes:
-    """A QR code of ``text`` as a greyscale PNG, written with the standard library (no Pillow here)."""
-    code = qrcode.QRCode(border=2)
-    code.add_data(text)
-    code.make(fit=True)
-    rows = []
-    for row in code.get_matrix():
-        line = b"".join(b"\x00" * scale if dark else b"\xff" * scale for dark in row)
-        rows.extend([b"\x00" + line] * scale)  # filter type 0 per scanline
-    size = len(code.get_matrix()) * scale
-
-    def chunk(kind: bytes, payload: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-        )
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-        + chunk(b"IEND", b"")
-    )
 
 
 class QuietRequestHandler(WSGIRequestHandler):

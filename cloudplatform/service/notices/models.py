@@ -1,0 +1,63 @@
+"""通知公告: notices for an audience in one community, with read receipts."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cloudplatform.extensions import db
+from cloudplatform.orm import TimestampMixin
+
+# Who a notice is for: everyone with a role in the community, its party members, its volunteers, or the
+# residents of chosen grids or buildings (NoticeTarget rows).
+ALL, PARTY_MEMBERS, VOLUNTEERS, GRIDS, BUILDINGS = "all", "party_members", "volunteers", "grids", "buildings"
+AUDIENCES = (ALL, PARTY_MEMBERS, VOLUNTEERS, GRIDS, BUILDINGS)
+
+
+class Notice(TimestampMixin, db.Model):
+    __table_args__ = (
+        sa.Index("ix_notice_feed", "community_id", "pinned", "publish_at", "id"),
+        sa.CheckConstraint("read_count >= 0", name="read_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"))
+    title: Mapped[str] = mapped_column(sa.String(100))
+    body: Mapped[str] = mapped_column(sa.Text)
+    audience: Mapped[str] = mapped_column(sa.String(16), default=ALL)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    publish_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)  # [{name, url}]
+    push: Mapped[bool] = mapped_column(default=False)  # also sent as a subscribe message (consents apply)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    read_count: Mapped[int] = mapped_column(default=0)  # kept with the receipts, in the same transaction
+
+
+class NoticeTarget(db.Model):
+    """A grid or a building a GRIDS / BUILDINGS notice is for."""
+
+    __table_args__ = (
+        sa.CheckConstraint("(grid_id IS NULL) <> (building_id IS NULL)", name="grid_or_building"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notice.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grid.id"))
+    building_id: Mapped[int | None] = mapped_column(sa.ForeignKey("building.id"))
+
+
+class NoticeReceipt(db.Model):
+    """A user read a notice (once; later reads change nothing)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("notice_id", "user_id"),
+        sa.Index("ix_notice_receipt_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notice.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    read_at: Mapped[datetime]
