@@ -30,6 +30,9 @@ SETTINGS = {
     "LOGIN_RATE_LIMIT": ("20 per minute", str),  # mini-program logins per client address
     "PHONE_RATE_LIMIT": ("5 per hour", str),  # phone bindings per user: each spends WeChat quota
     "LOGIN_TOKEN_TTL_HOURS": (7 * 24, int),
+    "BOOKING_NO_SHOW_LIMIT": (3, int),  # this many no-shows ...
+    "BOOKING_NO_SHOW_WINDOW_DAYS": (60, int),  # ... within this many days ...
+    "BOOKING_SUSPENSION_DAYS": (30, int),  # ... suspend booking in that community this long
     # template key -> WeChat subscribe-message template id, as JSON
     "WECHAT_TEMPLATES": (DEFAULT_TEMPLATES, json.loads),
     "LOG_LEVEL": ("INFO", str),

@@ -18,6 +18,7 @@ from flask import Flask
 from cloudplatform.extensions import db
 from cloudplatform.idempotency import prune_expired_keys
 from cloudplatform.notify.operations import deliver_outbox
+from cloudplatform.service.bookings import operations as bookings
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,16 @@ JOBS: list[Job] = [
         "删除过期的幂等键",
     ),
     Job("deliver_outbox", deliver_outbox, {"trigger": "interval", "seconds": 30}, "发送订阅消息"),
+    Job("generate_slots", bookings.generate_all_slots, {"trigger": "interval", "hours": 1}, "生成预约时段"),
+    Job(
+        "send_booking_reminders",
+        bookings.send_reminders,
+        {"trigger": "interval", "minutes": 15},
+        "预约前一天提醒",
+    ),
+    Job(
+        "mark_no_shows", bookings.mark_no_shows, {"trigger": "interval", "minutes": 10}, "记录爽约并暂停预约"
+    ),
 ]
 
 

@@ -77,6 +77,10 @@ class Slot(db.Model):
     capacity: Mapped[int]
     booked: Mapped[int] = mapped_column(default=0)
     closed: Mapped[bool] = mapped_column(default=False)
+    # the service's booking window for this slot (max_advance_days before, min_notice_hours before the
+    # start), kept here so that one conditional UPDATE can check every rule of a booking
+    book_from: Mapped[datetime]
+    book_until: Mapped[datetime]
 
     bookable: Mapped[Bookable] = relationship()
 

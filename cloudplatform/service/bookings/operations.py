@@ -1,0 +1,510 @@
+"""Bookable services: opening hours and closures become slots; residents book, cancel and are checked in.
+
+Capacity is kept by the database: booking is one conditional UPDATE of the slot's counter
+(``booked < capacity``) that also checks every other rule; the per-resident limit is counted under a
+lock on the resident's row. A refused UPDATE is then explained by a second look, never the other way
+round (no check-then-insert).
+"""
+
+import secrets
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from cloudplatform.audit.operations import record
+from cloudplatform.clock import LOCAL_TZ, local, now
+from cloudplatform.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
+from cloudplatform.extensions import db
+from cloudplatform.identity import permissions
+from cloudplatform.identity.models import RESIDENT, Membership, StaffAccount, User
+from cloudplatform.notify.operations import notify
+from cloudplatform.orm import insert_for
+from cloudplatform.service.bookings.models import (
+    ACTIVE,
+    CANCELLED,
+    CHECKED_IN,
+    CONFIRMED,
+    NO_SHOW,
+    PENDING_APPROVAL,
+    REJECTED,
+    Bookable,
+    Booking,
+    BookingSuspension,
+    Closure,
+    OpeningHours,
+    Slot,
+)
+
+CHECK_IN_EARLY = timedelta(minutes=30)  # staff may check a resident in this long before the start
+
+
+class BookingRefused(AppError):
+    status, code, message = 409, "BOOKING_REFUSED", "无法预约该时段"
+
+
+# -- services, opening hours, closures, slots ------------------------------------------------------
+
+
+def create_bookable(staff: StaffAccount, community_id: int, **fields) -> Bookable:
+    """Create a bookable service in a community the staff member manages."""
+    permissions.require(staff, "booking.manage")
+    if not permissions.in_scope(staff, community_id):
+        raise NotFound("社区不存在")
+    bookable = Bookable(community_id=community_id, **fields)
+    db.session.add(bookable)
+    db.session.flush()
+    record(
+        staff, "bookable.create", target=bookable, community_id=community_id, details={"name": bookable.name}
+    )
+    return bookable
+
+
+def update_bookable(staff: StaffAccount, bookable: Bookable, **fields) -> Bookable:
+    """Change a service's rules; future slots follow (a capacity never drops below places taken)."""
+    for name, value in fields.items():
+        setattr(bookable, name, value)
+    for slot in db.session.scalars(
+        sa.select(Slot).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
+    ):
+        slot.book_from, slot.book_until = booking_window(bookable, slot.starts_at)
+        slot.capacity = max(bookable.capacity, slot.booked)
+    record(
+        staff,
+        "bookable.update",
+        target=bookable,
+        community_id=bookable.community_id,
+        details={k: str(v) for k, v in fields.items()},
+    )
+    return bookable
+
+
+def set_opening_hours(staff: StaffAccount, bookable: Bookable, periods: list[tuple[int, int, int]]) -> None:
+    """Replace the weekly hours with ``(weekday, opens_minute, closes_minute)`` periods; future free
+    slots outside them go, and new ones are made for the booking window."""
+    for weekday, opens, closes in periods:
+        if not (0 <= weekday <= 6 and 0 <= opens < closes <= 1440):
+            raise Unprocessable("开放时间无效", code="INVALID_HOURS")
+    db.session.execute(sa.delete(OpeningHours).where(OpeningHours.bookable_id == bookable.id))
+    db.session.add_all(
+        OpeningHours(bookable_id=bookable.id, weekday=w, opens_minute=o, closes_minute=c)
+        for w, o, c in periods
+    )
+    db.session.flush()
+    db.session.execute(
+        sa.delete(Slot).where(Slot.bookable_id == bookable.id, Slot.starts_at > now(), Slot.booked == 0)
+    )
+    generate_slots(bookable)
+    record(
+        staff,
+        "bookable.hours",
+        target=bookable,
+        community_id=bookable.community_id,
+        details={"periods": [list(p) for p in periods]},
+    )
+
+
+def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str) -> int:
+    """Close the service for a day: its slots close, and their bookings are cancelled and the residents
+    told. Returns how many bookings were cancelled."""
+    db.session.execute(
+        insert_for(db.session, Closure)
+        .values(bookable_id=bookable.id, day=day, reason=reason)
+        .on_conflict_do_nothing(index_elements=["bookable_id", "day"])
+    )
+    start, end = local_day_bounds(day)
+    slot_ids = sa.select(Slot.id).where(
+        Slot.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end
+    )
+    db.session.execute(sa.update(Slot).where(Slot.id.in_(slot_ids)).values(closed=True, booked=0))
+    cancelled = db.session.scalars(
+        sa.update(Booking)
+        .where(Booking.slot_id.in_(slot_ids), Booking.status.in_(ACTIVE))
+        .values(status=CANCELLED, cancelled_at=now())
+        .returning(Booking.user_id)
+    ).all()
+    for user in db.session.scalars(sa.select(User).where(User.id.in_(cancelled))):
+        notify(
+            user,
+            "booking_reminder",
+            booking_message(bookable.name, day, f"因{reason or '故'}暂停服务，预约已取消"),
+            page="pages/services/bookings",
+        )
+    record(
+        staff,
+        "bookable.closure",
+        target=bookable,
+        community_id=bookable.community_id,
+        details={"day": day.isoformat(), "reason": reason, "cancelled": len(cancelled)},
+    )
+    return len(cancelled)
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A local (Asia/Shanghai) calendar day as a UTC interval [start, end)."""
+    start = datetime.combine(day, time(), LOCAL_TZ)
+    return start, start + timedelta(days=1)
+
+
+def generate_slots(bookable: Bookable, first_day: date | None = None) -> int:
+    """Make the slots of the booking window from the opening hours (skipping closures); safe to repeat."""
+    first_day = first_day or local(now()).date()
+    closures = set(db.session.scalars(sa.select(Closure.day).where(Closure.bookable_id == bookable.id)))
+    hours = db.session.scalars(sa.select(OpeningHours).where(OpeningHours.bookable_id == bookable.id)).all()
+    step = timedelta(minutes=bookable.slot_minutes)
+    rows = []
+    for offset in range(bookable.max_advance_days + 1):
+        day = first_day + timedelta(days=offset)
+        if day in closures:
+            continue
+        midnight = local_day_bounds(day)[0]
+        for period in hours:
+            if period.weekday != day.weekday():
+                continue
+            start, closes = (
+                midnight + timedelta(minutes=period.opens_minute),
+                midnight + timedelta(minutes=period.closes_minute),
+            )
+            while start + step <= closes:
+                book_from, book_until = booking_window(bookable, start)
+                rows.append(
+                    {
+                        "bookable_id": bookable.id,
+                        "community_id": bookable.community_id,
+                        "starts_at": start,
+                        "ends_at": start + step,
+                        "capacity": bookable.capacity,
+                        "book_from": book_from,
+                        "book_until": book_until,
+                    }
+                )
+                start += step
+    if not rows:
+        return 0
+    result = db.session.execute(
+        insert_for(db.session, Slot)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["bookable_id", "starts_at"])
+    )
+    return result.rowcount
+
+
+def generate_all_slots() -> int:
+    """The job: keep every active service's booking window filled with slots."""
+    return sum(generate_slots(b) for b in db.session.scalars(sa.select(Bookable).where(Bookable.active)))
+
+
+def slots_of_day(bookable: Bookable, day: date) -> list[Slot]:
+    start, end = local_day_bounds(day)
+    return db.session.scalars(
+        sa.select(Slot)
+        .where(Slot.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .order_by(Slot.starts_at)
+    ).all()
+
+
+def load_member_bookable(user: User, bookable_id: int) -> Bookable:
+    """A service of one of the user's communities, in one statement; anything else is 404."""
+    bookable = db.session.scalar(
+        sa.select(Bookable).where(
+            Bookable.id == bookable_id,
+            Bookable.active,
+            sa.exists().where(
+                Membership.user_id == user.id, Membership.community_id == Bookable.community_id
+            ),
+        )
+    )
+    if bookable is None:
+        raise NotFound("预约事项不存在", code="BOOKABLE_NOT_FOUND")
+    return bookable
+
+
+# -- booking ---------------------------------------------------------------------------------------
+
+
+def active_suspension(user_id: int, community_id: sa.ColumnElement | int) -> sa.Exists:
+    return sa.exists().where(
+        BookingSuspension.user_id == user_id,
+        BookingSuspension.community_id == community_id,
+        BookingSuspension.lifted_at.is_(None),
+        BookingSuspension.ends_at > now(),
+    )
+
+
+def active_bookings_of(user_id: int, bookable_id: sa.ColumnElement | int):
+    """How many upcoming places the user holds for a service."""
+    booked_slot = sa.orm.aliased(Slot)
+    return (
+        sa.select(sa.func.count(Booking.id))
+        .join(booked_slot, booked_slot.id == Booking.slot_id)
+        .where(
+            Booking.user_id == user_id,
+            Booking.bookable_id == bookable_id,
+            Booking.status.in_(ACTIVE),
+            booked_slot.ends_at > now(),
+        )
+        .scalar_subquery()
+    )
+
+
+def booking_window(bookable: Bookable, starts_at: datetime) -> tuple[datetime, datetime]:
+    """When a slot starting at ``starts_at`` may be booked: (book_from, book_until)."""
+    return (
+        starts_at - timedelta(days=bookable.max_advance_days),
+        starts_at - timedelta(hours=bookable.min_notice_hours),
+    )
+
+
+def book_slot(user: User, slot_id: int) -> Booking:
+    """Take a place in a slot for a resident of its community: one conditional UPDATE holds every rule.
+
+    :raises BookingRefused: SLOT_FULL, SLOT_CLOSED, TOO_LATE, TOO_EARLY, BOOKING_LIMIT, ALREADY_BOOKED
+    :raises Forbidden: BOOKING_SUSPENDED
+    :raises NotFound: the slot is not one of the user's communities'
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        # one booking at a time per resident, so that the per-resident count below is never overtaken
+        db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    current = now()
+    taken = db.session.execute(
+        sa.update(Slot)
+        .where(
+            Slot.id == slot_id,
+            Slot.booked < Slot.capacity,
+            Slot.closed.is_(False),
+            Slot.book_from <= current,
+            Slot.book_until >= current,
+            sa.exists().where(Bookable.id == Slot.bookable_id, Bookable.active),
+            sa.exists().where(
+                Membership.user_id == user.id,
+                Membership.community_id == Slot.community_id,
+                Membership.role == RESIDENT,
+            ),
+            ~active_suspension(user.id, Slot.community_id),
+            ~sa.exists().where(
+                Booking.slot_id == Slot.id, Booking.user_id == user.id, Booking.status.in_(ACTIVE)
+            ),
+            active_bookings_of(user.id, Slot.bookable_id)
+            < sa.select(Bookable.max_active_per_user)
+            .where(Bookable.id == Slot.bookable_id)
+            .scalar_subquery(),
+        )
+        .values(booked=Slot.booked + 1)
+        .returning(Slot.bookable_id, Slot.community_id, Slot.starts_at, Slot.ends_at)
+    ).first()
+    if taken is None:
+        raise refusal_reason(user, slot_id, current)
+    status = sa.case((Bookable.requires_approval, PENDING_APPROVAL), else_=CONFIRMED)
+    booking_id, booking_status, qr_token = db.session.execute(
+        sa.insert(Booking)
+        .from_select(
+            ["community_id", "bookable_id", "slot_id", "user_id", "status", "qr_token", "created_at"],
+            sa.select(
+                sa.literal(taken.community_id),
+                sa.literal(taken.bookable_id),
+                sa.literal(slot_id),
+                sa.literal(user.id),
+                status,
+                sa.literal(secrets.token_urlsafe(24)),
+                sa.literal(current),
+            ).where(Bookable.id == taken.bookable_id),
+        )
+        .returning(Booking.id, Booking.status, Booking.qr_token)
+    ).one()
+    return Booking(
+        id=booking_id,
+        status=booking_status,
+        qr_token=qr_token,
+        slot_id=slot_id,
+        user_id=user.id,
+        bookable_id=taken.bookable_id,
+        community_id=taken.community_id,
+        created_at=current,
+        slot=Slot(id=slot_id, starts_at=taken.starts_at, ends_at=taken.ends_at),
+    )
+
+
+def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:
+    """Why the booking UPDATE took no place (looked up afterwards, on the refusal path only)."""
+    slot = db.session.scalar(sa.select(Slot).where(Slot.id == slot_id))
+    roles = permissions.member_roles(user, slot.community_id) if slot is not None else set()
+    if slot is None or RESIDENT not in roles or not slot.bookable.active:
+        return NotFound("该时段不存在", code="SLOT_NOT_FOUND")
+    if db.session.scalar(sa.select(active_suspension(user.id, slot.community_id))):
+        return Forbidden("您近期多次预约未到，暂停预约", code="BOOKING_SUSPENDED")
+    if slot.closed:
+        return BookingRefused("该时段暂停服务", code="SLOT_CLOSED")
+    if current > slot.book_until:
+        return BookingRefused("该时段已截止预约", code="TOO_LATE")
+    if current < slot.book_from:
+        return BookingRefused("该时段尚未开放预约", code="TOO_EARLY")
+    mine = sa.exists().where(
+        Booking.slot_id == slot.id, Booking.user_id == user.id, Booking.status.in_(ACTIVE)
+    )
+    if db.session.scalar(sa.select(mine)):
+        return BookingRefused("您已预约该时段", code="ALREADY_BOOKED")
+    if (
+        db.session.scalar(sa.select(active_bookings_of(user.id, slot.bookable_id)))
+        >= slot.bookable.max_active_per_user
+    ):
+        return BookingRefused("您的待办预约已达上限", code="BOOKING_LIMIT")
+    return BookingRefused("该时段已约满", code="SLOT_FULL")
+
+
+def release_place(booking: Booking, status: str, **values) -> bool:
+    """Move an active booking to ``status`` and give its place back; False if it was no longer active."""
+    moved = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status.in_(ACTIVE))
+        .values(status=status, **values)
+    )
+    if moved.rowcount != 1:
+        return False
+    db.session.execute(
+        sa.update(Slot).where(Slot.id == booking.slot_id, Slot.booked > 0).values(booked=Slot.booked - 1)
+    )
+    db.session.refresh(booking)
+    return True
+
+
+def cancel_booking(user: User, booking: Booking) -> Booking:
+    """The resident cancels their own booking, until the service's cut-off before the start."""
+    if booking.user_id != user.id:
+        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+    cutoff = booking.slot.starts_at - timedelta(hours=booking.bookable.cancel_cutoff_hours)
+    if now() > cutoff:
+        raise Conflict("已过取消截止时间", code="CANCEL_TOO_LATE")
+    if not release_place(booking, CANCELLED, cancelled_at=now()):
+        raise Conflict("该预约已无法取消", code="BOOKING_NOT_ACTIVE")
+    return booking
+
+
+def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Booking:
+    """Approve or reject a booking that waits for staff approval (rejection frees the place)."""
+    if booking.status != PENDING_APPROVAL:
+        raise Conflict("该预约无需审核", code="NOT_PENDING")
+    if approve:
+        moved = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, Booking.status == PENDING_APPROVAL)
+            .values(status=CONFIRMED)
+        ).rowcount
+        db.session.refresh(booking)
+    else:
+        moved = release_place(booking, REJECTED)
+    if not moved:
+        raise Conflict("该预约无需审核", code="NOT_PENDING")
+    record(staff, f"booking.{booking.status}", target=booking, community_id=booking.community_id)
+    notify(
+        booking.user,
+        "booking_reminder",
+        booking_message(
+            booking.bookable.name, local(booking.slot.starts_at), "预约已通过" if approve else "预约未通过"
+        ),
+        page="pages/services/bookings",
+    )
+    return booking
+
+
+def find_booking_for_check_in(staff: StaffAccount, qr_token: str) -> Booking:
+    permissions.require(staff, "booking.checkin")
+    booking = db.session.scalar(sa.select(Booking).where(Booking.qr_token == qr_token))
+    if booking is None or not permissions.in_scope(staff, booking.community_id):
+        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+    return booking
+
+
+def check_in(staff: StaffAccount, booking: Booking) -> Booking:
+    """Staff scan the resident's booking QR (核销): from half an hour before the start until the end."""
+    current = now()
+    if not booking.slot.starts_at - CHECK_IN_EARLY <= current <= booking.slot.ends_at:
+        raise Conflict("不在核销时间内", code="NOT_CHECK_IN_TIME")
+    moved = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status == CONFIRMED)
+        .values(status=CHECKED_IN, checked_in_at=current, checked_in_by_id=staff.id)
+    ).rowcount
+    if moved != 1:
+        raise Conflict("该预约已核销或不可核销", code="NOT_CHECKABLE")
+    db.session.refresh(booking)
+    record(staff, "booking.check_in", target=booking, community_id=booking.community_id)
+    return booking
+
+
+def booking_message(name: str, when: datetime | date, note: str) -> dict:
+    when_text = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else when.isoformat()
+    return {"thing1": {"value": name[:20]}, "time2": {"value": when_text}, "thing3": {"value": note[:20]}}
+
+
+# -- jobs ------------------------------------------------------------------------------------------
+
+
+def send_reminders() -> int:
+    """Remind residents the day before (local time) of each confirmed booking, once."""
+    tomorrow = local(now()).date() + timedelta(days=1)
+    start, end = local_day_bounds(tomorrow)
+    due = db.session.scalars(
+        sa.select(Booking)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(
+            Booking.status == CONFIRMED,
+            Booking.reminded_at.is_(None),
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+        )
+        .with_for_update(skip_locked=True, of=Booking)
+    ).all()
+    for booking in due:
+        booking.reminded_at = now()
+        notify(
+            booking.user,
+            "booking_reminder",
+            booking_message(booking.bookable.name, local(booking.slot.starts_at), "请按时到场办理"),
+            page="pages/services/bookings",
+        )
+    return len(due)
+
+
+def mark_no_shows() -> dict[str, int]:
+    """After a slot ends, its unchecked bookings are no-shows; too many within the window suspend booking."""
+    cfg = current_app.config
+    ended = sa.select(Slot.id).where(Slot.ends_at <= now())
+    missed = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.status == CONFIRMED, Booking.slot_id.in_(ended))
+        .values(status=NO_SHOW)
+        .returning(Booking.user_id, Booking.community_id)
+    ).all()
+    suspended = 0
+    since = now() - timedelta(days=cfg["BOOKING_NO_SHOW_WINDOW_DAYS"])
+    for user_id, community_id in set(missed):
+        count = db.session.scalar(
+            sa.select(sa.func.count(Booking.id))
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                Booking.user_id == user_id,
+                Booking.community_id == community_id,
+                Booking.status == NO_SHOW,
+                Slot.ends_at >= since,
+            )
+        )
+        if count >= cfg["BOOKING_NO_SHOW_LIMIT"] and not db.session.scalar(
+            sa.select(active_suspension(user_id, community_id))
+        ):
+            db.session.add(
+                BookingSuspension(
+                    user_id=user_id,
+                    community_id=community_id,
+                    no_shows=count,
+                    ends_at=now() + timedelta(days=cfg["BOOKING_SUSPENSION_DAYS"]),
+                )
+            )
+            suspended += 1
+    return {"no_shows": len(missed), "suspended": suspended}
+
+
+def lift_suspension(staff: StaffAccount, suspension: BookingSuspension) -> None:
+    if suspension.lifted_at is not None:
+        raise Conflict("该暂停已解除", code="ALREADY_LIFTED")
+    suspension.lifted_at, suspension.lifted_by_id = now(), staff.id
+    record(staff, "booking.suspension_lift", target=suspension, community_id=suspension.community_id)
