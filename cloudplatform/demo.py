@@ -28,10 +28,12 @@ from cloudplatform.identity.models import (
     Grid,
     GridAssignment,
     Membership,
+    StaffAccount,
     Street,
     User,
 )
 from cloudplatform.identity.operations import create_staff_account, link_staff_to_user
+from cloudplatform.service.bookings import demo as bookings_demo
 from cloudplatform.wechat.standin import openid_for
 
 TOTAL_COMMUNITIES = 188
@@ -214,7 +216,14 @@ def load_demo_data() -> bool:
             grid_ids = db.session.scalars(sa.select(Grid.id).where(Grid.community_id == huoju.id).limit(2))
             db.session.add_all(GridAssignment(staff_id=account.id, grid_id=g) for g in grid_ids)
     db.session.flush()
+    load_service_demo(huoju)
     return True
+
+
+def load_service_demo(community: Community) -> None:
+    """服务云 of 火炬路社区: bookable services (with bookings), procedure guides and notices."""
+    staff = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == "huoju_staff"))
+    bookings_demo.load_demo(community, staff)
 
 
 def register_cli(app: Flask) -> None:

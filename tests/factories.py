@@ -16,6 +16,7 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.identity.operations import hasher
+from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Slot
 
 PASSWORD = "correct-horse-battery"
 PASSWORD_HASH = hasher.hash(PASSWORD)  # hashed once: argon2id is slow on purpose
@@ -99,3 +100,28 @@ class ResidencyRequestFactory(BaseFactory):
         model = ResidencyRequest
 
     room, real_name = "1单元101", "张秀兰"
+
+
+class BookableFactory(BaseFactory):
+    class Meta:
+        model = Bookable
+
+    name = factory.Sequence(lambda n: f"预约事项{n}")
+
+
+class SlotFactory(BaseFactory):
+    class Meta:
+        model = Slot
+
+
+class BookingFactory(BaseFactory):
+    class Meta:
+        model = Booking
+
+    status = "confirmed"
+    qr_token = factory.Sequence(lambda n: f"qr-token-{n:024d}")
+
+
+class BookingSuspensionFactory(BaseFactory):
+    class Meta:
+        model = BookingSuspension

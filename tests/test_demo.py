@@ -34,3 +34,14 @@ def test_demo_resident_logs_in_with_the_readme_code(client, db):
     token = client.post("/api/v1/auth/login", json={"code": fresh_code("resident")}).json["token"]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
     assert [c["community_name"] for c in me["communities"]] == ["火炬路社区"]
+
+
+def test_demo_services_have_slots_and_bookings(db):
+    from cloudplatform.service.bookings.models import Bookable, Booking, Slot
+
+    load_demo_data()
+    db.session.commit()
+    names = db.session.scalars(select(Bookable.name).order_by(Bookable.id)).all()
+    assert names == ["证明开具", "老年证办理", "活动室预约"]
+    assert db.session.scalar(select(func.count()).select_from(Slot)) > 100
+    assert db.session.scalar(select(func.count()).select_from(Booking)) > 0

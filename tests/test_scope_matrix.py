@@ -7,10 +7,12 @@ Later modules add their endpoints to ENDPOINTS.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from cloudplatform.clock import now
 from cloudplatform.identity.models import (
     CITY_ADMIN,
     COMMUNITY_ADMIN,
@@ -19,7 +21,15 @@ from cloudplatform.identity.models import (
     STREET_ADMIN,
     ResidencyRequest,
 )
-from tests.factories import ResidencyRequestFactory, UserFactory
+from cloudplatform.service.bookings.models import Booking
+from tests.factories import (
+    BookableFactory,
+    BookingFactory,
+    BookingSuspensionFactory,
+    ResidencyRequestFactory,
+    SlotFactory,
+    UserFactory,
+)
 from tests.world import log_in, wechat_user
 
 
@@ -35,6 +45,39 @@ class Endpoint:
     make: Callable  # (world, community) -> record
     call: Callable  # (client, headers, record) -> response
     changed: Callable  # (db, record) -> whether the record changed
+
+
+def make_booking(world, community):
+    """A confirmed booking of a resident of ``community`` for a service there (slots made by hand)."""
+    bookable = BookableFactory(community_id=community.id)
+    start = now() + timedelta(days=1)
+    slot = SlotFactory(
+        bookable_id=bookable.id,
+        community_id=community.id,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=2,
+        booked=1,
+        book_from=start - timedelta(days=14),
+        book_until=start,
+    )
+    return BookingFactory(
+        community_id=community.id,
+        bookable_id=bookable.id,
+        slot_id=slot.id,
+        user_id=UserFactory().id,
+        status="pending_approval",
+    )
+
+
+def make_suspension(world, community):
+    return BookingSuspensionFactory(
+        user_id=UserFactory().id, community_id=community.id, no_shows=3, ends_at=now() + timedelta(days=30)
+    )
+
+
+def booking_status(db, booking_id):
+    return db.session.scalar(select(Booking.status).where(Booking.id == booking_id))
 
 
 ENDPOINTS = [

@@ -1,0 +1,110 @@
+"""Demo services of 火炬路社区 and a few bookings of its residents for the coming days."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from cloudplatform.clock import now
+from cloudplatform.extensions import db
+from cloudplatform.identity.models import RESIDENT, Community, Membership, StaffAccount, User
+from cloudplatform.service.bookings.models import Slot
+from cloudplatform.service.bookings.operations import (
+    BookingRefused,
+    book_slot,
+    create_bookable,
+    set_opening_hours,
+)
+
+WEEKDAYS, EVERY_DAY = range(5), range(7)
+SERVICES = [
+    # name, description, rules, [(weekdays, "HH:MM", "HH:MM")]
+    (
+        "证明开具",
+        "居住证明、无犯罪记录证明协助、亲属关系证明等各类证明开具，请携带身份证原件。",
+        {
+            "slot_minutes": 30,
+            "capacity": 3,
+            "min_notice_hours": 1,
+            "max_advance_days": 14,
+            "max_active_per_user": 2,
+        },
+        [(WEEKDAYS, "08:30", "12:00"), (WEEKDAYS, "14:30", "17:30")],
+    ),
+    (
+        "老年证办理",
+        "年满60周岁的本市户籍老人办理老年优待证，现场拍照、当场审核。",
+        {
+            "slot_minutes": 30,
+            "capacity": 2,
+            "min_notice_hours": 2,
+            "max_advance_days": 14,
+            "max_active_per_user": 1,
+        },
+        [((1, 3), "09:00", "11:30")],
+    ),
+    (
+        "活动室预约",
+        "社区党群服务中心二楼多功能活动室，可容纳40人，供居民文体活动、议事协商使用。",
+        {
+            "slot_minutes": 60,
+            "capacity": 1,
+            "min_notice_hours": 24,
+            "max_advance_days": 30,
+            "max_active_per_user": 2,
+            "requires_approval": True,
+            "cancel_cutoff_hours": 24,
+        },
+        [(EVERY_DAY, "09:00", "21:00")],
+    ),
+]
+
+
+def minutes(text: str) -> int:
+    hours, mins = text.split(":")
+    return int(hours) * 60 + int(mins)
+
+
+def load_demo(community: Community, staff: StaffAccount) -> dict[str, int]:
+    """Create the services (with their slots) and some bookings; returns service name → id."""
+    ids = {}
+    for name, description, rules, hours in SERVICES:
+        bookable = create_bookable(
+            staff,
+            community.id,
+            name=name,
+            description=description,
+            location="火炬路社区党群服务中心一楼服务大厅",
+            **rules,
+        )
+        periods = [(day, minutes(opens), minutes(closes)) for days, opens, closes in hours for day in days]
+        set_opening_hours(staff, bookable, periods)
+        ids[name] = bookable.id
+    book_for_residents(community, ids["证明开具"])
+    return ids
+
+
+def book_for_residents(community: Community, bookable_id: int, count: int = 12) -> None:
+    """A handful of residents book the coming week's first slots, so the day view has something in it."""
+    residents = db.session.scalars(
+        sa.select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.community_id == community.id, Membership.role == RESIDENT)
+        .order_by(User.id)
+        .limit(count)
+    ).all()
+    slots = db.session.scalars(
+        sa.select(Slot.id)
+        .where(
+            Slot.bookable_id == bookable_id,
+            Slot.starts_at >= now(),
+            Slot.starts_at < now() + timedelta(days=7),
+        )
+        .order_by(Slot.starts_at)
+    ).all()
+    for i, user in enumerate(residents):
+        if not slots:
+            return
+        try:
+            book_slot(user, slots[i % len(slots)])
+        except BookingRefused:
+            continue
