@@ -24,6 +24,7 @@ PAGE_SIZE = 50
 # (endpoint, label, action the page requires; None: any signed-in staff member)
 NAV = [
     ("admin.dashboard", "工作台", None),
+    ("admin.guides", "办事指南", "guide.manage"),
     ("admin.residency_list", "居民认证", "residency.review"),
     ("admin.staff_list", "工作人员", "staff.manage"),
     ("admin.outbox", "消息发送", "outbox.view"),

@@ -29,6 +29,7 @@ SETTINGS = {
     "SIGN_IN_RATE_LIMIT": ("5 per minute", str),
     "LOGIN_RATE_LIMIT": ("20 per minute", str),  # mini-program logins per client address
     "PHONE_RATE_LIMIT": ("5 per hour", str),  # phone bindings per user: each spends WeChat quota
+    "PUBLIC_RATE_LIMIT": ("60 per minute", str),  # what strangers can reach (guide search), per address
     "LOGIN_TOKEN_TTL_HOURS": (7 * 24, int),
     "BOOKING_NO_SHOW_LIMIT": (3, int),  # this many no-shows ...
     "BOOKING_NO_SHOW_WINDOW_DAYS": (60, int),  # ... within this many days ...

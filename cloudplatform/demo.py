@@ -34,6 +34,7 @@ from cloudplatform.identity.models import (
 )
 from cloudplatform.identity.operations import create_staff_account, link_staff_to_user
 from cloudplatform.service.bookings import demo as bookings_demo
+from cloudplatform.service.guides import demo as guides_demo
 from cloudplatform.wechat.standin import openid_for
 
 TOTAL_COMMUNITIES = 188
@@ -223,7 +224,8 @@ def load_demo_data() -> bool:
 def load_service_demo(community: Community) -> None:
     """服务云 of 火炬路社区: bookable services (with bookings), procedure guides and notices."""
     staff = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == "huoju_staff"))
-    bookings_demo.load_demo(community, staff)
+    bookables = bookings_demo.load_demo(community, staff)
+    guides_demo.load_demo(community, staff, bookables)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,0 +1,45 @@
+"""办事指南: procedure guides anyone may search and read, without logging in."""
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from cloudplatform.extensions import limiter
+from cloudplatform.pagination import page_schema
+from cloudplatform.service.guides import operations, schemas
+
+bp = Blueprint("guides", __name__, url_prefix="/api/v1/services", description="办事指南")
+
+
+def public_rate_limit() -> str:
+    """Requests per client address to what a stranger can reach."""
+    return current_app.config["PUBLIC_RATE_LIMIT"]
+
+
+@bp.route("/guides", methods=["GET"])
+@limiter.limit(public_rate_limit)
+@bp.arguments(schemas.GuideListArgsSchema, location="query")
+@bp.response(200, page_schema(schemas.GuideListItemSchema, "GuidePage"))
+def list_guides(args):
+    """Published guides, optionally of one community or category; ``q`` searches them, title matches
+    first, then newest first."""
+    items, cursor = operations.search_guides(**args)
+    return {"items": items, "next_cursor": cursor}
+
+
+@bp.route("/guides/categories", methods=["GET"])
+@limiter.limit(public_rate_limit)
+@bp.arguments(schemas.CategoryArgsSchema, location="query")
+@bp.response(200, schemas.CategoryCountSchema(many=True))
+def list_categories(args):
+    """The categories of published guides with how many each holds, most first."""
+    counts = operations.category_counts(args["community_id"])
+    return [{"category": category, "count": count} for category, count in counts]
+
+
+@bp.route("/guides/<id:guide_id>", methods=["GET"])
+@limiter.limit(public_rate_limit)
+@bp.response(200, schemas.GuideSchema)
+def get_guide(guide_id):
+    """A published guide in full, with the service to book for it (or null)."""
+    guide, bookable = operations.published_guide(guide_id)
+    return {"guide": guide, "bookable": bookable}
