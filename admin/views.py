@@ -24,7 +24,11 @@ PAGE_SIZE = 50
 # (endpoint, label, action the page requires; None: any signed-in staff member)
 NAV = [
     ("admin.dashboard", "工作台", None),
+    ("admin.notices", "通知公告", "notice.manage"),
     ("admin.guides", "办事指南", "guide.manage"),
+    ("admin.bookables", "预约事项", "booking.manage"),
+    ("admin.booking_day", "预约日程", "booking.checkin"),
+    ("admin.booking_suspensions", "预约暂停", "booking.manage"),
     ("admin.residency_list", "居民认证", "residency.review"),
     ("admin.staff_list", "工作人员", "staff.manage"),
     ("admin.outbox", "消息发送", "outbox.view"),

@@ -35,6 +35,7 @@ from cloudplatform.identity.models import (
 from cloudplatform.identity.operations import create_staff_account, link_staff_to_user
 from cloudplatform.service.bookings import demo as bookings_demo
 from cloudplatform.service.guides import demo as guides_demo
+from cloudplatform.service.notices import demo as notices_demo
 from cloudplatform.wechat.standin import openid_for
 
 TOTAL_COMMUNITIES = 188
@@ -226,6 +227,7 @@ def load_service_demo(community: Community) -> None:
     staff = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == "huoju_staff"))
     bookables = bookings_demo.load_demo(community, staff)
     guides_demo.load_demo(community, staff, bookables)
+    notices_demo.load_demo(community, staff)
 
 
 def register_cli(app: Flask) -> None:

@@ -47,10 +47,13 @@ def decode_cursor(cursor: str, columns: list) -> list:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(columns):
             raise ValueError("cursor shape")
-        return [
+        values = [
             datetime.fromisoformat(v) if c.type.python_type is datetime else c.type.python_type(v)
             for v, c in zip(raw, columns, strict=True)
         ]
+        if any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in values):
+            raise ValueError("cursor out of range")
+        return values
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
         raise Unprocessable("分页游标无效", code="INVALID_CURSOR") from None
 

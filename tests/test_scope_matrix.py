@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from cloudplatform.clock import now
+from cloudplatform.clock import local, now
 from cloudplatform.identity.models import (
     CITY_ADMIN,
     COMMUNITY_ADMIN,
@@ -21,7 +21,9 @@ from cloudplatform.identity.models import (
     STREET_ADMIN,
     ResidencyRequest,
 )
-from cloudplatform.service.bookings.models import Booking
+from cloudplatform.identity.permissions import ACTIONS
+from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Closure, OpeningHours
+from tests.admin.console import sign_in_as, submit
 from tests.factories import (
     BookableFactory,
     BookingFactory,
@@ -47,10 +49,10 @@ class Endpoint:
     changed: Callable  # (db, record) -> whether the record changed
 
 
-def make_booking(world, community):
-    """A confirmed booking of a resident of ``community`` for a service there (slots made by hand)."""
+def make_booking(world, community, status="pending_approval", starts_in=timedelta(days=1)):
+    """A booking of a resident of ``community`` for a service there (slots made by hand)."""
     bookable = BookableFactory(community_id=community.id)
-    start = now() + timedelta(days=1)
+    start = now() + starts_in
     slot = SlotFactory(
         bookable_id=bookable.id,
         community_id=community.id,
@@ -66,8 +68,13 @@ def make_booking(world, community):
         bookable_id=bookable.id,
         slot_id=slot.id,
         user_id=UserFactory().id,
-        status="pending_approval",
+        status=status,
     )
+
+
+def make_due_booking(world, community):
+    """A confirmed booking whose slot starts in ten minutes: staff may check it in now."""
+    return make_booking(world, community, "confirmed", timedelta(minutes=10))
 
 
 def make_suspension(world, community):
@@ -139,3 +146,122 @@ def test_residency_list_shows_only_the_scope(client, world, role):
     }
     items = client.get("/api/v1/staff/residency-requests", headers=caller_headers(client, role)).json["items"]
     assert {i["id"] for i in items} == {made[w] for w in SCOPE[role]}
+
+
+# -- the console: pages and forms that take a record id, signed in as each role ---------------------
+
+
+@dataclass
+class ConsolePage:
+    name: str
+    action: str  # the permission it needs: a role without it gets 403
+    make: Callable  # (world, community) -> record
+    call: Callable  # (client, record) -> response (a form's redirect followed)
+    changed: Callable  # (db, record) -> whether the record changed
+
+
+def make_bookable(world, community):
+    return BookableFactory(community_id=community.id)
+
+
+def in_two_days() -> str:
+    return (local(now()).date() + timedelta(days=2)).isoformat()
+
+
+def count(db, model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+RULES = {
+    "name": "证明开具",
+    "slot_minutes": "60",
+    "capacity": "9",
+    "min_notice_hours": "2",
+    "max_advance_days": "14",
+    "max_active_per_user": "2",
+    "cancel_cutoff_hours": "2",
+}
+
+CONSOLE_PAGES = [
+    ConsolePage(
+        "GET /admin/bookables/{id}/edit",
+        "booking.manage",
+        make_bookable,
+        lambda c, r: c.get(f"/admin/bookables/{r.id}/edit"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/bookables/{id}/edit",
+        "booking.manage",
+        make_bookable,
+        lambda c, r: submit(c, f"/admin/bookables/{r.id}/edit", RULES),
+        lambda db, r: db.session.scalar(select(Bookable.capacity).where(Bookable.id == r.id)) == 9,
+    ),
+    ConsolePage(
+        "POST /admin/bookables/{id}/hours",
+        "booking.manage",
+        make_bookable,
+        lambda c, r: submit(c, f"/admin/bookables/{r.id}/hours", {"hours": "周六 09:00-10:00"}),
+        lambda db, r: count(db, OpeningHours, OpeningHours.bookable_id == r.id) != 0,
+    ),
+    ConsolePage(
+        "POST /admin/bookables/{id}/closures",
+        "booking.manage",
+        make_bookable,
+        lambda c, r: submit(c, f"/admin/bookables/{r.id}/closures", {"day": in_two_days(), "reason": "检查"}),
+        lambda db, r: count(db, Closure, Closure.bookable_id == r.id) != 0,
+    ),
+    ConsolePage(
+        "GET /admin/bookings/day?bookable_id={id}",
+        "booking.checkin",
+        make_bookable,
+        lambda c, r: c.get(f"/admin/bookings/day?bookable_id={r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/bookings/{id}/check-in",
+        "booking.checkin",
+        make_due_booking,
+        lambda c, r: submit(c, f"/admin/bookings/{r.id}/check-in"),
+        lambda db, r: booking_status(db, r.id) != "confirmed",
+    ),
+    ConsolePage(
+        "POST /admin/bookings/{id}/approve",
+        "booking.manage",
+        make_booking,
+        lambda c, r: submit(c, f"/admin/bookings/{r.id}/approve"),
+        lambda db, r: booking_status(db, r.id) != "pending_approval",
+    ),
+    ConsolePage(
+        "POST /admin/bookings/{id}/reject",
+        "booking.manage",
+        make_booking,
+        lambda c, r: submit(c, f"/admin/bookings/{r.id}/reject"),
+        lambda db, r: booking_status(db, r.id) != "pending_approval",
+    ),
+    ConsolePage(
+        "POST /admin/booking-suspensions/{id}/lift",
+        "booking.manage",
+        make_suspension,
+        lambda c, r: submit(c, f"/admin/booking-suspensions/{r.id}/lift"),
+        lambda db, r: count(db, BookingSuspension, BookingSuspension.lifted_at.is_not(None)) != 0,
+    ),
+]
+
+
+@pytest.mark.parametrize("where", ["home", "neighbour", "elsewhere"])
+@pytest.mark.parametrize("role", list(SCOPE))
+@pytest.mark.parametrize("page", CONSOLE_PAGES, ids=lambda p: p.name)
+def test_console_record_page_scope(client, db, world, page, role, where):
+    record = page.make(world, getattr(world, where))
+    sign_in_as(client, world.staff[role])
+    response = page.call(client, record)
+    if role not in ACTIONS[page.action]:
+        assert response.status_code == 403
+    elif where in SCOPE[role]:
+        assert response.status_code == 200
+        assert page.changed(db, record) or page.name.startswith("GET ")
+        return
+    else:
+        assert response.status_code == 404
+    assert not page.changed(db, record)

@@ -14,10 +14,16 @@ from cloudplatform.identity.models import (
 )
 from tests.admin.console import sign_in_as, text
 
-NOT_IN_NAV = {"/admin/staff/new", "/admin/guides/new"}
+NOT_IN_NAV = {"/admin/staff/new", "/admin/notices/new", "/admin/guides/new", "/admin/bookables/new"}
 PAGES = {  # path -> roles that may open it, in the order of the header's links
+    "/admin/notices": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/notices/new": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/guides": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/guides/new": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/bookables": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/bookables/new": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/bookings/day": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/booking-suspensions": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/residency": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/staff": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/staff/new": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},

@@ -61,9 +61,17 @@ def create_bookable(staff: StaffAccount, community_id: int, **fields) -> Bookabl
 
 
 def update_bookable(staff: StaffAccount, bookable: Bookable, **fields) -> Bookable:
-    """Change a service's rules; future slots follow (a capacity never drops below places taken)."""
+    """Change a service's rules; future slots follow (a capacity never drops below places taken).
+
+    A new slot length or booking window remakes the future slots nobody has booked; booked ones stay.
+    """
     for name, value in fields.items():
         setattr(bookable, name, value)
+    if {"slot_minutes", "max_advance_days"} & fields.keys():
+        db.session.execute(
+            sa.delete(Slot).where(Slot.bookable_id == bookable.id, Slot.starts_at > now(), Slot.booked == 0)
+        )
+        generate_slots(bookable)
     for slot in db.session.scalars(
         sa.select(Slot).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
     ):
@@ -107,6 +115,8 @@ def set_opening_hours(staff: StaffAccount, bookable: Bookable, periods: list[tup
 def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str) -> int:
     """Close the service for a day: its slots close, and their bookings are cancelled and the residents
     told. Returns how many bookings were cancelled."""
+    if day < local(now()).date():
+        raise Unprocessable("不能关闭已过去的日期", code="CLOSURE_IN_PAST")
     db.session.execute(
         insert_for(db.session, Closure)
         .values(bookable_id=bookable.id, day=day, reason=reason)
@@ -185,6 +195,7 @@ def generate_slots(bookable: Bookable, first_day: date | None = None) -> int:
         insert_for(db.session, Slot)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["bookable_id", "starts_at"])
+        .execution_options(preserve_rowcount=True)
     )
     return result.rowcount
 

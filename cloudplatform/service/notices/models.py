@@ -32,6 +32,7 @@ class Notice(TimestampMixin, db.Model):
     withdrawn_at: Mapped[datetime | None]
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)  # [{name, url}]
     push: Mapped[bool] = mapped_column(default=False)  # also sent as a subscribe message (consents apply)
+    pushed_at: Mapped[datetime | None]  # when the push was queued (at publish, or by a job when scheduled)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
     read_count: Mapped[int] = mapped_column(default=0)  # kept with the receipts, in the same transaction
 

@@ -100,12 +100,14 @@ def test_slot_in_the_past_is_refused(client, service, resident, clock):
 
 
 def test_slot_beyond_the_advance_window_is_refused(client, world, service, resident):
-    update_bookable(world.staff["community_staff"], service, max_advance_days=3)
-    _db.session.commit()
     far = slot_at(service, MONDAY + timedelta(days=10), 9)
+    resident_of(world.home, "early-bird")
+    assert book(client, log_in(client, "early-bird"), far).status_code == 201
+    update_bookable(world.staff["community_staff"], service, max_advance_days=3)  # booked slots stay
+    _db.session.commit()
     response = book(client, resident, far)
     assert response.json["error"]["code"] == "TOO_EARLY"
-    assert booked(far) == 0
+    assert booked(far) == 1
 
 
 def test_closure_closes_slots_and_cancels_their_bookings(client, world, service, resident, db):
@@ -177,3 +179,20 @@ def test_retry_with_the_same_idempotency_key_books_once(client, service, residen
     first, second = book(client, headers, slot), book(client, headers, slot)
     assert second.json == first.json
     assert booked(slot) == 1
+
+
+def test_a_day_in_the_past_cannot_be_closed(world, service):
+    from cloudplatform.errors import Unprocessable
+
+    with pytest.raises(Unprocessable) as info:
+        add_closure(world.staff["community_staff"], service, MONDAY - timedelta(days=1), "补记")
+    assert info.value.code == "CLOSURE_IN_PAST"
+
+
+def test_new_slot_length_remakes_free_future_slots(client, world, service, resident):
+    book(client, resident, slot_at(service, TUESDAY, 9))
+    update_bookable(world.staff["community_staff"], service, slot_minutes=30)
+    _db.session.commit()
+    response = client.get(f"/api/v1/services/bookables/{service.id}/slots?date={TUESDAY}", headers=resident)
+    starts = [s["starts_at"][11:16] for s in response.json]
+    assert starts == ["01:00", "01:30", "02:00", "02:30", "03:00", "03:30"]  # 9:00 (booked, an hour) kept

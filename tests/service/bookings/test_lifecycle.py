@@ -210,3 +210,9 @@ def test_closure_tells_the_residents(client, world, service, resident, booking, 
     add_closure(world.staff[COMMUNITY_STAFF], service, TUESDAY, "设备检修")
     db.session.commit()
     assert db.session.scalar(select(Notification.data))["thing3"]["value"].startswith("因设备检修")
+
+
+def test_slot_job_makes_the_days_that_enter_the_window_once(app, service, clock):
+    later(clock, days=1)  # Tuesday: the window now reaches one more day, a Tuesday (3 slots)
+    assert run_job(app, JOB["generate_slots"]) == 3
+    assert run_job(app, JOB["generate_slots"]) == 0

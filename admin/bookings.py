@@ -1,0 +1,345 @@
+"""预约服务: staff set up bookable services, run the day's counter (核销) and lift booking suspensions."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+
+from admin import bp
+from admin.auth import current_staff, flash_failure, login_required
+from admin.booking_forms import (
+    DEFAULTS,
+    FIELDS,
+    BookableCreateForm,
+    BookableForm,
+    CheckInForm,
+    ClosureForm,
+    HoursForm,
+    format_hours,
+    parse_day,
+)
+from admin.forms import optional_int
+from admin.queries import communities_in_scope, community_names
+from cloudplatform.audit.models import AuditEntry
+from cloudplatform.clock import local, now
+from cloudplatform.errors import AppError, NotFound
+from cloudplatform.extensions import db
+from cloudplatform.identity.models import Community, User
+from cloudplatform.identity.permissions import allows, load_scoped, require, scope_filter
+from cloudplatform.pagination import keyset_page
+from cloudplatform.privacy import mask_name
+from cloudplatform.routing import MAX_ID
+from cloudplatform.service.bookings import operations
+from cloudplatform.service.bookings.models import (
+    STATUS_NAMES,
+    Bookable,
+    Booking,
+    BookingSuspension,
+    Closure,
+    Slot,
+)
+
+MANAGE, CHECKIN = "booking.manage", "booking.checkin"
+PAGE_SIZE = 50
+MAX_SERVICES = 500  # in the day view's picker
+
+
+@bp.get("/bookables")
+@login_required
+def bookables():
+    staff = require(current_staff(), MANAGE)
+    stmt = (
+        sa.select(Bookable)
+        .where(scope_filter(staff, Bookable.community_id))
+        .options(sa.orm.joinedload(Bookable.community))
+    )
+    items, next_cursor = keyset_page(stmt, [Bookable.id], request.args.get("cursor"), PAGE_SIZE)
+    return render_template("admin/booking_services.html", items=items, next_cursor=next_cursor)
+
+
+@bp.route("/bookables/new", methods=["GET", "POST"])
+@login_required
+def bookable_new():
+    staff = require(current_staff(), MANAGE)
+    communities = communities_in_scope(staff)
+    only = {"community_id": communities[0].id} if len(communities) == 1 else {}
+    form = BookableCreateForm(data=DEFAULTS | only)
+    form.community_id.choices = [("", "请选择社区")] + [
+        (c.id, f"{c.name}（{c.street.name}）") for c in communities
+    ]
+    if form.validate_on_submit():
+        try:
+            bookable = operations.create_bookable(
+                staff, form.community_id.data, **{name: form[name].data for name in FIELDS}
+            )
+        except AppError as error:
+            flash_failure(error)
+            return render_template("admin/booking_service_form.html", form=form, bookable=None), error.status
+        flash(f"已创建预约事项“{bookable.name}”，请设置开放时间", "info")
+        return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
+    status = 422 if form.errors else 200
+    return render_template("admin/booking_service_form.html", form=form, bookable=None), status
+
+
+@bp.route("/bookables/<id:bookable_id>/edit", methods=["GET", "POST"])
+@login_required
+def bookable_edit(bookable_id):
+    staff = current_staff()
+    bookable = load_scoped(Bookable, bookable_id, staff, MANAGE)
+    form = BookableForm(obj=bookable)
+    if form.validate_on_submit():
+        changed = {name: form[name].data for name in FIELDS if form[name].data != getattr(bookable, name)}
+        if changed:
+            operations.update_bookable(staff, bookable, **changed)
+            flash(f"已保存预约事项“{bookable.name}”", "info")
+        else:
+            flash("没有需要保存的修改", "info")
+        return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
+    return render_edit(bookable, form=form, status=422 if form.errors else 200)
+
+
+@bp.post("/bookables/<id:bookable_id>/hours")
+@login_required
+def bookable_hours(bookable_id):
+    """Replace the weekly opening hours; future free slots follow."""
+    staff = current_staff()
+    bookable = load_scoped(Bookable, bookable_id, staff, MANAGE)
+    form = HoursForm(slot_minutes=bookable.slot_minutes)
+    if not form.validate():
+        return render_edit(bookable, hours_form=form, status=422)
+    operations.set_opening_hours(staff, bookable, form.periods)
+    upcoming = db.session.scalar(
+        sa.select(sa.func.count(Slot.id)).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
+    )
+    flash(f"已保存开放时间，现有 {upcoming} 个未开始的预约时段", "info")
+    return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
+
+
+@bp.post("/bookables/<id:bookable_id>/closures")
+@login_required
+def bookable_closure(bookable_id):
+    """Close the service for a day: its bookings are cancelled and the residents told."""
+    staff = current_staff()
+    bookable = load_scoped(Bookable, bookable_id, staff, MANAGE)
+    form = ClosureForm()
+    if not form.validate():
+        return render_edit(bookable, closure_form=form, status=422)
+    cancelled = operations.add_closure(staff, bookable, form.day.data, form.reason.data)
+    told = "，已通知预约的居民" if cancelled else ""
+    flash(f"已设置 {form.day.data} 暂停服务（{form.reason.data}），取消了 {cancelled} 个预约{told}", "info")
+    return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
+
+
+def render_edit(bookable: Bookable, *, form=None, hours_form=None, closure_form=None, status=200):
+    """The edit page: rules, weekly hours, and the closures from today on with what each cancelled."""
+    today = local(now()).date()
+    closures = db.session.scalars(
+        sa.select(Closure)
+        .where(Closure.bookable_id == bookable.id, Closure.day >= today)
+        .order_by(Closure.day)
+    ).all()
+    cancelled = defaultdict(int)  # day -> bookings cancelled by closing it (add_closure audits the count)
+    for details in db.session.scalars(
+        sa.select(AuditEntry.details).where(
+            AuditEntry.target_type == Bookable.__name__,
+            AuditEntry.target_id == str(bookable.id),
+            AuditEntry.action == "bookable.closure",
+        )
+    ):
+        cancelled[details.get("day")] += details.get("cancelled", 0)
+    return render_template(
+        "admin/booking_service_form.html",
+        bookable=bookable,
+        form=form or BookableForm(formdata=None, obj=bookable),
+        hours_form=hours_form
+        or HoursForm(
+            formdata=None, data={"hours": format_hours(bookable.hours)}, slot_minutes=bookable.slot_minutes
+        ),
+        closure_form=closure_form or ClosureForm(formdata=None),
+        closures=closures,
+        cancelled=cancelled,
+        today=today,
+    ), status
+
+
+# -- 预约日程: the day at the counter ---------------------------------------------------------------
+
+
+@dataclass
+class SlotRow:
+    slot: Slot
+    starts: str  # local HH:MM
+    ends: str
+    bookings: list[Booking] = field(default_factory=list)
+
+
+@bp.get("/bookings/day")
+@login_required
+def booking_day():
+    """One service's slots of one local day with their bookings, in a fixed number of statements."""
+    staff = require(current_staff(), CHECKIN)
+    services = db.session.scalars(
+        sa.select(Bookable)
+        .join(Bookable.community)
+        .where(scope_filter(staff, Bookable.community_id))
+        .options(sa.orm.contains_eager(Bookable.community))
+        .order_by(Community.name, Bookable.name, Bookable.id)
+        .limit(MAX_SERVICES)
+    ).all()
+    today = local(now()).date()
+    day = parse_day(request.args["date"]) if request.args.get("date") else today
+    if day is None:
+        flash("日期格式应为 年-月-日，已显示今天", "error")
+        day = today
+    if "bookable_id" in request.args:
+        bookable_id = optional_int(request.args["bookable_id"])
+        if bookable_id is None or not 1 <= bookable_id <= MAX_ID:
+            raise NotFound("预约事项不存在")
+        bookable = load_scoped(Bookable, bookable_id, staff, CHECKIN)
+    else:
+        bookable = services[0] if services else None
+    rows = day_rows(bookable, day) if bookable is not None else []
+    return render_template(
+        "admin/booking_day.html",
+        services=services,
+        bookable=bookable,
+        day=day,
+        today=today,
+        days=(day - timedelta(days=1), day + timedelta(days=1)),
+        rows=rows,
+        status_names=STATUS_NAMES,
+        may_decide=allows(staff, MANAGE),
+        form=CheckInForm(formdata=None),
+        check_in_early=int(operations.CHECK_IN_EARLY.total_seconds() // 60),
+    )
+
+
+def day_rows(bookable: Bookable, day: date) -> list[SlotRow]:
+    """The day's slots (closed ones too), each with its bookings and their residents: two statements."""
+    rows = {
+        slot.id: SlotRow(slot, local(slot.starts_at).strftime("%H:%M"), local(slot.ends_at).strftime("%H:%M"))
+        for slot in operations.slots_of_day(bookable, day)
+    }
+    start, end = operations.local_day_bounds(day)
+    for booking in db.session.scalars(
+        sa.select(Booking)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(Booking.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .options(sa.orm.contains_eager(Booking.slot), sa.orm.joinedload(Booking.user))
+        .order_by(Slot.starts_at, Booking.id)
+    ):
+        rows[booking.slot_id].bookings.append(booking)
+    return list(rows.values())
+
+
+def day_url(bookable_id: int | None, day: date | None) -> str:
+    return url_for("admin.booking_day", bookable_id=bookable_id, date=day.isoformat() if day else None)
+
+
+def describe(booking: Booking) -> tuple[str, str]:
+    """(the booking's day view, "王** 12月08日 09:00 证明开具") — taken before an operation may roll back."""
+    starts = local(booking.slot.starts_at)
+    who = mask_name(booking.user.nickname) or f"用户{booking.user_id}"
+    return (
+        day_url(booking.bookable_id, starts.date()),
+        f"{who} {starts:%m月%d日 %H:%M} {booking.bookable.name}",
+    )
+
+
+def act_on(booking: Booking, operation, done: str):
+    """Run one operation on a booking; flash its outcome in Chinese and go back to the booking's day."""
+    back, what = describe(booking)
+    try:
+        operation()
+    except AppError as error:
+        flash_failure(error)
+    else:
+        flash(f"{done}：{what}", "info")
+    return redirect(back)
+
+
+@bp.post("/bookings/<id:booking_id>/check-in")
+@login_required
+def booking_check_in(booking_id):
+    staff = current_staff()
+    booking = load_scoped(Booking, booking_id, staff, CHECKIN)
+    return act_on(booking, lambda: operations.check_in(staff, booking), "已核销")
+
+
+@bp.post("/bookings/check-in")
+@login_required
+def booking_check_in_by_token():
+    """Check in by the token of the resident's booking QR, scanned or typed into the day view."""
+    staff = require(current_staff(), CHECKIN)
+    back = day_url(optional_int(request.form.get("bookable_id")), parse_day(request.form.get("date")))
+    form = CheckInForm()
+    if not form.validate():
+        flash(form.qr_token.errors[0], "error")
+        return redirect(back)
+    try:
+        booking = operations.find_booking_for_check_in(staff, form.qr_token.data)
+    except AppError as error:
+        flash_failure(error)
+        return redirect(back)
+    return act_on(booking, lambda: operations.check_in(staff, booking), "已核销")
+
+
+@bp.post("/bookings/<id:booking_id>/approve")
+@login_required
+def booking_approve(booking_id):
+    staff = current_staff()
+    booking = load_scoped(Booking, booking_id, staff, MANAGE)
+    return act_on(booking, lambda: operations.decide_booking(staff, booking, True), "已通过")
+
+
+@bp.post("/bookings/<id:booking_id>/reject")
+@login_required
+def booking_reject(booking_id):
+    staff = current_staff()
+    booking = load_scoped(Booking, booking_id, staff, MANAGE)
+    return act_on(booking, lambda: operations.decide_booking(staff, booking, False), "未通过")
+
+
+# -- 预约暂停: residents suspended for no-shows -------------------------------------------------------
+
+
+@bp.get("/booking-suspensions")
+@login_required
+def booking_suspensions():
+    staff = require(current_staff(), MANAGE)
+    stmt = sa.select(BookingSuspension).where(
+        BookingSuspension.lifted_at.is_(None),
+        BookingSuspension.ends_at > now(),
+        scope_filter(staff, BookingSuspension.community_id),
+    )
+    items, next_cursor = keyset_page(stmt, [BookingSuspension.id], request.args.get("cursor"), PAGE_SIZE)
+    user_ids = {s.user_id for s in items}
+    nicknames = (
+        dict(db.session.execute(sa.select(User.id, User.nickname).where(User.id.in_(user_ids))).all())
+        if user_ids
+        else {}
+    )
+    return render_template(
+        "admin/booking_suspensions.html",
+        items=items,
+        next_cursor=next_cursor,
+        nicknames=nicknames,
+        names=community_names({s.community_id for s in items}),
+    )
+
+
+@bp.post("/booking-suspensions/<id:suspension_id>/lift")
+@login_required
+def booking_suspension_lift(suspension_id):
+    staff = current_staff()
+    suspension = load_scoped(BookingSuspension, suspension_id, staff, MANAGE)
+    who = mask_name(db.session.scalar(sa.select(User.nickname).where(User.id == suspension.user_id)))
+    try:
+        operations.lift_suspension(staff, suspension)
+    except AppError as error:
+        flash_failure(error)
+    else:
+        flash(f"已解除 {who or '该居民'} 的预约暂停，可以重新预约", "info")
+    return redirect(url_for("admin.booking_suspensions"))

@@ -1,0 +1,237 @@
+"""通知公告: publish to an audience, withdraw, record a reader's receipt. Flush, never commit."""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+
+from cloudplatform.audit.operations import record
+from cloudplatform.clock import local, now
+from cloudplatform.errors import Conflict, NotFound, Unprocessable
+from cloudplatform.extensions import db
+from cloudplatform.identity.models import Building, Community, Grid, StaffAccount, User
+from cloudplatform.identity.permissions import in_scope, require
+from cloudplatform.notify.models import PENDING, Notification
+from cloudplatform.notify.operations import notify
+from cloudplatform.orm import insert_for
+from cloudplatform.service.notices.models import (
+    AUDIENCES,
+    BUILDINGS,
+    GRIDS,
+    Notice,
+    NoticeReceipt,
+    NoticeTarget,
+)
+from cloudplatform.service.notices.queries import audience_users, is_published
+
+ACTION = "notice.manage"
+TEMPLATE = "notice_published"
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_NAME, MAX_ATTACHMENT_URL = 100, 500
+
+
+def invalid(field: str, message: str, code: str) -> Unprocessable:
+    return Unprocessable(message, code=code, details={"fields": {field: [message]}})
+
+
+def notice_page(notice: Notice) -> str:
+    """The mini-program page that shows the notice (where a pushed message leads)."""
+    return f"pages/notices/detail?id={notice.id}"
+
+
+def publish_notice(
+    staff: StaffAccount | None,
+    community_id: int,
+    title: str,
+    body: str,
+    audience: str,
+    *,
+    grid_ids: Iterable[int] = (),
+    building_ids: Iterable[int] = (),
+    pinned: bool = False,
+    publish_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    attachments: Iterable[Mapping] = (),
+    push: bool = False,
+) -> Notice:
+    """Publish a notice to an audience of one community, now or at ``publish_at``.
+
+    With ``push``, a notice that is out at once queues a subscribe message to each user of its audience
+    (their consents decide delivery); a scheduled one is left for a job to push when its time comes.
+    :raises NotFound: the community, or one of its grids or buildings, is not there or not in scope.
+    :raises Unprocessable: audience, targets, times or attachments do not fit together.
+    """
+    require(staff, ACTION)
+    community = db.session.get(Community, community_id)
+    if community is None or not in_scope(staff, community_id):
+        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+    if audience not in AUDIENCES:
+        raise invalid("audience", "通知对象无效", "INVALID_AUDIENCE")
+    grid_ids, building_ids = sorted(set(grid_ids)), sorted(set(building_ids))
+    check_targets(community_id, audience, grid_ids, building_ids)
+    at = now()
+    publish_at = publish_at or at
+    check_period(publish_at, expires_at, at)
+    attachments = clean_attachments(attachments)
+
+    notice = Notice(
+        community_id=community_id,
+        title=title,
+        body=body,
+        audience=audience,
+        pinned=pinned,
+        publish_at=publish_at,
+        expires_at=expires_at,
+        attachments=attachments,
+        push=push,
+        created_by_id=staff.id,
+        read_count=0,
+    )
+    db.session.add(notice)
+    db.session.flush()
+    db.session.add_all([NoticeTarget(notice_id=notice.id, grid_id=i) for i in grid_ids])
+    db.session.add_all([NoticeTarget(notice_id=notice.id, building_id=i) for i in building_ids])
+    db.session.flush()
+    record(
+        staff,
+        "notice.publish",
+        target=notice,
+        community_id=community_id,
+        details={"title": title, "audience": audience, "push": push},
+    )
+    if push and publish_at <= at:
+        push_notice(notice, community)
+    return notice
+
+
+def push_due_notices(limit: int = 100) -> int:
+    """The job: push scheduled notices whose time has come (not withdrawn or expired by then), once."""
+    due = db.session.scalars(
+        sa.select(Notice)
+        .where(Notice.push.is_(True), Notice.pushed_at.is_(None), is_published(now()))
+        .order_by(Notice.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for notice in due:
+        push_notice(notice, db.session.get(Community, notice.community_id))
+    return len(due)
+
+
+def check_targets(community_id: int, audience: str, grid_ids: list[int], building_ids: list[int]) -> None:
+    """Grids / buildings audiences name at least one target of their community; the others name none."""
+    for kind, field, ids, noun in (
+        (GRIDS, "grid_ids", grid_ids, "网格"),
+        (BUILDINGS, "building_ids", building_ids, "楼栋"),
+    ):
+        if audience == kind and not ids:
+            raise invalid(field, f"请至少选择一个{noun}", "TARGETS_REQUIRED")
+        if audience != kind and ids:
+            raise invalid(field, f"只有按{noun}发布时才能选择{noun}", "TARGETS_NOT_ALLOWED")
+    for model, field, ids, noun, code in (
+        (Grid, "grid_ids", grid_ids, "网格", "GRID_NOT_FOUND"),
+        (Building, "building_ids", building_ids, "楼栋", "BUILDING_NOT_FOUND"),
+    ):
+        if not ids:
+            continue
+        found = set(
+            db.session.scalars(
+                sa.select(model.id).where(model.id.in_(ids), model.community_id == community_id)
+            )
+        )
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise NotFound(f"该社区没有所选{noun}", code=code, details={"fields": {field: missing}})
+
+
+def check_period(publish_at: datetime, expires_at: datetime | None, at: datetime) -> None:
+    if expires_at is None:
+        return
+    if expires_at <= publish_at:
+        raise invalid("expires_at", "到期时间应晚于发布时间", "EXPIRY_BEFORE_PUBLISH")
+    if expires_at <= at:
+        raise invalid("expires_at", "到期时间已过", "EXPIRY_PASSED")
+
+
+def clean_attachments(attachments: Iterable[Mapping]) -> list[dict[str, str]]:
+    """[{name, url}] with a name and an https address (the mini-program opens nothing else)."""
+    items = list(attachments)
+    if len(items) > MAX_ATTACHMENTS:
+        raise invalid("attachments", f"附件最多 {MAX_ATTACHMENTS} 个", "INVALID_ATTACHMENTS")
+    cleaned = []
+    for number, item in enumerate(items, 1):
+        name, url = str(item.get("name") or "").strip(), str(item.get("url") or "").strip()
+        parts = urlsplit(url)
+        if not name or len(name) > MAX_ATTACHMENT_NAME:
+            raise invalid("attachments", f"第 {number} 个附件的名称应为 1 至 100 个字", "INVALID_ATTACHMENTS")
+        if parts.scheme != "https" or not parts.netloc or len(url) > MAX_ATTACHMENT_URL:
+            raise invalid("attachments", f"第 {number} 个附件的网址应以 https:// 开头", "INVALID_ATTACHMENTS")
+        cleaned.append({"name": name, "url": url})
+    return cleaned
+
+
+def push_notice(notice: Notice, community: Community) -> int:
+    """Queue the "notice_published" message to every user of the audience; returns how many."""
+    data = {
+        "thing1": {"value": notice.title[:20]},
+        "thing2": {"value": community.name[:20]},
+        "time3": {"value": local(notice.publish_at).strftime("%Y-%m-%d %H:%M")},
+    }
+    notice.pushed_at = now()
+    users = audience_users(notice)
+    for user in users:
+        notify(user, TEMPLATE, data, page=notice_page(notice))
+    return len(users)
+
+
+def withdraw_notice(staff: StaffAccount | None, notice: Notice) -> Notice:
+    """Take the notice down for everyone; its pushes still waiting in the outbox are cancelled.
+
+    :raises Conflict: it was withdrawn already.
+    """
+    require(staff, ACTION)
+    if not in_scope(staff, notice.community_id):
+        raise NotFound()
+    withdrawn = db.session.execute(
+        sa.update(Notice)
+        .where(Notice.id == notice.id, Notice.withdrawn_at.is_(None))
+        .values(withdrawn_at=now())
+    )
+    if withdrawn.rowcount != 1:
+        raise Conflict("该通知已撤回", code="ALREADY_WITHDRAWN")
+    cancelled = db.session.execute(
+        sa.delete(Notification).where(
+            Notification.status == PENDING,
+            Notification.template_key == TEMPLATE,
+            Notification.page == notice_page(notice),
+        )
+    ).rowcount
+    record(
+        staff,
+        "notice.withdraw",
+        target=notice,
+        community_id=notice.community_id,
+        details={"cancelled_pushes": cancelled} if cancelled else None,
+    )
+    return notice
+
+
+def read_notice(user: User, notice: Notice) -> bool:
+    """Record that the user read the notice; only the first read counts. Returns whether it was the first.
+
+    The caller has checked that the notice is visible to the user (``queries.load_visible``). One
+    INSERT ... ON CONFLICT DO NOTHING decides which read is first, so concurrent reads count once.
+    """
+    receipt_id = db.session.scalar(  # no row back: the receipt was there (rowcount is not portable here)
+        insert_for(db.session, NoticeReceipt)
+        .values(notice_id=notice.id, user_id=user.id, read_at=now())
+        .on_conflict_do_nothing(index_elements=["notice_id", "user_id"])
+        .returning(NoticeReceipt.id)
+    )
+    if receipt_id is None:
+        return False
+    db.session.execute(
+        sa.update(Notice).where(Notice.id == notice.id).values(read_count=Notice.read_count + 1)
+    )
+    return True
