@@ -23,9 +23,15 @@ TUESDAY = MONDAY + timedelta(days=1)
 @pytest.fixture
 def elderly_card(world):
     service = make_service(world, name="老年证办理")
-    create_guide(world.staff[COMMUNITY_STAFF], world.home.id, category="老龄服务", title="老年证办理",
-                 purpose="为年满60周岁老年人办理老年优待证", materials=["身份证", "户口簿", "一寸照片"],
-                 bookable_id=service.id)
+    create_guide(
+        world.staff[COMMUNITY_STAFF],
+        world.home.id,
+        category="老龄服务",
+        title="老年证办理",
+        purpose="为年满60周岁老年人办理老年优待证",
+        materials=["身份证", "户口簿", "一寸照片"],
+        bookable_id=service.id,
+    )
     _db.session.commit()
     return service
 
@@ -56,8 +62,9 @@ def test_resident_finds_books_is_reminded_and_checked_in(app, client, world, eld
     assert qr.data.startswith(b"\x89PNG")
     clock.move_to(START + timedelta(days=1, minutes=45))  # Tuesday 08:45, a quarter before the slot
     staff = log_in(client, f"staff-{COMMUNITY_STAFF}")
-    checked = client.post("/api/v1/staff/bookings/check-in", json={"qr_token": booking["qr_token"]},
-                          headers=staff)
+    checked = client.post(
+        "/api/v1/staff/bookings/check-in", json={"qr_token": booking["qr_token"]}, headers=staff
+    )
     assert checked.json["status"] == "checked_in"
 
 
