@@ -36,7 +36,10 @@ from cloudplatform.service.bookings.models import (
     Slot,
 )
 
-CHECK_IN_EARLY = timedelta(minutes=30)  # staff may check a resident in this long before the start
+CHECK_IN_EARLY = timedelta(minutes=30)
+SLOT_INSERT_CHUNK = (
+    1000  # rows per INSERT when making slots  # staff may check a resident in this long before the start
+)
 
 
 class BookingRefused(AppError):
@@ -158,7 +161,8 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def generate_slots(bookable: Bookable, first_day: date | None = None) -> int:
     """Make the slots of the booking window from the opening hours (skipping closures); safe to repeat."""
-    first_day = first_day or local(now()).date()
+    current = now()
+    first_day = first_day or local(current).date()
     closures = set(db.session.scalars(sa.select(Closure.day).where(Closure.bookable_id == bookable.id)))
     hours = db.session.scalars(sa.select(OpeningHours).where(OpeningHours.bookable_id == bookable.id)).all()
     step = timedelta(minutes=bookable.slot_minutes)
@@ -176,6 +180,9 @@ def generate_slots(bookable: Bookable, first_day: date | None = None) -> int:
                 midnight + timedelta(minutes=period.closes_minute),
             )
             while start + step <= closes:
+                if start < current:  # today's hours already gone
+                    start += step
+                    continue
                 book_from, book_until = booking_window(bookable, start)
                 rows.append(
                     {
@@ -189,15 +196,15 @@ def generate_slots(bookable: Bookable, first_day: date | None = None) -> int:
                     }
                 )
                 start += step
-    if not rows:
-        return 0
-    result = db.session.execute(
-        insert_for(db.session, Slot)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["bookable_id", "starts_at"])
-        .execution_options(preserve_rowcount=True)
-    )
-    return result.rowcount
+    made = 0
+    for chunk in range(0, len(rows), SLOT_INSERT_CHUNK):  # PostgreSQL takes at most 65,535 parameters
+        made += db.session.execute(
+            insert_for(db.session, Slot)
+            .values(rows[chunk : chunk + SLOT_INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["bookable_id", "starts_at"])
+            .execution_options(preserve_rowcount=True)
+        ).rowcount
+    return made
 
 
 def generate_all_slots() -> int:

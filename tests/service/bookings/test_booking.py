@@ -196,3 +196,15 @@ def test_new_slot_length_remakes_free_future_slots(client, world, service, resid
     response = client.get(f"/api/v1/services/bookables/{service.id}/slots?date={TUESDAY}", headers=resident)
     starts = [s["starts_at"][11:16] for s in response.json]
     assert starts == ["01:00", "01:30", "02:00", "02:30", "03:00", "03:30"]  # 9:00 (booked, an hour) kept
+
+
+def test_a_service_with_thousands_of_slots_is_made_whole(world):
+    from cloudplatform.service.bookings.operations import set_opening_hours
+
+    minute_slots = make_service(world, name="压测", slot_minutes=1, max_advance_days=7)
+    set_opening_hours(world.staff["community_staff"], minute_slots, [(day, 0, 1440) for day in range(7)])
+    _db.session.commit()
+    made = _db.session.scalar(
+        select(func.count()).select_from(Slot).where(Slot.bookable_id == minute_slots.id)
+    )
+    assert made == 1440 * 8 - 8 * 60  # eight days round the clock, from 08:00 today (earlier ones past)
