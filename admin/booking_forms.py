@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from admin.forms import optional_int
+from admin.forms import optional_int, printable_line, printable_text, strip
 from cloudplatform.clock import local, now
 from cloudplatform.service.bookings.models import (
     Bookable,
@@ -23,20 +23,6 @@ HOURS_LINE = re.compile(r"周([一二三四五六日])((?:[ \t\u3000]+[0-9]{2}:[
 PERIOD = re.compile(r"([0-9]{2}:[0-9]{2})-([0-9]{2}:[0-9]{2})")
 
 # -- forms -----------------------------------------------------------------------------------------
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def one_line(form, field) -> None:
-    if field.data and not field.data.isprintable():
-        raise ValidationError("不能包含控制字符")
-
-
-def printable_text(form, field) -> None:
-    if field.data and not field.data.replace("\r", "").replace("\n", "").replace("\t", "").isprintable():
-        raise ValidationError("不能包含控制字符")
 
 
 def between(low: int, high: int):
@@ -93,14 +79,16 @@ class BookableForm(FlaskForm):
         validators=[
             DataRequired("请填写事项名称"),
             Length(max=64, message="事项名称不能超过 64 字"),
-            one_line,
+            printable_line,
         ],
     )
     description = TextAreaField(
         "说明", filters=[strip], validators=[Length(max=2000, message="说明不能超过 2000 字"), printable_text]
     )
     location = StringField(
-        "办理地点", filters=[strip], validators=[Length(max=128, message="办理地点不能超过 128 字"), one_line]
+        "办理地点",
+        filters=[strip],
+        validators=[Length(max=128, message="办理地点不能超过 128 字"), printable_line],
     )
     slot_minutes = WholeNumberField("每个时段的时长（分钟）", validators=[between(5, 480)])
     capacity = WholeNumberField("每个时段可预约人数", validators=[between(1, 500)])
@@ -202,7 +190,7 @@ class ClosureForm(FlaskForm):
     reason = StringField(
         "原因",
         filters=[strip],
-        validators=[DataRequired("请填写原因"), Length(max=64, message="原因不能超过 64 字"), one_line],
+        validators=[DataRequired("请填写原因"), Length(max=64, message="原因不能超过 64 字"), printable_line],
     )
 
     def validate_day(self, field) -> None:

@@ -2,9 +2,26 @@
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
+
+
+def strip(value):
+    """Form filter: surrounding white space is never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def printable_line(form, field) -> None:
+    """Validator: one line of text, no control characters."""
+    if field.data and not field.data.isprintable():
+        raise ValidationError("不能包含控制字符")
+
+
+def printable_text(form, field) -> None:
+    """Validator: line breaks and tabs are fine in a text area; other control characters are not."""
+    if field.data and not field.data.replace("\r", "").replace("\n", "").replace("\t", "").isprintable():
+        raise ValidationError("不能包含控制字符")
 
 
 def optional_int(value) -> int | None:

@@ -3,11 +3,11 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.forms import optional_int
+from admin.forms import optional_int, printable_line, printable_text, strip
 from admin.queries import communities_in_scope, community_names
 from cloudplatform.errors import AppError, NotFound
 from cloudplatform.extensions import db
@@ -39,21 +39,6 @@ SUGGESTED_CATEGORIES = [
     "医疗保障",
     "场地预约",
 ]
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def printable_line(form, field) -> None:
-    if field.data and not field.data.isprintable():
-        raise ValidationError("不能包含控制字符")
-
-
-def printable_text(form, field) -> None:
-    """Line breaks and tabs are fine in a text area; other control characters are not."""
-    if field.data and not field.data.replace("\r", "").replace("\n", "").replace("\t", "").isprintable():
-        raise ValidationError("不能包含控制字符")
 
 
 class GuideForm(FlaskForm):

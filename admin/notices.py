@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.forms import optional_int
+from admin.forms import optional_int, strip
 from admin.queries import communities_in_scope, community_names
 from cloudplatform.clock import LOCAL_TZ
 from cloudplatform.errors import AppError, NotFound
@@ -33,10 +33,6 @@ from cloudplatform.service.notices.operations import ACTION, publish_notice, wit
 PAGE_SIZE = 50
 UNREAD_PAGE_SIZE = 100
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class LocalDateTimeField(StringField):
