@@ -2,13 +2,18 @@
 
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
 
 from cloudplatform.errors import Forbidden, Unauthorized
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.operations import staff_for_user, user_for_token
 
 BEARER_DOC = {"security": [{"bearer": []}]}
+
+
+def public_rate_limit() -> str:
+    """Requests per client address to what a stranger can reach without logging in."""
+    return current_app.config["PUBLIC_RATE_LIMIT"]
 
 
 def bearer_token() -> str | None:

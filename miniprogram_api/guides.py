@@ -1,18 +1,13 @@
 """办事指南: procedure guides anyone may search and read, without logging in."""
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from cloudplatform.extensions import limiter
 from cloudplatform.pagination import page_schema
 from cloudplatform.service.guides import operations, schemas
+from miniprogram_api.auth import public_rate_limit
 
 bp = Blueprint("guides", __name__, url_prefix="/api/v1/services", description="办事指南")
-
-
-def public_rate_limit() -> str:
-    """Requests per client address to what a stranger can reach."""
-    return current_app.config["PUBLIC_RATE_LIMIT"]
 
 
 @bp.route("/guides", methods=["GET"])

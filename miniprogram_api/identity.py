@@ -12,7 +12,7 @@ from cloudplatform.identity.models import Building, Community, Membership, Resid
 from cloudplatform.notify.operations import record_consents
 from cloudplatform.pagination import keyset_page, page_schema
 from cloudplatform.privacy import mask_phone
-from miniprogram_api.auth import BEARER_DOC, bearer_token, current_user, login_required
+from miniprogram_api.auth import BEARER_DOC, bearer_token, current_user, login_required, public_rate_limit
 
 bp = Blueprint("identity", __name__, url_prefix="/api/v1", description="登录、个人信息与社区")
 
@@ -115,6 +115,7 @@ def record_subscriptions(data):
 
 
 @bp.route("/communities", methods=["GET"])
+@limiter.limit(public_rate_limit)
 @bp.arguments(schemas.CommunityListArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.CommunitySchema, "CommunityPage"))
 def list_communities(args):
@@ -127,6 +128,7 @@ def list_communities(args):
 
 
 @bp.route("/communities/<id:community_id>", methods=["GET"])
+@limiter.limit(public_rate_limit)
 @bp.response(200, schemas.CommunityDetailSchema)
 def get_community(community_id):
     """A community's public information: address, office phone and hours, grids."""
@@ -134,6 +136,7 @@ def get_community(community_id):
 
 
 @bp.route("/communities/<id:community_id>/buildings", methods=["GET"])
+@limiter.limit(public_rate_limit)
 @bp.response(200, schemas.BuildingSchema(many=True))
 def list_buildings(community_id):
     """The buildings of a community, for the residency form."""

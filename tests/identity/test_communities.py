@@ -55,3 +55,9 @@ def test_id_beyond_the_id_range_is_404(client):
     response = client.get("/api/v1/communities/9223372036854775808")
     assert response.status_code == 404
     assert response.json["error"]["code"] == "NOT_FOUND"
+
+
+def test_public_community_pages_are_rate_limited(client, app, world):
+    app.config["PUBLIC_RATE_LIMIT"] = "2 per minute"
+    statuses = [client.get(f"/api/v1/communities/{world.home.id}").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
