@@ -4,10 +4,11 @@ Every failure under /api/ and /device/ answers
 ``{"error": {"code": "SLOT_FULL", "message": "该时段已约满", "details": {...}, "request_id": "..."}}``.
 """
 
+import json
 import logging
 
 import marshmallow as ma
-from flask import Response, g, jsonify, render_template, request
+from flask import Response, current_app, g, jsonify, render_template, request
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -102,7 +103,16 @@ def http_error_details(error: HTTPException) -> tuple[str, dict]:
 
 
 class Api(SmorestApi):
-    """flask-smorest's Api with the project's error envelope for every HTTP error."""
+    """flask-smorest's Api with the project's error envelope for every HTTP error, serving the OpenAPI
+    document built once per app (it does not change after start-up)."""
+
+    def _openapi_json(self):
+        cached = current_app.extensions.get("openapi_json")
+        if cached is None:
+            cached = current_app.extensions["openapi_json"] = json.dumps(
+                self.spec.to_dict(), ensure_ascii=False
+            )
+        return current_app.response_class(cached, mimetype="application/json")
 
     def handle_http_exception(self, error: HTTPException):
         if not wants_json():
