@@ -31,7 +31,7 @@ from cloudplatform.identity.permissions import allows, load_scoped, require, sco
 from cloudplatform.pagination import keyset_page
 from cloudplatform.privacy import mask_name
 from cloudplatform.routing import MAX_ID
-from cloudplatform.service.bookings import operations
+from cloudplatform.service.bookings import operations, schedule
 from cloudplatform.service.bookings.models import (
     STATUS_NAMES,
     Bookable,
@@ -71,7 +71,7 @@ def bookable_new():
     ]
     if form.validate_on_submit():
         try:
-            bookable = operations.create_bookable(
+            bookable = schedule.create_bookable(
                 staff, form.community_id.data, **{name: form[name].data for name in FIELDS}
             )
         except AppError as error:
@@ -92,7 +92,7 @@ def bookable_edit(bookable_id):
     if form.validate_on_submit():
         changed = {name: form[name].data for name in FIELDS if form[name].data != getattr(bookable, name)}
         if changed:
-            operations.update_bookable(staff, bookable, **changed)
+            schedule.update_bookable(staff, bookable, **changed)
             flash(f"已保存预约事项“{bookable.name}”", "info")
         else:
             flash("没有需要保存的修改", "info")
@@ -109,7 +109,7 @@ def bookable_hours(bookable_id):
     form = HoursForm(slot_minutes=bookable.slot_minutes)
     if not form.validate():
         return render_edit(bookable, hours_form=form, status=422)
-    operations.set_opening_hours(staff, bookable, form.periods)
+    schedule.set_opening_hours(staff, bookable, form.periods)
     upcoming = db.session.scalar(
         sa.select(sa.func.count(Slot.id)).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
     )
@@ -126,7 +126,7 @@ def bookable_closure(bookable_id):
     form = ClosureForm()
     if not form.validate():
         return render_edit(bookable, closure_form=form, status=422)
-    cancelled = operations.add_closure(staff, bookable, form.day.data, form.reason.data)
+    cancelled = schedule.add_closure(staff, bookable, form.day.data, form.reason.data)
     told = "，已通知预约的居民" if cancelled else ""
     flash(f"已设置 {form.day.data} 暂停服务（{form.reason.data}），取消了 {cancelled} 个预约{told}", "info")
     return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
@@ -220,9 +220,9 @@ def day_rows(bookable: Bookable, day: date) -> list[SlotRow]:
     """The day's slots (closed ones too), each with its bookings and their residents: two statements."""
     rows = {
         slot.id: SlotRow(slot, local(slot.starts_at).strftime("%H:%M"), local(slot.ends_at).strftime("%H:%M"))
-        for slot in operations.slots_of_day(bookable, day)
+        for slot in schedule.slots_of_day(bookable, day)
     }
-    start, end = operations.local_day_bounds(day)
+    start, end = schedule.local_day_bounds(day)
     for booking in db.session.scalars(
         sa.select(Booking)
         .join(Slot, Slot.id == Booking.slot_id)

@@ -9,7 +9,7 @@ from cloudplatform.extensions import db
 from cloudplatform.idempotency import idempotent
 from cloudplatform.identity.permissions import require_member
 from cloudplatform.qr import qr_png
-from cloudplatform.service.bookings import operations, schemas
+from cloudplatform.service.bookings import operations, schedule, schemas
 from cloudplatform.service.bookings.models import ACTIVE, Bookable, Booking, Slot
 from miniprogram_api.auth import BEARER_DOC, current_user, login_required
 
@@ -46,8 +46,8 @@ def list_bookables(args):
 @bp.response(200, schemas.SlotSchema(many=True))
 def list_slots(args, bookable_id):
     """A day's slots of a service with their free places."""
-    bookable = operations.load_member_bookable(current_user(), bookable_id)
-    return operations.slots_of_day(bookable, args["date"])
+    bookable = schedule.load_member_bookable(current_user(), bookable_id)
+    return schedule.slots_of_day(bookable, args["date"])
 
 
 @bp.route("/bookings", methods=["POST"])

@@ -12,6 +12,7 @@ from cloudplatform.pagination import keyset_page, page_schema
 from cloudplatform.service.bookings import operations as bookings
 from cloudplatform.service.bookings import schemas as booking_schemas
 from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Slot
+from cloudplatform.service.bookings.schedule import local_day_bounds
 from miniprogram_api.auth import BEARER_DOC, current_staff, login_required
 
 bp = Blueprint("staff", __name__, url_prefix="/api/v1/staff", description="工作人员：居民认证审核等")
@@ -86,7 +87,7 @@ def decide_booking(data, booking_id):
 def day_bookings(args, bookable_id):
     """A day's bookings of a service, for the counter."""
     bookable = load_scoped(Bookable, bookable_id, current_staff(), "booking.checkin")
-    start, end = bookings.local_day_bounds(args["date"])
+    start, end = local_day_bounds(args["date"])
     return db.session.scalars(
         sa.select(Booking)
         .join(Slot, Slot.id == Booking.slot_id)

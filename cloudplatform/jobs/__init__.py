@@ -18,7 +18,7 @@ from flask import Flask
 from cloudplatform.extensions import db
 from cloudplatform.idempotency import prune_expired_keys
 from cloudplatform.notify.operations import deliver_outbox
-from cloudplatform.service.bookings import operations as bookings
+from cloudplatform.service.bookings import tasks as bookings
 from cloudplatform.service.notices import operations as notices
 
 log = logging.getLogger(__name__)
