@@ -6,6 +6,8 @@ The 422 envelope lists each bad field with these messages, which the mini-progra
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from cloudplatform.routing import MAX_ID
+
 CHINESE_FIELD_MESSAGES = {
     fields.Field: {"required": "此项必填", "null": "不能为空", "validator_failed": "取值无效"},
     fields.String: {"invalid": "应为字符串", "invalid_utf8": "不是有效的 UTF-8 文本"},
@@ -42,3 +44,8 @@ def use_chinese_messages() -> None:
 
 
 use_chinese_messages()
+
+
+def Id(**kwargs) -> fields.Integer:
+    """A record id in a JSON body: a whole number from 1 to 2**31-1 (7.9 or "7" are refused)."""
+    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)

@@ -3,8 +3,7 @@ from marshmallow import fields, validate
 
 from cloudplatform.pagination import PageArgsSchema
 from cloudplatform.privacy import mask_name, mask_phone
-
-Id = lambda **kw: fields.Integer(strict=True, validate=validate.Range(1, 2**31 - 1), **kw)  # noqa: E731
+from cloudplatform.schemas import Id
 
 
 class LoginSchema(ma.Schema):

@@ -1,9 +1,8 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from cloudplatform.schemas import Id
 from cloudplatform.service.bookings.models import STATUS_NAMES
-
-Id = fields.Integer(strict=True, required=True, validate=validate.Range(1, 2**31 - 1))
 
 
 class OpeningHoursSchema(ma.Schema):
@@ -46,7 +45,7 @@ class SlotSchema(ma.Schema):
 
 
 class BookingCreateSchema(ma.Schema):
-    slot_id = Id
+    slot_id = Id(required=True)
 
 
 class BookingSchema(ma.Schema):
