@@ -23,7 +23,7 @@ from admin.booking_forms import (
 from admin.forms import optional_int
 from admin.queries import communities_in_scope, community_names
 from cloudplatform.audit.models import AuditEntry
-from cloudplatform.clock import local, now
+from cloudplatform.clock import local, local_day_bounds, now
 from cloudplatform.errors import AppError, NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import Community, User
@@ -31,7 +31,7 @@ from cloudplatform.identity.permissions import allows, load_scoped, require, sco
 from cloudplatform.pagination import keyset_page
 from cloudplatform.privacy import mask_name
 from cloudplatform.routing import MAX_ID
-from cloudplatform.service.bookings import operations, schedule
+from cloudplatform.service.bookings import operations, queries
 from cloudplatform.service.bookings.models import (
     STATUS_NAMES,
     Bookable,
@@ -71,7 +71,7 @@ def bookable_new():
     ]
     if form.validate_on_submit():
         try:
-            bookable = schedule.create_bookable(
+            bookable = operations.create_bookable(
                 staff, form.community_id.data, **{name: form[name].data for name in FIELDS}
             )
         except AppError as error:
@@ -92,7 +92,7 @@ def bookable_edit(bookable_id):
     if form.validate_on_submit():
         changed = {name: form[name].data for name in FIELDS if form[name].data != getattr(bookable, name)}
         if changed:
-            schedule.update_bookable(staff, bookable, **changed)
+            operations.update_bookable(staff, bookable, **changed)
             flash(f"已保存预约事项“{bookable.name}”", "info")
         else:
             flash("没有需要保存的修改", "info")
@@ -109,7 +109,7 @@ def bookable_hours(bookable_id):
     form = HoursForm(slot_minutes=bookable.slot_minutes)
     if not form.validate():
         return render_edit(bookable, hours_form=form, status=422)
-    schedule.set_opening_hours(staff, bookable, form.periods)
+    operations.set_opening_hours(staff, bookable, form.periods)
     upcoming = db.session.scalar(
         sa.select(sa.func.count(Slot.id)).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
     )
@@ -126,7 +126,7 @@ def bookable_closure(bookable_id):
     form = ClosureForm()
     if not form.validate():
         return render_edit(bookable, closure_form=form, status=422)
-    cancelled = schedule.add_closure(staff, bookable, form.day.data, form.reason.data)
+    cancelled = operations.add_closure(staff, bookable, form.day.data, form.reason.data)
     told = "，已通知预约的居民" if cancelled else ""
     flash(f"已设置 {form.day.data} 暂停服务（{form.reason.data}），取消了 {cancelled} 个预约{told}", "info")
     return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
@@ -220,9 +220,9 @@ def day_rows(bookable: Bookable, day: date) -> list[SlotRow]:
     """The day's slots (closed ones too), each with its bookings and their residents: two statements."""
     rows = {
         slot.id: SlotRow(slot, local(slot.starts_at).strftime("%H:%M"), local(slot.ends_at).strftime("%H:%M"))
-        for slot in schedule.slots_of_day(bookable, day)
+        for slot in queries.slots_of_day(bookable, day)
     }
-    start, end = schedule.local_day_bounds(day)
+    start, end = local_day_bounds(day)
     for booking in db.session.scalars(
         sa.select(Booking)
         .join(Slot, Slot.id == Booking.slot_id)
@@ -279,7 +279,7 @@ def booking_check_in_by_token():
         flash(form.qr_token.errors[0], "error")
         return redirect(back)
     try:
-        booking = operations.find_booking_for_check_in(staff, form.qr_token.data)
+        booking = queries.load_booking_by_qr(staff, form.qr_token.data)
     except AppError as error:
         flash_failure(error)
         return redirect(back)

@@ -18,14 +18,12 @@ from cloudplatform.service.guides.models import Guide
 from cloudplatform.service.guides.operations import (
     ACTION,
     FIELDS,
-    bookables_of,
-    categories_in_scope,
     create_guide,
     publish_guide,
-    search_guides,
     unpublish_guide,
     update_guide,
 )
+from cloudplatform.service.guides.queries import bookables_of, categories_in_scope, search_guides
 
 PAGE_SIZE = 50
 MAX_QUERY = 50

@@ -1,17 +1,15 @@
 """居民认证: staff review residency requests of their communities."""
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
 from admin.forms import RejectForm
-from cloudplatform.audit.operations import record
 from cloudplatform.errors import AppError
 from cloudplatform.identity.models import APPROVED, PENDING, REJECTED, ResidencyRequest
-from cloudplatform.identity.operations import decide_residency
-from cloudplatform.identity.permissions import load_scoped, require, scope_filter
-from cloudplatform.pagination import keyset_page
+from cloudplatform.identity.operations import decide_residency, open_residency_request
+from cloudplatform.identity.permissions import load_scoped, require
+from cloudplatform.identity.queries import residency_requests_page
 from cloudplatform.privacy import mask_name
 
 ACTION = "residency.review"
@@ -24,12 +22,7 @@ TABS = {PENDING: "待审核", APPROVED: "已通过", REJECTED: "已驳回"}
 def residency_list():
     staff = require(current_staff(), ACTION)
     status = request.args.get("status") if request.args.get("status") in TABS else PENDING
-    stmt = (
-        sa.select(ResidencyRequest)
-        .where(ResidencyRequest.status == status, scope_filter(staff, ResidencyRequest.community_id))
-        .options(sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building))
-    )
-    items, next_cursor = keyset_page(stmt, [ResidencyRequest.id], request.args.get("cursor"), PAGE_SIZE)
+    items, next_cursor = residency_requests_page(staff, status, request.args.get("cursor"), PAGE_SIZE)
     return render_template(
         "admin/residency_list.html", items=items, status=status, tabs=TABS, next_cursor=next_cursor
     )
@@ -39,9 +32,7 @@ def residency_list():
 @login_required
 def residency_detail(request_id):
     """The request in full for its reviewer; opening it is recorded in the audit log."""
-    staff = current_staff()
-    residency = load_scoped(ResidencyRequest, request_id, staff, ACTION)
-    record(staff, "residency.view", target=residency, community_id=residency.community_id)
+    residency = open_residency_request(current_staff(), request_id)
     return render_template("admin/residency_detail.html", residency=residency, tabs=TABS, form=RejectForm())
 
 
@@ -66,7 +57,7 @@ def decide(request_id: int, *, approve: bool, reason: str):
     staff = current_staff()
     residency = load_scoped(ResidencyRequest, request_id, staff, ACTION)
     try:
-        decide_residency(residency, staff, approve, reason)
+        decide_residency(staff, residency, approve, reason)
     except AppError as error:
         flash_failure(error)
         return redirect(url_for("admin.residency_detail", request_id=request_id))

@@ -57,13 +57,13 @@ def staff_create():
     if form.validate_on_submit():
         try:
             account = create_staff_account(
+                staff,
                 form.username.data,
                 form.password.data,
                 form.display_name.data,
                 form.role.data,
                 community_id=form.community_id.data,
                 street_id=form.street_id.data,
-                by=staff,
             )
         except AppError as error:
             flash_failure(error)
@@ -79,7 +79,7 @@ def staff_set_active(account_id):
     staff, account = load_managed(account_id)
     active = request.form.get("active") == "1"
     try:
-        set_staff_active(account, active, by=staff)
+        set_staff_active(staff, account, active)
     except AppError as error:
         flash_failure(error)
     else:
@@ -100,7 +100,7 @@ def staff_link_user(account_id):
         flash("该微信用户不存在", "error")
         return redirect(url_for("admin.staff_list"))
     try:
-        link_staff_to_user(account, user, by=staff)
+        link_staff_to_user(staff, account, user)
     except AppError as error:
         flash_failure(error)
     else:
@@ -112,6 +112,6 @@ def staff_link_user(account_id):
 @login_required
 def staff_unlink_user(account_id):
     staff, account = load_managed(account_id)
-    link_staff_to_user(account, None, by=staff)
+    link_staff_to_user(staff, account, None)
     flash(f"已解除账号 {account.username} 的微信关联", "info")
     return redirect(url_for("admin.staff_list"))

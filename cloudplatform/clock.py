@@ -1,6 +1,6 @@
 """The one clock of the platform: always timezone-aware UTC, movable in tests with time-machine."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -13,3 +13,9 @@ def now() -> datetime:
 def local(dt: datetime) -> datetime:
     """Convert a stored UTC time to Asia/Shanghai for display."""
     return dt.astimezone(LOCAL_TZ)
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """A local (Asia/Shanghai) calendar day as a UTC interval [start, end)."""
+    start = datetime.combine(day, time(), LOCAL_TZ)
+    return start, start + timedelta(days=1)

@@ -205,6 +205,7 @@ def load_demo_data() -> bool:
     streets = {s.name: s for s in db.session.scalars(sa.select(Street))}
     for username, display_name, role, scope, linked in DEMO_STAFF:
         account = create_staff_account(
+            None,
             username,
             PASSWORD,
             display_name,
@@ -213,7 +214,7 @@ def load_demo_data() -> bool:
             street_id=streets[scope].id if scope in streets else None,
         )
         if linked:
-            link_staff_to_user(account, users[linked], by=None)
+            link_staff_to_user(None, account, users[linked])
         if role == GRID_WORKER:
             grid_ids = db.session.scalars(sa.select(Grid.id).where(Grid.community_id == huoju.id).limit(2))
             db.session.add_all(GridAssignment(staff_id=account.id, grid_id=g) for g in grid_ids)

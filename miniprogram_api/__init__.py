@@ -1,6 +1,7 @@
 """The JSON API of the mini-program under /api/v1: thin views over the core's operations.
 
-Every module of this package that defines a flask-smorest blueprint ``bp`` is registered.
+One module per domain; each registers its residents' blueprint ``bp`` and, where staff work from the
+mini-program too, its ``staff_bp`` under ``/api/v1/staff``.
 """
 
 import importlib
@@ -14,5 +15,6 @@ def register(api: Api) -> None:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "bp"):
-            api.register_blueprint(module.bp)
+        for name in ("bp", "staff_bp"):
+            if hasattr(module, name):
+                api.register_blueprint(getattr(module, name))

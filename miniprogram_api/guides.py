@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from cloudplatform.extensions import limiter
 from cloudplatform.pagination import page_schema
-from cloudplatform.service.guides import operations, schemas
+from cloudplatform.service.guides import queries, schemas
 from miniprogram_api.auth import public_rate_limit
 
 bp = Blueprint("guides", __name__, url_prefix="/api/v1/services", description="办事指南")
@@ -17,7 +17,7 @@ bp = Blueprint("guides", __name__, url_prefix="/api/v1/services", description="�
 def list_guides(args):
     """Published guides, optionally of one community or category; ``q`` searches them, title matches
     first, then newest first."""
-    items, cursor = operations.search_guides(**args)
+    items, cursor = queries.search_guides(**args)
     return {"items": items, "next_cursor": cursor}
 
 
@@ -27,7 +27,7 @@ def list_guides(args):
 @bp.response(200, schemas.CategoryCountSchema(many=True))
 def list_categories(args):
     """The categories of published guides with how many each holds, most first."""
-    counts = operations.category_counts(args["community_id"])
+    counts = queries.category_counts(args["community_id"])
     return [{"category": category, "count": count} for category, count in counts]
 
 
@@ -36,5 +36,5 @@ def list_categories(args):
 @bp.response(200, schemas.GuideSchema)
 def get_guide(guide_id):
     """A published guide in full, with the service to book for it (or null)."""
-    guide, bookable = operations.published_guide(guide_id)
+    guide, bookable = queries.published_guide(guide_id)
     return {"guide": guide, "bookable": bookable}

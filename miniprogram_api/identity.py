@@ -1,20 +1,29 @@
 """Login, the caller's profile, phone, residency and message consents; public community info."""
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import Blueprint
 
-from cloudplatform.errors import NotFound
-from cloudplatform.extensions import db, limiter
+from cloudplatform.extensions import limiter
 from cloudplatform.idempotency import idempotent
-from cloudplatform.identity import operations, schemas
-from cloudplatform.identity.models import Building, Community, Membership, ResidencyRequest, Street
+from cloudplatform.identity import operations, queries, schemas
+from cloudplatform.identity.models import ResidencyRequest
+from cloudplatform.identity.permissions import load_scoped, require
 from cloudplatform.notify.operations import record_consents
-from cloudplatform.pagination import keyset_page, page_schema
+from cloudplatform.pagination import page_schema
 from cloudplatform.privacy import mask_phone
-from miniprogram_api.auth import BEARER_DOC, bearer_token, current_user, login_required, public_rate_limit
+from miniprogram_api.auth import (
+    BEARER_DOC,
+    bearer_token,
+    current_staff,
+    current_user,
+    login_required,
+    public_rate_limit,
+)
 
 bp = Blueprint("identity", __name__, url_prefix="/api/v1", description="登录、个人信息与社区")
+staff_bp = Blueprint(
+    "identity_staff", __name__, url_prefix="/api/v1/staff", description="工作人员：居民认证审核"
+)
 
 
 @bp.route("/auth/login", methods=["POST"])
@@ -43,25 +52,12 @@ def logout():
 def me():
     """The caller's profile, with their roles in each community."""
     user = current_user()
-    rows = db.session.execute(
-        sa.select(Membership.community_id, Community.name, Membership.role)
-        .join(Community, Community.id == Membership.community_id)
-        .where(Membership.user_id == user.id)
-        .order_by(Membership.community_id, Membership.role)
-    )
-    communities: dict[int, dict] = {}
-    for community_id, name, role in rows:
-        communities.setdefault(
-            community_id, {"community_id": community_id, "community_name": name, "roles": []}
-        )
-        communities[community_id]["roles"].append(role)
-    staff = operations.staff_for_user(user)
     return {
         "id": user.id,
         "nickname": user.nickname,
         "phone": mask_phone(user.phone),
-        "communities": list(communities.values()),
-        "staff": staff,
+        "communities": queries.memberships_by_community(user),
+        "staff": operations.staff_for_user(user),
     }
 
 
@@ -85,8 +81,7 @@ def bind_phone(data):
 @bp.response(201, schemas.ResidencySchema)
 def request_residency(data):
     """Ask to be verified as a resident; pending until a grid worker or staff member decides."""
-    if db.session.get(Community, data["community_id"]) is None:
-        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+    queries.load_community(data["community_id"])
     return operations.request_residency(current_user(), **data)
 
 
@@ -96,12 +91,7 @@ def request_residency(data):
 @bp.response(200, schemas.ResidencySchema(many=True))
 def my_residency_requests():
     """The caller's residency requests, newest first."""
-    return db.session.scalars(
-        sa.select(ResidencyRequest)
-        .where(ResidencyRequest.user_id == current_user().id)
-        .order_by(ResidencyRequest.id.desc())
-        .limit(20)
-    ).all()
+    return queries.my_residency_requests(current_user())
 
 
 @bp.route("/me/subscriptions", methods=["POST"])
@@ -120,10 +110,7 @@ def record_subscriptions(data):
 @bp.response(200, page_schema(schemas.CommunitySchema, "CommunityPage"))
 def list_communities(args):
     """Communities of the city (optionally of one street), by id."""
-    stmt = sa.select(Community).options(sa.orm.joinedload(Community.street).joinedload(Street.district))
-    if args["street_id"]:
-        stmt = stmt.where(Community.street_id == args["street_id"])
-    items, cursor = keyset_page(stmt, [Community.id], args["cursor"], args["limit"], descending=False)
+    items, cursor = queries.communities_page(args["street_id"], args["cursor"], args["limit"])
     return {"items": items, "next_cursor": cursor}
 
 
@@ -132,7 +119,7 @@ def list_communities(args):
 @bp.response(200, schemas.CommunityDetailSchema)
 def get_community(community_id):
     """A community's public information: address, office phone and hours, grids."""
-    return db.session.get(Community, community_id) or abort_not_found()
+    return queries.load_community(community_id)
 
 
 @bp.route("/communities/<id:community_id>/buildings", methods=["GET"])
@@ -140,11 +127,36 @@ def get_community(community_id):
 @bp.response(200, schemas.BuildingSchema(many=True))
 def list_buildings(community_id):
     """The buildings of a community, for the residency form."""
-    db.session.get(Community, community_id) or abort_not_found()
-    return db.session.scalars(
-        sa.select(Building).where(Building.community_id == community_id).order_by(Building.id)
-    ).all()
+    return queries.community_buildings(queries.load_community(community_id))
 
 
-def abort_not_found():
-    raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+@staff_bp.route("/residency-requests", methods=["GET"])
+@login_required
+@staff_bp.doc(**BEARER_DOC)
+@staff_bp.arguments(schemas.ResidencyListArgsSchema, location="query")
+@staff_bp.response(200, page_schema(schemas.ResidencyListItemSchema, "ResidencyRequestPage"))
+def list_residency_requests(args):
+    """Residency requests in the caller's communities (names masked), newest first."""
+    staff = require(current_staff(), operations.REVIEW)
+    items, cursor = queries.residency_requests_page(staff, args["status"], args["cursor"], args["limit"])
+    return {"items": items, "next_cursor": cursor}
+
+
+@staff_bp.route("/residency-requests/<id:request_id>", methods=["GET"])
+@login_required
+@staff_bp.doc(**BEARER_DOC)
+@staff_bp.response(200, schemas.ResidencyReviewSchema)
+def get_residency_request(request_id):
+    """One request in full, for its reviewer; the view is recorded in the audit log."""
+    return operations.open_residency_request(current_staff(), request_id)
+
+
+@staff_bp.route("/residency-requests/<id:request_id>/decision", methods=["POST"])
+@login_required
+@staff_bp.doc(**BEARER_DOC)
+@staff_bp.arguments(schemas.ResidencyDecisionSchema)
+@staff_bp.response(200, schemas.ResidencyListItemSchema)
+def decide_residency_request(data, request_id):
+    """Approve or reject (with a reason) a pending request."""
+    request = load_scoped(ResidencyRequest, request_id, current_staff(), operations.REVIEW)
+    return operations.decide_residency(current_staff(), request, data["approve"], data["reason"])

@@ -172,6 +172,8 @@ PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 class ResidencyRequest(TimestampMixin, db.Model):
     """A user asks to be verified as a resident of a building in a community."""
 
+    TRANSITIONS = {PENDING: {APPROVED, REJECTED}}
+
     __table_args__ = (
         sa.Index("ix_residency_request_community_status_id", "community_id", "status", "id"),
         # one open request per user: enforced by the database, not by a check in Python

@@ -17,7 +17,6 @@ from cloudplatform.identity import permissions
 from cloudplatform.identity.models import (
     APPROVED,
     CITY_ADMIN,
-    PENDING,
     REJECTED,
     RESIDENT,
     STREET_ADMIN,
@@ -32,7 +31,10 @@ from cloudplatform.identity.models import (
 )
 from cloudplatform.notify.operations import notify
 from cloudplatform.orm import flush_unique, insert_for
+from cloudplatform.transitions import transition
 from cloudplatform.wechat import get_gateway
+
+REVIEW = "residency.review"
 
 hasher = PasswordHasher()  # argon2id with the library's current parameters
 _DUMMY_HASH = hasher.hash("timing-equaliser")
@@ -107,22 +109,29 @@ def request_residency(user: User, community_id: int, building_id: int, room: str
     return request
 
 
-def decide_residency(request: ResidencyRequest, staff: StaffAccount, approve: bool, reason: str):
+@permissions.requires(REVIEW)
+def open_residency_request(staff: StaffAccount, request_id: int) -> ResidencyRequest:
+    """One request in full (real name, room) for its reviewer; the view is recorded in the audit log."""
+    request = permissions.load_scoped(ResidencyRequest, request_id, staff, REVIEW)
+    record(staff, "residency.view", target=request, community_id=request.community_id)
+    return request
+
+
+@permissions.requires(REVIEW)
+def decide_residency(staff: StaffAccount, request: ResidencyRequest, approve: bool, reason: str):
     """Approve (the user becomes a resident there, leaving any former community) or reject."""
     if not approve and not reason.strip():
         raise Unprocessable(
             "驳回时请填写原因", code="REASON_REQUIRED", details={"fields": {"reason": ["此项必填"]}}
         )
-    decided = db.session.execute(
-        sa.update(ResidencyRequest)
-        .where(ResidencyRequest.id == request.id, ResidencyRequest.status == PENDING)
-        .values(
-            status=APPROVED if approve else REJECTED, reason=reason, decided_by_id=staff.id, decided_at=now()
-        )
+    transition(
+        request,
+        APPROVED if approve else REJECTED,
+        error=Conflict("该申请已处理", code="ALREADY_DECIDED"),
+        reason=reason,
+        decided_by_id=staff.id,
+        decided_at=now(),
     )
-    if decided.rowcount != 1:
-        raise Conflict("该申请已处理", code="ALREADY_DECIDED")
-    db.session.refresh(request)
     if approve:
         db.session.execute(
             sa.delete(Membership).where(
@@ -166,6 +175,7 @@ def decide_residency(request: ResidencyRequest, staff: StaffAccount, approve: bo
 
 
 def create_staff_account(
+    staff: StaffAccount | None,
     username: str,
     password: str,
     display_name: str,
@@ -173,10 +183,9 @@ def create_staff_account(
     *,
     community_id: int | None = None,
     street_id: int | None = None,
-    by: StaffAccount | None = None,
 ) -> StaffAccount:
-    """Create a console account; ``by`` (None for the system) may only grant within its own scope."""
-    if by is not None and not permissions.can_grant(by, role, community_id, street_id):
+    """Create a console account; ``staff`` (None for the system) may only grant within its own scope."""
+    if staff is not None and not permissions.can_grant(staff, role, community_id, street_id):
         raise Forbidden("无权创建该角色或该范围的账号")
     if role == STREET_ADMIN and db.session.get(Street, street_id) is None:
         raise NotFound("街道不存在")
@@ -193,7 +202,7 @@ def create_staff_account(
     db.session.add(account)
     flush_unique(db.session, Conflict("用户名已被使用", code="USERNAME_TAKEN"))
     record(
-        by,
+        staff,
         "staff.create",
         target=account,
         community_id=account.community_id,
@@ -202,12 +211,12 @@ def create_staff_account(
     return account
 
 
-def link_staff_to_user(account: StaffAccount, user: User | None, *, by: StaffAccount | None) -> None:
+def link_staff_to_user(staff: StaffAccount | None, account: StaffAccount, user: User | None) -> None:
     """Let the staff member work from the mini-program as this WeChat user (None unlinks)."""
     account.user_id = user.id if user is not None else None
     flush_unique(db.session, Conflict("该微信用户已关联其他工作人员账号", code="USER_ALREADY_LINKED"))
     record(
-        by,
+        staff,
         "staff.link_user",
         target=account,
         community_id=account.community_id,
@@ -215,12 +224,14 @@ def link_staff_to_user(account: StaffAccount, user: User | None, *, by: StaffAcc
     )
 
 
-def set_staff_active(account: StaffAccount, active: bool, *, by: StaffAccount) -> None:
-    if account.id == by.id and not active:
+@permissions.requires("staff.manage")
+def set_staff_active(staff: StaffAccount, account: StaffAccount, active: bool) -> None:
+    """Let the account sign in again, or stop it (never one's own)."""
+    if account.id == staff.id and not active:
         raise Conflict("不能停用自己的账号", code="CANNOT_DEACTIVATE_SELF")
     account.is_active = active
     record(
-        by,
+        staff,
         "staff.activate" if active else "staff.deactivate",
         target=account,
         community_id=account.community_id,

@@ -4,6 +4,10 @@ A staff role works in one community, one street's communities, or the whole city
 the caller's scope answers 404 (as if it did not exist); a role without the right answers 403.
 """
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import sqlalchemy as sa
 
 from cloudplatform.errors import Forbidden, NotFound
@@ -47,6 +51,24 @@ def require(staff: StaffAccount | None, action: str) -> StaffAccount:
     if not allows(staff, action):
         raise Forbidden()
     return staff
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def requires(action: str) -> Callable[[F], F]:
+    """Declare on an operation whose first argument is the acting staff member the right it needs (403)."""
+
+    def decorate(operation: F) -> F:
+        @functools.wraps(operation)
+        def checked(staff, *args, **kwargs):
+            require(staff, action)
+            return operation(staff, *args, **kwargs)
+
+        checked.action = action  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return decorate
 
 
 def allows(staff: StaffAccount | None, action: str) -> bool:

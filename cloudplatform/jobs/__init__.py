@@ -19,7 +19,7 @@ from cloudplatform.extensions import db
 from cloudplatform.idempotency import prune_expired_keys
 from cloudplatform.notify.operations import deliver_outbox
 from cloudplatform.service.bookings import tasks as bookings
-from cloudplatform.service.notices import operations as notices
+from cloudplatform.service.notices import tasks as notices
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,12 @@ JOBS: list[Job] = [
     Job(
         "mark_no_shows", bookings.mark_no_shows, {"trigger": "interval", "minutes": 10}, "记录爽约并暂停预约"
     ),
-    Job("push_due_notices", notices.push_due_notices, {"trigger": "interval", "minutes": 1}, "推送定时通知"),
+    Job(
+        "push_due_notices",
+        notices.push_scheduled_notices,
+        {"trigger": "interval", "minutes": 1},
+        "推送定时通知",
+    ),
 ]
 
 

@@ -23,8 +23,7 @@ from cloudplatform.service.bookings.models import (
     BookingSuspension,
     Slot,
 )
-from cloudplatform.service.bookings.operations import book_slot
-from cloudplatform.service.bookings.schedule import create_bookable
+from cloudplatform.service.bookings.operations import book_slot, create_bookable
 from tests.admin.console import sign_in_as, submit, text
 from tests.helpers import count_queries
 from tests.service.bookings.conftest import MONDAY, START, make_service, resident_of, slot_at

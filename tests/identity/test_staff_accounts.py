@@ -9,7 +9,7 @@ from cloudplatform.identity.operations import create_staff_account
 
 def test_community_admin_creates_a_grid_worker_at_home(world, db):
     account = create_staff_account(
-        "gw1", "pw-123456", "网格员", GRID_WORKER, community_id=world.home.id, by=world.staff[COMMUNITY_ADMIN]
+        world.staff[COMMUNITY_ADMIN], "gw1", "pw-123456", "网格员", GRID_WORKER, community_id=world.home.id
     )
     assert account.community_id == world.home.id
 
@@ -18,47 +18,47 @@ def test_community_admin_creates_a_grid_worker_at_home(world, db):
 def test_community_admin_cannot_create_elsewhere(world, db, where):
     with pytest.raises(Forbidden):
         create_staff_account(
+            world.staff[COMMUNITY_ADMIN],
             "gw1",
             "pw-123456",
             "网格员",
             GRID_WORKER,
             community_id=getattr(world, where).id,
-            by=world.staff[COMMUNITY_ADMIN],
         )
 
 
 def test_community_admin_cannot_create_a_street_admin(world, db):
     with pytest.raises(Forbidden):
         create_staff_account(
+            world.staff[COMMUNITY_ADMIN],
             "sa",
             "pw-123456",
             "街道",
             STREET_ADMIN,
             street_id=world.home.street_id,
-            by=world.staff[COMMUNITY_ADMIN],
         )
 
 
 def test_community_staff_cannot_create_accounts(world, db):
     with pytest.raises(Forbidden):
         create_staff_account(
+            world.staff[COMMUNITY_STAFF],
             "gw1",
             "pw-123456",
             "网格员",
             GRID_WORKER,
             community_id=world.home.id,
-            by=world.staff[COMMUNITY_STAFF],
         )
 
 
 def test_street_admin_creates_in_any_community_of_its_street(world, db):
     account = create_staff_account(
+        world.staff[STREET_ADMIN],
         "ca",
         "pw-123456",
         "管理员",
         COMMUNITY_ADMIN,
         community_id=world.neighbour.id,
-        by=world.staff[STREET_ADMIN],
     )
     assert account.community_id == world.neighbour.id
 
@@ -66,12 +66,12 @@ def test_street_admin_creates_in_any_community_of_its_street(world, db):
 def test_street_admin_cannot_create_in_another_street(world, db):
     with pytest.raises(Forbidden):
         create_staff_account(
+            world.staff[STREET_ADMIN],
             "ca",
             "pw-123456",
             "管理员",
             COMMUNITY_ADMIN,
             community_id=world.elsewhere.id,
-            by=world.staff[STREET_ADMIN],
         )
 
 

@@ -8,8 +8,12 @@ from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import RESIDENT, Community, Membership, StaffAccount, User
 from cloudplatform.service.bookings.models import Slot
-from cloudplatform.service.bookings.operations import BookingRefused, book_slot
-from cloudplatform.service.bookings.schedule import create_bookable, set_opening_hours
+from cloudplatform.service.bookings.operations import (
+    BookingRefused,
+    book_slot,
+    create_bookable,
+    set_opening_hours,
+)
 
 WEEKDAYS, EVERY_DAY = range(5), range(7)
 SERVICES = [

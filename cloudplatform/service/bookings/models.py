@@ -100,6 +100,13 @@ STATUS_NAMES = {
 
 
 class Booking(TimestampMixin, db.Model):
+    """A resident's place in a slot; its status moves only along ``TRANSITIONS``."""
+
+    TRANSITIONS = {
+        PENDING_APPROVAL: {CONFIRMED, REJECTED, CANCELLED},
+        CONFIRMED: {CANCELLED, CHECKED_IN, NO_SHOW},
+    }
+
     __table_args__ = (
         # a resident holds at most one active place in a slot
         sa.Index(

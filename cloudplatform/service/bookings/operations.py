@@ -1,67 +1,233 @@
-"""Bookings: residents book, cancel and are checked in; staff approve; suspensions are lifted.
+"""预约事项: staff set up services (rules, hours, closures) whose slots the database fills; residents book,
+cancel and are checked in; staff approve; no-shows suspend booking until staff lift it.
 
 Capacity is kept by the database: booking is one conditional UPDATE of the slot's counter
 (``booked < capacity``) that also checks every other rule; the per-resident limit is counted under a
 lock on the resident's row. A refused UPDATE is then explained by a second look, never the other way
-round (no check-then-insert).
+round (no check-then-insert). A booking's status moves only along ``Booking.TRANSITIONS``.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from cloudplatform.audit.operations import record
-from cloudplatform.clock import local, now
-from cloudplatform.errors import AppError, Conflict, Forbidden, NotFound
+from cloudplatform.clock import local, local_day_bounds, now
+from cloudplatform.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import RESIDENT, Membership, StaffAccount, User
+from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
+from cloudplatform.orm import insert_for
 from cloudplatform.service.bookings.models import (
     ACTIVE,
     CANCELLED,
     CHECKED_IN,
     CONFIRMED,
+    NO_SHOW,
     PENDING_APPROVAL,
     REJECTED,
     Bookable,
     Booking,
     BookingSuspension,
+    Closure,
+    OpeningHours,
     Slot,
 )
-from cloudplatform.service.bookings.schedule import booking_message
+from cloudplatform.service.bookings.queries import active_bookings_of, active_suspension
+from cloudplatform.transitions import transition, transition_all
 
-CHECK_IN_EARLY = timedelta(minutes=30)
+MANAGE = "booking.manage"
+CHECKIN = "booking.checkin"
+CHECK_IN_EARLY = timedelta(minutes=30)  # staff may check a resident in this long before the start
+SLOT_INSERT_CHUNK = 1000  # rows per INSERT when making slots
+PAGE = "pages/services/bookings"
+
+
+# -- services, hours, closures and slots ------------------------------------------------------------
+
+
+@requires(MANAGE)
+def create_bookable(staff: StaffAccount, community_id: int, **fields) -> Bookable:
+    """Create a bookable service in a community the staff member manages."""
+    if not permissions.in_scope(staff, community_id):
+        raise NotFound("社区不存在")
+    bookable = Bookable(community_id=community_id, **fields)
+    db.session.add(bookable)
+    db.session.flush()
+    record(
+        staff, "bookable.create", target=bookable, community_id=community_id, details={"name": bookable.name}
+    )
+    return bookable
+
+
+@requires(MANAGE)
+def update_bookable(staff: StaffAccount, bookable: Bookable, **fields) -> Bookable:
+    """Change a service's rules; future slots follow (a capacity never drops below places taken).
+
+    A new slot length or booking window remakes the future slots nobody has booked; booked ones stay.
+    """
+    for name, value in fields.items():
+        setattr(bookable, name, value)
+    if {"slot_minutes", "max_advance_days"} & fields.keys():
+        db.session.execute(
+            sa.delete(Slot).where(Slot.bookable_id == bookable.id, Slot.starts_at > now(), Slot.booked == 0)
+        )
+        generate_slots(bookable)
+    for slot in db.session.scalars(
+        sa.select(Slot).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
+    ):
+        slot.book_from, slot.book_until = booking_window(bookable, slot.starts_at)
+        slot.capacity = max(bookable.capacity, slot.booked)
+    record(
+        staff,
+        "bookable.update",
+        target=bookable,
+        community_id=bookable.community_id,
+        details={k: str(v) for k, v in fields.items()},
+    )
+    return bookable
+
+
+@requires(MANAGE)
+def set_opening_hours(staff: StaffAccount, bookable: Bookable, periods: list[tuple[int, int, int]]) -> None:
+    """Replace the weekly hours with ``(weekday, opens_minute, closes_minute)`` periods; future free
+    slots outside them go, and new ones are made for the booking window."""
+    for weekday, opens, closes in periods:
+        if not (0 <= weekday <= 6 and 0 <= opens < closes <= 1440):
+            raise Unprocessable("开放时间无效", code="INVALID_HOURS")
+    db.session.execute(sa.delete(OpeningHours).where(OpeningHours.bookable_id == bookable.id))
+    db.session.add_all(
+        OpeningHours(bookable_id=bookable.id, weekday=w, opens_minute=o, closes_minute=c)
+        for w, o, c in periods
+    )
+    db.session.flush()
+    db.session.execute(
+        sa.delete(Slot).where(Slot.bookable_id == bookable.id, Slot.starts_at > now(), Slot.booked == 0)
+    )
+    generate_slots(bookable)
+    record(
+        staff,
+        "bookable.hours",
+        target=bookable,
+        community_id=bookable.community_id,
+        details={"periods": [list(p) for p in periods]},
+    )
+
+
+@requires(MANAGE)
+def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str) -> int:
+    """Close the service for a day: its slots close, and their bookings are cancelled and the residents
+    told. Returns how many bookings were cancelled."""
+    if day < local(now()).date():
+        raise Unprocessable("不能关闭已过去的日期", code="CLOSURE_IN_PAST")
+    db.session.execute(
+        insert_for(db.session, Closure)
+        .values(bookable_id=bookable.id, day=day, reason=reason)
+        .on_conflict_do_nothing(index_elements=["bookable_id", "day"])
+    )
+    start, end = local_day_bounds(day)
+    slot_ids = sa.select(Slot.id).where(
+        Slot.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end
+    )
+    db.session.execute(sa.update(Slot).where(Slot.id.in_(slot_ids)).values(closed=True, booked=0))
+    cancelled = [
+        user_id
+        for (user_id,) in transition_all(
+            Booking, CANCELLED, Booking.slot_id.in_(slot_ids), returning=[Booking.user_id], cancelled_at=now()
+        )
+    ]
+    for user in db.session.scalars(sa.select(User).where(User.id.in_(cancelled))):
+        notify(
+            user,
+            "booking_reminder",
+            booking_message(bookable.name, day, f"因{reason or '故'}暂停服务，预约已取消"),
+            page=PAGE,
+        )
+    record(
+        staff,
+        "bookable.closure",
+        target=bookable,
+        community_id=bookable.community_id,
+        details={"day": day.isoformat(), "reason": reason, "cancelled": len(cancelled)},
+    )
+    return len(cancelled)
+
+
+def generate_slots(bookable: Bookable, first_day: date | None = None) -> int:
+    """Make the slots of the booking window from the opening hours (skipping closures); safe to repeat."""
+    current = now()
+    first_day = first_day or local(current).date()
+    closures = set(db.session.scalars(sa.select(Closure.day).where(Closure.bookable_id == bookable.id)))
+    hours = db.session.scalars(sa.select(OpeningHours).where(OpeningHours.bookable_id == bookable.id)).all()
+    step = timedelta(minutes=bookable.slot_minutes)
+    rows = []
+    for offset in range(bookable.max_advance_days + 1):
+        day = first_day + timedelta(days=offset)
+        if day in closures:
+            continue
+        midnight = local_day_bounds(day)[0]
+        for period in hours:
+            if period.weekday != day.weekday():
+                continue
+            start, closes = (
+                midnight + timedelta(minutes=period.opens_minute),
+                midnight + timedelta(minutes=period.closes_minute),
+            )
+            while start + step <= closes:
+                if start < current:  # today's hours already gone
+                    start += step
+                    continue
+                book_from, book_until = booking_window(bookable, start)
+                rows.append(
+                    {
+                        "bookable_id": bookable.id,
+                        "community_id": bookable.community_id,
+                        "starts_at": start,
+                        "ends_at": start + step,
+                        "capacity": bookable.capacity,
+                        "book_from": book_from,
+                        "book_until": book_until,
+                    }
+                )
+                start += step
+    made = 0
+    for chunk in range(0, len(rows), SLOT_INSERT_CHUNK):  # PostgreSQL takes at most 65,535 parameters
+        made += db.session.execute(
+            insert_for(db.session, Slot)
+            .values(rows[chunk : chunk + SLOT_INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["bookable_id", "starts_at"])
+            .execution_options(preserve_rowcount=True)
+        ).rowcount
+    return made
+
+
+def fill_booking_windows() -> int:
+    """Keep every active service's booking window filled with slots; returns how many were made."""
+    return sum(generate_slots(b) for b in db.session.scalars(sa.select(Bookable).where(Bookable.active)))
+
+
+def booking_window(bookable: Bookable, starts_at: datetime) -> tuple[datetime, datetime]:
+    """When a slot starting at ``starts_at`` may be booked: (book_from, book_until)."""
+    return (
+        starts_at - timedelta(days=bookable.max_advance_days),
+        starts_at - timedelta(hours=bookable.min_notice_hours),
+    )
+
+
+def booking_message(name: str, when: datetime | date, note: str) -> dict:
+    when_text = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else when.isoformat()
+    return {"thing1": {"value": name[:20]}, "time2": {"value": when_text}, "thing3": {"value": note[:20]}}
+
+
+# -- the booking lifecycle --------------------------------------------------------------------------
 
 
 class BookingRefused(AppError):
     status, code, message = 409, "BOOKING_REFUSED", "无法预约该时段"
-
-
-def active_suspension(user_id: int, community_id: sa.ColumnElement | int) -> sa.Exists:
-    return sa.exists().where(
-        BookingSuspension.user_id == user_id,
-        BookingSuspension.community_id == community_id,
-        BookingSuspension.lifted_at.is_(None),
-        BookingSuspension.ends_at > now(),
-    )
-
-
-def active_bookings_of(user_id: int, bookable_id: sa.ColumnElement | int):
-    """How many upcoming places the user holds for a service."""
-    booked_slot = sa.orm.aliased(Slot)
-    return (
-        sa.select(sa.func.count(Booking.id))
-        .join(booked_slot, booked_slot.id == Booking.slot_id)
-        .where(
-            Booking.user_id == user_id,
-            Booking.bookable_id == bookable_id,
-            Booking.status.in_(ACTIVE),
-            booked_slot.ends_at > now(),
-        )
-        .scalar_subquery()
-    )
 
 
 def book_slot(user: User, slot_id: int) -> Booking:
@@ -160,20 +326,15 @@ def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:
     return BookingRefused("该时段已约满", code="SLOT_FULL")
 
 
-def release_place(booking: Booking, status: str, **values) -> bool:
-    """Move an active booking to ``status`` and give its place back; False if it was no longer active."""
-    moved = db.session.execute(
-        sa.update(Booking)
-        .where(Booking.id == booking.id, Booking.status.in_(ACTIVE))
-        .values(status=status, **values)
-    )
-    if moved.rowcount != 1:
-        return False
+def release_place(booking: Booking, status: str, error: Conflict, **values) -> None:
+    """Move an active booking to ``status`` and give its place back.
+
+    :raises Conflict: ``error``, when it was no longer in a state that may become ``status``.
+    """
+    transition(booking, status, error=error, **values)
     db.session.execute(
         sa.update(Slot).where(Slot.id == booking.slot_id, Slot.booked > 0).values(booked=Slot.booked - 1)
     )
-    db.session.refresh(booking)
-    return True
 
 
 def cancel_booking(user: User, booking: Booking) -> Booking:
@@ -183,26 +344,22 @@ def cancel_booking(user: User, booking: Booking) -> Booking:
     cutoff = booking.slot.starts_at - timedelta(hours=booking.bookable.cancel_cutoff_hours)
     if now() > cutoff:
         raise Conflict("已过取消截止时间", code="CANCEL_TOO_LATE")
-    if not release_place(booking, CANCELLED, cancelled_at=now()):
-        raise Conflict("该预约已无法取消", code="BOOKING_NOT_ACTIVE")
+    release_place(
+        booking, CANCELLED, Conflict("该预约已无法取消", code="BOOKING_NOT_ACTIVE"), cancelled_at=now()
+    )
     return booking
 
 
+@requires(MANAGE)
 def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Booking:
     """Approve or reject a booking that waits for staff approval (rejection frees the place)."""
+    not_pending = Conflict("该预约无需审核", code="NOT_PENDING")
     if booking.status != PENDING_APPROVAL:
-        raise Conflict("该预约无需审核", code="NOT_PENDING")
+        raise not_pending
     if approve:
-        moved = db.session.execute(
-            sa.update(Booking)
-            .where(Booking.id == booking.id, Booking.status == PENDING_APPROVAL)
-            .values(status=CONFIRMED)
-        ).rowcount
-        db.session.refresh(booking)
+        transition(booking, CONFIRMED, error=not_pending)
     else:
-        moved = release_place(booking, REJECTED)
-    if not moved:
-        raise Conflict("该预约无需审核", code="NOT_PENDING")
+        release_place(booking, REJECTED, not_pending)
     record(staff, f"booking.{booking.status}", target=booking, community_id=booking.community_id)
     notify(
         booking.user,
@@ -210,38 +367,96 @@ def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Book
         booking_message(
             booking.bookable.name, local(booking.slot.starts_at), "预约已通过" if approve else "预约未通过"
         ),
-        page="pages/services/bookings",
+        page=PAGE,
     )
     return booking
 
 
-def find_booking_for_check_in(staff: StaffAccount, qr_token: str) -> Booking:
-    permissions.require(staff, "booking.checkin")
-    booking = db.session.scalar(sa.select(Booking).where(Booking.qr_token == qr_token))
-    if booking is None or not permissions.in_scope(staff, booking.community_id):
-        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
-    return booking
-
-
+@requires(CHECKIN)
 def check_in(staff: StaffAccount, booking: Booking) -> Booking:
     """Staff scan the resident's booking QR (核销): from half an hour before the start until the end."""
     current = now()
     if not booking.slot.starts_at - CHECK_IN_EARLY <= current <= booking.slot.ends_at:
         raise Conflict("不在核销时间内", code="NOT_CHECK_IN_TIME")
-    moved = db.session.execute(
-        sa.update(Booking)
-        .where(Booking.id == booking.id, Booking.status == CONFIRMED)
-        .values(status=CHECKED_IN, checked_in_at=current, checked_in_by_id=staff.id)
-    ).rowcount
-    if moved != 1:
-        raise Conflict("该预约已核销或不可核销", code="NOT_CHECKABLE")
-    db.session.refresh(booking)
+    transition(
+        booking,
+        CHECKED_IN,
+        error=Conflict("该预约已核销或不可核销", code="NOT_CHECKABLE"),
+        checked_in_at=current,
+        checked_in_by_id=staff.id,
+    )
     record(staff, "booking.check_in", target=booking, community_id=booking.community_id)
     return booking
 
 
+@requires(MANAGE)
 def lift_suspension(staff: StaffAccount, suspension: BookingSuspension) -> None:
+    """Let a suspended resident book again before the suspension ends."""
     if suspension.lifted_at is not None:
         raise Conflict("该暂停已解除", code="ALREADY_LIFTED")
     suspension.lifted_at, suspension.lifted_by_id = now(), staff.id
     record(staff, "booking.suspension_lift", target=suspension, community_id=suspension.community_id)
+
+
+# -- jobs' work -------------------------------------------------------------------------------------
+
+
+def remind_tomorrows_bookings() -> int:
+    """Remind residents the day before (local time) of each confirmed booking, once."""
+    tomorrow = local(now()).date() + timedelta(days=1)
+    start, end = local_day_bounds(tomorrow)
+    due = db.session.scalars(
+        sa.select(Booking)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(
+            Booking.status == CONFIRMED,
+            Booking.reminded_at.is_(None),
+            Slot.starts_at >= start,
+            Slot.starts_at < end,
+        )
+        .with_for_update(skip_locked=True, of=Booking)
+    ).all()
+    for booking in due:
+        booking.reminded_at = now()
+        notify(
+            booking.user,
+            "booking_reminder",
+            booking_message(booking.bookable.name, local(booking.slot.starts_at), "请按时到场办理"),
+            page=PAGE,
+        )
+    return len(due)
+
+
+def record_no_shows() -> dict[str, int]:
+    """After a slot ends, its unchecked bookings are no-shows; too many within the window suspend booking."""
+    cfg = current_app.config
+    ended = sa.select(Slot.id).where(Slot.ends_at <= now())
+    missed = transition_all(
+        Booking, NO_SHOW, Booking.slot_id.in_(ended), returning=[Booking.user_id, Booking.community_id]
+    )
+    suspended = 0
+    since = now() - timedelta(days=cfg["BOOKING_NO_SHOW_WINDOW_DAYS"])
+    for user_id, community_id in set(missed):
+        count = db.session.scalar(
+            sa.select(sa.func.count(Booking.id))
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                Booking.user_id == user_id,
+                Booking.community_id == community_id,
+                Booking.status == NO_SHOW,
+                Slot.ends_at >= since,
+            )
+        )
+        if count >= cfg["BOOKING_NO_SHOW_LIMIT"] and not db.session.scalar(
+            sa.select(active_suspension(user_id, community_id))
+        ):
+            db.session.add(
+                BookingSuspension(
+                    user_id=user_id,
+                    community_id=community_id,
+                    no_shows=count,
+                    ends_at=now() + timedelta(days=cfg["BOOKING_SUSPENSION_DAYS"]),
+                )
+            )
+            suspended += 1
+    return {"no_shows": len(missed), "suspended": suspended}

@@ -11,7 +11,7 @@ from cloudplatform.clock import local, now
 from cloudplatform.errors import Conflict, NotFound, Unprocessable
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import Building, Community, Grid, StaffAccount, User
-from cloudplatform.identity.permissions import in_scope, require
+from cloudplatform.identity.permissions import in_scope, requires
 from cloudplatform.notify.models import PENDING, Notification
 from cloudplatform.notify.operations import notify
 from cloudplatform.orm import insert_for
@@ -40,6 +40,7 @@ def notice_page(notice: Notice) -> str:
     return f"pages/notices/detail?id={notice.id}"
 
 
+@requires(ACTION)
 def publish_notice(
     staff: StaffAccount | None,
     community_id: int,
@@ -62,7 +63,6 @@ def publish_notice(
     :raises NotFound: the community, or one of its grids or buildings, is not there or not in scope.
     :raises Unprocessable: audience, targets, times or attachments do not fit together.
     """
-    require(staff, ACTION)
     community = db.session.get(Community, community_id)
     if community is None or not in_scope(staff, community_id):
         raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
@@ -103,20 +103,6 @@ def publish_notice(
     if push and publish_at <= at:
         push_notice(notice, community)
     return notice
-
-
-def push_due_notices(limit: int = 100) -> int:
-    """The job: push scheduled notices whose time has come (not withdrawn or expired by then), once."""
-    due = db.session.scalars(
-        sa.select(Notice)
-        .where(Notice.push.is_(True), Notice.pushed_at.is_(None), is_published(now()))
-        .order_by(Notice.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    for notice in due:
-        push_notice(notice, db.session.get(Community, notice.community_id))
-    return len(due)
 
 
 def check_targets(community_id: int, audience: str, grid_ids: list[int], building_ids: list[int]) -> None:
@@ -185,12 +171,26 @@ def push_notice(notice: Notice, community: Community) -> int:
     return len(users)
 
 
+def push_due_notices(limit: int = 100) -> int:
+    """The job: push scheduled notices whose time has come (not withdrawn or expired by then), once."""
+    due = db.session.scalars(
+        sa.select(Notice)
+        .where(Notice.push.is_(True), Notice.pushed_at.is_(None), is_published(now()))
+        .order_by(Notice.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for notice in due:
+        push_notice(notice, db.session.get(Community, notice.community_id))
+    return len(due)
+
+
+@requires(ACTION)
 def withdraw_notice(staff: StaffAccount | None, notice: Notice) -> Notice:
     """Take the notice down for everyone; its pushes still waiting in the outbox are cancelled.
 
     :raises Conflict: it was withdrawn already.
     """
-    require(staff, ACTION)
     if not in_scope(staff, notice.community_id):
         raise NotFound()
     withdrawn = db.session.execute(

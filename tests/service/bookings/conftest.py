@@ -13,7 +13,7 @@ from cloudplatform.clock import LOCAL_TZ
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import COMMUNITY_STAFF, RESIDENT, Membership
 from cloudplatform.service.bookings.models import Slot
-from cloudplatform.service.bookings.schedule import create_bookable, set_opening_hours
+from cloudplatform.service.bookings.operations import create_bookable, set_opening_hours
 from tests.world import log_in, wechat_user
 
 MONDAY = date(2026, 12, 7)

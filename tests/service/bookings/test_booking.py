@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cloudplatform.extensions import db as _db
 from cloudplatform.service.bookings.models import Booking, BookingSuspension, Slot
-from cloudplatform.service.bookings.schedule import add_closure, update_bookable
+from cloudplatform.service.bookings.operations import add_closure, update_bookable
 from tests.helpers import count_queries
 from tests.service.bookings.conftest import MONDAY, later, make_service, resident_of, slot_at
 from tests.world import log_in, wechat_user
@@ -199,7 +199,7 @@ def test_new_slot_length_remakes_free_future_slots(client, world, service, resid
 
 
 def test_a_service_with_thousands_of_slots_is_made_whole(world):
-    from cloudplatform.service.bookings.schedule import set_opening_hours
+    from cloudplatform.service.bookings.operations import set_opening_hours
 
     minute_slots = make_service(world, name="压测", slot_minutes=1, max_advance_days=7)
     set_opening_hours(world.staff["community_staff"], minute_slots, [(day, 0, 1440) for day in range(7)])

@@ -205,7 +205,7 @@ def test_suspension_ends_by_itself(app, client, service, resident, clock):
 
 
 def test_closure_tells_the_residents(client, world, service, resident, booking, db):
-    from cloudplatform.service.bookings.schedule import add_closure
+    from cloudplatform.service.bookings.operations import add_closure
 
     add_closure(world.staff[COMMUNITY_STAFF], service, TUESDAY, "设备检修")
     db.session.commit()

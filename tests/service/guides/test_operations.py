@@ -7,14 +7,8 @@ from cloudplatform.audit.models import AuditEntry
 from cloudplatform.errors import Forbidden, NotFound, Unprocessable
 from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
 from cloudplatform.service.guides.models import Guide
-from cloudplatform.service.guides.operations import (
-    create_guide,
-    like_pattern,
-    publish_guide,
-    search_guides,
-    unpublish_guide,
-    update_guide,
-)
+from cloudplatform.service.guides.operations import create_guide, publish_guide, unpublish_guide, update_guide
+from cloudplatform.service.guides.queries import like_pattern, search_guides
 from tests.service.guides.factories import make_bookable, make_guide
 
 

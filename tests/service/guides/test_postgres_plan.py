@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from cloudplatform.service.guides.operations import search_guides
+from cloudplatform.service.guides.queries import search_guides
 from tests.service.guides.factories import make_guide
 
 

@@ -1,0 +1,81 @@
+"""Reads of identity both front ends share: a user's communities, public community pages, residency lists."""
+
+import sqlalchemy as sa
+
+from cloudplatform.errors import NotFound
+from cloudplatform.extensions import db
+from cloudplatform.identity.models import (
+    Building,
+    Community,
+    Membership,
+    ResidencyRequest,
+    StaffAccount,
+    Street,
+    User,
+)
+from cloudplatform.identity.permissions import scope_filter
+from cloudplatform.pagination import keyset_page
+
+MY_REQUESTS = 20
+
+
+def memberships_by_community(user: User) -> list[dict]:
+    """``[{community_id, community_name, roles}]`` of the user, by community (one statement)."""
+    rows = db.session.execute(
+        sa.select(Membership.community_id, Community.name, Membership.role)
+        .join(Community, Community.id == Membership.community_id)
+        .where(Membership.user_id == user.id)
+        .order_by(Membership.community_id, Membership.role)
+    )
+    communities: dict[int, dict] = {}
+    for community_id, name, role in rows:
+        entry = communities.setdefault(
+            community_id, {"community_id": community_id, "community_name": name, "roles": []}
+        )
+        entry["roles"].append(role)
+    return list(communities.values())
+
+
+def my_residency_requests(user: User) -> list[ResidencyRequest]:
+    """The user's latest residency requests, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ResidencyRequest)
+            .where(ResidencyRequest.user_id == user.id)
+            .order_by(ResidencyRequest.id.desc())
+            .limit(MY_REQUESTS)
+        )
+    )
+
+
+def communities_page(street_id: int | None, cursor: str | None, limit: int):
+    """Communities of the city (or of one street) by id, with their street and district: (page, cursor)."""
+    stmt = sa.select(Community).options(sa.orm.joinedload(Community.street).joinedload(Street.district))
+    if street_id:
+        stmt = stmt.where(Community.street_id == street_id)
+    return keyset_page(stmt, [Community.id], cursor, limit, descending=False)
+
+
+def load_community(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+    return community
+
+
+def community_buildings(community: Community) -> list[Building]:
+    return list(
+        db.session.scalars(
+            sa.select(Building).where(Building.community_id == community.id).order_by(Building.id)
+        )
+    )
+
+
+def residency_requests_page(staff: StaffAccount, status: str, cursor: str | None, limit: int):
+    """Residency requests in the staff member's communities with the given status, newest first."""
+    stmt = (
+        sa.select(ResidencyRequest)
+        .where(ResidencyRequest.status == status, scope_filter(staff, ResidencyRequest.community_id))
+        .options(sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building))
+    )
+    return keyset_page(stmt, [ResidencyRequest.id], cursor, limit)
