@@ -79,6 +79,16 @@ def booking_qr(booking_id):
     return Response(qr_png(booking.qr_token), mimetype="image/png")
 
 
+@bp.route("/bookings/check-in", methods=["POST"])
+@login_required
+@bp.doc(**BEARER_DOC)
+@bp.arguments(schemas.VenueCheckInSchema)
+@bp.response(200, schemas.BookingSchema)
+def check_in_at_venue(data):
+    """Check oneself in by scanning the code on the service counter's screen (from 30 min before)."""
+    return operations.check_in_at_venue(current_user(), data["venue_code"])
+
+
 @staff_bp.route("/bookings/check-in", methods=["POST"])
 @login_required
 @staff_bp.doc(**BEARER_DOC)

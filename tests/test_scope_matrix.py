@@ -47,6 +47,7 @@ class Endpoint:
     make: Callable  # (world, community) -> record
     call: Callable  # (client, headers, record) -> response
     changed: Callable  # (db, record) -> whether the record changed
+    action: str = "residency.review"  # the permission it needs: a staff role without it gets 403
 
 
 def make_booking(world, community, status="pending_approval", starts_in=timedelta(days=1)):
@@ -83,6 +84,14 @@ def make_suspension(world, community):
     )
 
 
+def make_bookable(world, community):
+    return BookableFactory(community_id=community.id)
+
+
+def in_two_days() -> str:
+    return (local(now()).date() + timedelta(days=2)).isoformat()
+
+
 def booking_status(db, booking_id):
     return db.session.scalar(select(Booking.status).where(Booking.id == booking_id))
 
@@ -103,6 +112,27 @@ ENDPOINTS = [
         lambda db, r: (
             db.session.scalar(select(ResidencyRequest.status).where(ResidencyRequest.id == r.id)) != "pending"
         ),
+    ),
+    Endpoint(
+        "POST /staff/bookings/{id}/decision",
+        make_booking,
+        lambda c, h, r: c.post(f"/api/v1/staff/bookings/{r.id}/decision", json={"approve": True}, headers=h),
+        lambda db, r: booking_status(db, r.id) != "pending_approval",
+        "booking.manage",
+    ),
+    Endpoint(
+        "GET /staff/bookables/{id}/bookings",
+        make_bookable,
+        lambda c, h, r: c.get(f"/api/v1/staff/bookables/{r.id}/bookings?date={in_two_days()}", headers=h),
+        lambda db, r: False,
+        "booking.checkin",
+    ),
+    Endpoint(
+        "GET /staff/venue-codes/booking/{id}.png",
+        make_bookable,
+        lambda c, h, r: c.get(f"/api/v1/staff/venue-codes/booking/{r.id}.png", headers=h),
+        lambda db, r: False,
+        "booking.checkin",
     ),
 ]
 
@@ -128,7 +158,7 @@ def caller_headers(client, role):
 def test_record_endpoint_scope(client, db, world, endpoint, role, where):
     record = endpoint.make(world, getattr(world, where))
     response = endpoint.call(client, caller_headers(client, role), record)
-    if role == "resident":
+    if role == "resident" or role not in ACTIONS[endpoint.action]:
         assert response.status_code == 403
     elif where in SCOPE[role]:
         assert response.status_code == 200
@@ -158,14 +188,6 @@ class ConsolePage:
     make: Callable  # (world, community) -> record
     call: Callable  # (client, record) -> response (a form's redirect followed)
     changed: Callable  # (db, record) -> whether the record changed
-
-
-def make_bookable(world, community):
-    return BookableFactory(community_id=community.id)
-
-
-def in_two_days() -> str:
-    return (local(now()).date() + timedelta(days=2)).isoformat()
 
 
 def count(db, model, *where):
@@ -216,6 +238,13 @@ CONSOLE_PAGES = [
         "booking.checkin",
         make_bookable,
         lambda c, r: c.get(f"/admin/bookings/day?bookable_id={r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "GET /admin/venue/booking/{id}",
+        "booking.checkin",
+        make_bookable,
+        lambda c, r: c.get(f"/admin/venue/booking/{r.id}"),
         lambda db, r: False,
     ),
     ConsolePage(

@@ -22,6 +22,7 @@ from cloudplatform.identity.models import RESIDENT, Membership, StaffAccount, Us
 from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
 from cloudplatform.orm import insert_for
+from cloudplatform.service.bookings import queries
 from cloudplatform.service.bookings.models import (
     ACTIVE,
     CANCELLED,
@@ -37,8 +38,9 @@ from cloudplatform.service.bookings.models import (
     OpeningHours,
     Slot,
 )
-from cloudplatform.service.bookings.queries import active_bookings_of, active_suspension
+from cloudplatform.service.bookings.queries import VENUE_PURPOSE, active_bookings_of, active_suspension
 from cloudplatform.transitions import transition, transition_all
+from cloudplatform.venue import verify_venue_code
 
 MANAGE = "booking.manage"
 CHECKIN = "booking.checkin"
@@ -375,6 +377,24 @@ def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Book
 @requires(CHECKIN)
 def check_in(staff: StaffAccount, booking: Booking) -> Booking:
     """Staff scan the resident's booking QR (核销): from half an hour before the start until the end."""
+    return mark_checked_in(staff, booking, staff_id=staff.id)
+
+
+def check_in_at_venue(user: User, code: str) -> Booking:
+    """The resident scans the service's venue code at the counter: their booking open for check-in now
+    (from half an hour before its start until its end) is checked in.
+
+    :raises VenueCodeInvalid, VenueCodeExpired: not a current code of a service's venue screen.
+    :raises NotFound: NO_BOOKING_TO_CHECK_IN, no confirmed booking of theirs for that service now.
+    """
+    bookable_id = verify_venue_code(code, VENUE_PURPOSE)
+    booking = queries.booking_open_for_check_in(user, bookable_id, CHECK_IN_EARLY)
+    if booking is None:
+        raise NotFound("您在该服务当前时段没有可签到的预约", code="NO_BOOKING_TO_CHECK_IN")
+    return mark_checked_in(user, booking, staff_id=None)
+
+
+def mark_checked_in(actor: StaffAccount | User, booking: Booking, *, staff_id: int | None) -> Booking:
     current = now()
     if not booking.slot.starts_at - CHECK_IN_EARLY <= current <= booking.slot.ends_at:
         raise Conflict("不在核销时间内", code="NOT_CHECK_IN_TIME")
@@ -383,9 +403,9 @@ def check_in(staff: StaffAccount, booking: Booking) -> Booking:
         CHECKED_IN,
         error=Conflict("该预约已核销或不可核销", code="NOT_CHECKABLE"),
         checked_in_at=current,
-        checked_in_by_id=staff.id,
+        checked_in_by_id=staff_id,
     )
-    record(staff, "booking.check_in", target=booking, community_id=booking.community_id)
+    record(actor, "booking.check_in", target=booking, community_id=booking.community_id)
     return booking
 
 

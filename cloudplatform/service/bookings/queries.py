@@ -1,6 +1,6 @@
 """Reads of 预约事项 both front ends share: services, slots, bookings, and the scoped loaders."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -9,9 +9,18 @@ from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import Membership, StaffAccount, User
-from cloudplatform.service.bookings.models import ACTIVE, Bookable, Booking, BookingSuspension, Slot
+from cloudplatform.service.bookings.models import (
+    ACTIVE,
+    CONFIRMED,
+    Bookable,
+    Booking,
+    BookingSuspension,
+    Slot,
+)
+from cloudplatform.venue import Purpose, register_purpose
 
 MY_HISTORY = 50  # past bookings a resident sees
+VENUE_PURPOSE = "booking"  # the venue code of a service's counter: residents scan it to check in
 
 
 def active_suspension(user_id: int, community_id: sa.ColumnElement | int) -> sa.Exists:
@@ -122,3 +131,36 @@ def load_booking_by_qr(staff: StaffAccount | None, qr_token: str) -> Booking:
     if booking is None or not permissions.in_scope(staff, booking.community_id):
         raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
     return booking
+
+
+def booking_open_for_check_in(user: User, bookable_id: int, early: timedelta) -> Booking | None:
+    """The user's confirmed booking of the service whose slot is open for check-in now, if any."""
+    current = now()
+    return db.session.scalar(
+        sa.select(Booking)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(
+            Booking.user_id == user.id,
+            Booking.bookable_id == bookable_id,
+            Booking.status == CONFIRMED,
+            Slot.starts_at <= current + early,
+            Slot.ends_at >= current,
+        )
+        .options(sa.orm.contains_eager(Booking.slot))
+        .order_by(Slot.starts_at)
+        .limit(1)
+    )
+
+
+register_purpose(
+    Purpose(
+        VENUE_PURPOSE,
+        "预约签到",
+        load=lambda staff, bookable_id: permissions.load_scoped(
+            Bookable, bookable_id, staff, "booking.checkin"
+        ),
+        label=lambda bookable: (
+            f"{bookable.name}（{bookable.location}）" if bookable.location else bookable.name
+        ),
+    )
+)

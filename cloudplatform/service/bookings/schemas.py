@@ -69,6 +69,16 @@ class CheckInSchema(ma.Schema):
     qr_token = fields.String(required=True, validate=validate.Length(16, 64))
 
 
+class VenueCheckInSchema(ma.Schema):
+    venue_code = fields.String(
+        required=True,
+        validate=validate.Length(1, 80),
+        metadata={
+            "description": "what wx.scanCode read from the counter screen (签到码, changes every 30 s)"
+        },
+    )
+
+
 class DecisionSchema(ma.Schema):
     approve = fields.Boolean(required=True)
 
