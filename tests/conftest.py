@@ -16,11 +16,11 @@ from cloudplatform import create_app
 from cloudplatform.extensions import db as _db
 from cloudplatform.wechat import close_gateway
 from cloudplatform.wechat.standin import create_standin_app, serve_standin, stop_standin
+from tests.standin import STANDIN_APPID, STANDIN_SECRET
 
-pytest_plugins = ["tests.world"]
+pytest_plugins = ["tests.world", "tests.service.bookings.fixtures"]
 
 CHROMIUM = "/usr/bin/chromium"
-STANDIN_APPID, STANDIN_SECRET = "wx-test-appid", "test-app-secret-0123456789"
 
 
 def pytest_addoption(parser):

@@ -15,7 +15,6 @@ from cloudplatform.identity.models import (
     StaffAccount,
 )
 from cloudplatform.wechat.standin import openid_for
-from tests.conftest import STANDIN_APPID
 from tests.factories import (
     BuildingFactory,
     CommunityFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     StreetFactory,
     UserFactory,
 )
+from tests.standin import STANDIN_APPID
 
 _codes = itertools.count()
 

@@ -26,7 +26,7 @@ from cloudplatform.service.bookings.models import (
 from cloudplatform.service.bookings.operations import book_slot, create_bookable
 from tests.admin.console import sign_in_as, submit, text
 from tests.helpers import count_queries
-from tests.service.bookings.conftest import MONDAY, START, make_service, resident_of, slot_at
+from tests.service.bookings.fixtures import MONDAY, START, make_service, resident_of, slot_at
 
 TUESDAY = MONDAY + timedelta(days=1)
 NEW = "/admin/bookables/new"

@@ -15,7 +15,7 @@ from cloudplatform.service.bookings.models import CHECKED_IN, Booking
 from cloudplatform.service.bookings.operations import book_slot
 from tests.browser.test_console import fill_sign_in
 from tests.factories import PASSWORD
-from tests.service.bookings.conftest import MONDAY, START, make_service, resident_of, slot_at
+from tests.service.bookings.fixtures import MONDAY, START, make_service, resident_of, slot_at
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import requests
 from sqlalchemy import select
 
 from cloudplatform.identity.models import User
-from tests.conftest import STANDIN_SECRET
+from tests.standin import STANDIN_SECRET
 from tests.world import fresh_code
 
 

@@ -13,7 +13,7 @@ from cloudplatform.jobs import JOBS, run_job
 from cloudplatform.notify.models import Notification, SubscriptionConsent
 from cloudplatform.notify.operations import MAX_ATTEMPTS, notify
 from cloudplatform.wechat.standin import openid_for
-from tests.conftest import STANDIN_APPID
+from tests.standin import STANDIN_APPID
 from tests.world import log_in, wechat_user
 
 DELIVER = next(job for job in JOBS if job.id == "deliver_outbox")

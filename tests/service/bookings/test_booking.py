@@ -9,7 +9,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.service.bookings.models import Booking, BookingSuspension, Slot
 from cloudplatform.service.bookings.operations import add_closure, update_bookable
 from tests.helpers import count_queries
-from tests.service.bookings.conftest import MONDAY, later, make_service, resident_of, slot_at
+from tests.service.bookings.fixtures import MONDAY, later, make_service, resident_of, slot_at
 from tests.world import log_in, wechat_user
 
 TUESDAY = MONDAY + timedelta(days=1)

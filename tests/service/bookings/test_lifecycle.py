@@ -11,7 +11,7 @@ from cloudplatform.identity.models import COMMUNITY_STAFF, GRID_WORKER
 from cloudplatform.jobs import JOBS, run_job
 from cloudplatform.notify.models import Notification
 from cloudplatform.service.bookings.models import Booking, BookingSuspension
-from tests.service.bookings.conftest import MONDAY, later, make_service, resident_of, slot_at
+from tests.service.bookings.fixtures import MONDAY, later, make_service, resident_of, slot_at
 from tests.world import log_in
 
 TUESDAY = MONDAY + timedelta(days=1)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from cloudplatform.extensions import db as _db
 from cloudplatform.service.bookings.models import ACTIVE, Booking, Slot
-from tests.service.bookings.conftest import MONDAY, make_service, resident_of, slot_at
+from tests.service.bookings.fixtures import MONDAY, make_service, resident_of, slot_at
 from tests.world import log_in
 
 pytestmark = pytest.mark.postgres

@@ -13,7 +13,7 @@ from cloudplatform.identity.models import COMMUNITY_STAFF
 from cloudplatform.jobs import JOBS, run_job
 from cloudplatform.service.bookings.models import Booking
 from cloudplatform.service.guides.operations import create_guide
-from tests.service.bookings.conftest import MONDAY, START, make_service, resident_of
+from tests.service.bookings.fixtures import MONDAY, START, make_service, resident_of
 from tests.world import log_in
 
 JOB = {job.id: job for job in JOBS}

@@ -14,7 +14,7 @@ from cloudplatform.identity.models import COMMUNITY_STAFF
 from cloudplatform.service.bookings.models import CONFIRMED, PENDING_APPROVAL, STATUS_NAMES, Booking
 from cloudplatform.service.bookings.operations import decide_booking
 from cloudplatform.transitions import InvalidTransition, allowed, transition
-from tests.service.bookings.conftest import MONDAY, make_service, slot_at
+from tests.service.bookings.fixtures import MONDAY, make_service, slot_at
 
 ILLEGAL = [
     (source, target)

@@ -9,7 +9,7 @@ from cloudplatform.identity.models import COMMUNITY_STAFF, GRID_WORKER
 from cloudplatform.service.bookings.models import Booking
 from cloudplatform.venue import venue_code
 from tests.admin.console import sign_in_as
-from tests.service.bookings.conftest import MONDAY, later, make_service, slot_at
+from tests.service.bookings.fixtures import MONDAY, later, make_service, slot_at
 from tests.world import log_in
 
 TUESDAY = MONDAY + timedelta(days=1)
