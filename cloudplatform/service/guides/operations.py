@@ -56,7 +56,7 @@ def update_guide(staff: StaffAccount, guide: Guide, **fields) -> Guide:
 
     :raises Unprocessable: the linked bookable is not a service of the guide's community.
     """
-    check_manages(staff, guide)
+    _check_scope(staff, guide)
     changed = sorted(name for name, value in fields.items() if getattr(guide, name) != value)
     apply_fields(guide, fields)
     db.session.flush()
@@ -67,17 +67,17 @@ def update_guide(staff: StaffAccount, guide: Guide, **fields) -> Guide:
 @requires(ACTION)
 def publish_guide(staff: StaffAccount, guide: Guide) -> Guide:
     """Show the guide to residents again."""
-    return set_published(staff, guide, True)
+    return _set_published(staff, guide, True)
 
 
 @requires(ACTION)
 def unpublish_guide(staff: StaffAccount, guide: Guide) -> Guide:
     """Hide the guide from residents; staff still see and edit it."""
-    return set_published(staff, guide, False)
+    return _set_published(staff, guide, False)
 
 
-def set_published(staff: StaffAccount, guide: Guide, published: bool) -> Guide:
-    check_manages(staff, guide)
+def _set_published(staff: StaffAccount, guide: Guide, published: bool) -> Guide:
+    _check_scope(staff, guide)
     if guide.published != published:
         guide.published = published
         db.session.flush()
@@ -86,7 +86,7 @@ def set_published(staff: StaffAccount, guide: Guide, published: bool) -> Guide:
     return guide
 
 
-def check_manages(staff: StaffAccount, guide: Guide) -> None:
+def _check_scope(staff: StaffAccount, guide: Guide) -> None:
     if not in_scope(staff, guide.community_id):
         raise NotFound()
 
