@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask, request
+from sqlalchemy.engine import make_url
 from werkzeug.exceptions import UnsupportedMediaType
 
 from cloudplatform import errors, schemas  # noqa: F401  (schemas: Chinese validation messages)
@@ -20,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, config))
     app.json.ensure_ascii = False
-    os.makedirs(app.instance_path, exist_ok=True)
+    make_database_dir(app.config["DATABASE_URL"])
     configure_logging(app)
 
     app.url_map.converters["id"] = IdConverter
@@ -47,6 +48,13 @@ def create_app(config: dict | None = None) -> Flask:
     miniprogram_api.register(api)
     app.register_blueprint(admin.bp)
     return app
+
+
+def make_database_dir(url: str) -> None:
+    """An SQLite file's folder (``instance/`` for the embedded default) is made on first use."""
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if database and database != ":memory:" and not database.startswith("file:"):
+        os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -1,11 +1,35 @@
 """``flask serve``: the embedded default's server, with the scheduler and the WeChat stand-in in-process."""
 
+import re
 from urllib.parse import urlsplit
 
 import click
 from flask import Flask
+from werkzeug.serving import WSGIRequestHandler
 
 from cloudplatform.config import STANDIN_HOSTS
+
+NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def percent_encode_raw(request_line: bytes) -> bytes:
+    """Percent-encode the raw non-ASCII bytes of a request line, as a client should have."""
+    return NON_ASCII.sub(lambda byte: b"%%%02X" % byte[0][0], request_line)
+
+
+class RawUtf8RequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler, reading a raw UTF-8 request target as the client meant it.
+
+    ``http.server`` decodes the request line as latin-1 (and splits it on Unicode whitespace, which
+    takes the byte 0x85 of 具 for one) and werkzeug then encodes that string as UTF-8 once more, so a
+    query typed raw (``?q=老年证``) reached the app as mojibake full of C1 control characters (422).
+    Clients percent-encode (``wx.request`` does, and gunicorn answers raw bytes with 400 before the
+    app); the development server does it for them. Production never runs this.
+    """
+
+    def parse_request(self) -> bool:
+        self.raw_requestline = percent_encode_raw(self.raw_requestline)
+        return super().parse_request()
 
 
 def start_standin(app: Flask):
@@ -46,7 +70,7 @@ def register_cli(app: Flask) -> None:
             scheduler.start()
         click.echo(f"API: http://{host}:{port}/api/v1/docs   console: http://{host}:{port}/admin/")
         try:
-            run_simple(host, port, app, threaded=True)
+            run_simple(host, port, app, threaded=True, request_handler=RawUtf8RequestHandler)
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)

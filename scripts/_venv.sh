@@ -13,7 +13,12 @@ ensure_venv() {
     [ -n "$py" ] || { echo "Python 3.11+ is needed" >&2; exit 1; }
     "$py" -m venv .venv
   fi
-  stamp=".venv/.installed-$(cat setup.cfg pyproject.toml | sha256sum | cut -c1-16)-${extra:-base}"
+  stamp=".venv/.installed-$(cat setup.cfg pyproject.toml | sha256sum | cut -c1-16)"
+  # any install of these sources serves the base (scripts/run after scripts/test installs nothing)
+  if [ -z "$extra" ] && compgen -G "$stamp-*" >/dev/null; then
+    return 0
+  fi
+  stamp="$stamp-${extra:-base}"
   if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -e "$spec"

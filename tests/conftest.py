@@ -38,13 +38,16 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests run in the PostgreSQL pass; browser tests need Debian's chromium."""
+    """PostgreSQL-only tests run in the PostgreSQL pass, the README's walkthrough (always on the
+    embedded default) in the SQLite pass; browser tests need Debian's chromium."""
     on_postgres = config.getoption("--backend") == "postgres"
     has_browser = os.path.exists(CHROMIUM)
     keep, drop = [], []
     for item in items:
-        if (item.get_closest_marker("postgres") and not on_postgres) or (
-            item.get_closest_marker("browser") and not has_browser
+        if (
+            (item.get_closest_marker("postgres") and not on_postgres)
+            or (item.get_closest_marker("walkthrough") and on_postgres)
+            or (item.get_closest_marker("browser") and not has_browser)
         ):
             drop.append(item)
         else:

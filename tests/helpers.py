@@ -1,5 +1,7 @@
 """Helpers for tests."""
 
+import json
+import socket
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -21,3 +23,14 @@ def count_queries(app):
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def raw_get(port: int, target: bytes) -> tuple[int, dict]:
+    """GET a request target byte for byte, as curl sends a URL typed raw into a shell: (status, JSON)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), json.loads(body)

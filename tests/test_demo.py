@@ -42,6 +42,29 @@ def test_demo_services_have_slots_and_bookings(db):
     load_demo_data()
     db.session.commit()
     names = db.session.scalars(select(Bookable.name).order_by(Bookable.id)).all()
-    assert names == ["证明开具", "老年证办理", "活动室预约"]
+    assert names == ["证明开具", "老年证办理", "活动室预约", "自助服务终端"]
     assert db.session.scalar(select(func.count()).select_from(Slot)) > 100
     assert db.session.scalar(select(func.count()).select_from(Booking)) > 0
+
+
+def test_the_round_the_clock_service_can_be_booked_and_checked_in_at_any_hour(db):
+    """The README's walkthrough books a slot starting soon and is checked in at once, whatever the hour."""
+    from datetime import timedelta
+    from itertools import pairwise
+
+    from cloudplatform.clock import now
+    from cloudplatform.service.bookings.models import Bookable, Slot
+    from cloudplatform.service.bookings.operations import CHECK_IN_EARLY
+
+    load_demo_data()
+    db.session.commit()
+    bookable = db.session.scalar(select(Bookable).where(Bookable.name == "自助服务终端"))
+    starts = db.session.scalars(
+        select(Slot.starts_at).where(Slot.bookable_id == bookable.id).order_by(Slot.starts_at)
+    ).all()
+    assert starts[0] - now() <= timedelta(minutes=bookable.slot_minutes)
+    assert all(b - a == timedelta(minutes=bookable.slot_minutes) for a, b in pairwise(starts))
+    assert starts[-1] - now() >= timedelta(hours=23)
+    # the first slot starting more than two minutes from now is within the check-in window already
+    assert timedelta(minutes=2 + bookable.slot_minutes) <= CHECK_IN_EARLY
+    assert bookable.min_notice_hours == 0

@@ -22,9 +22,9 @@ class LeaderLock:
     session lock while someone else uses it.
     """
 
-    def __init__(self, database_url: str, lock_dir: str):
+    def __init__(self, database_url: str, lock_path: str):
         self.database_url = database_url
-        self.lock_path = os.path.join(lock_dir, "scheduler.lock")
+        self.lock_path = lock_path
         self._conn = None
         self._file = None
 
@@ -74,7 +74,12 @@ class LeaderLock:
 
 
 def leader_lock(app: Flask) -> LeaderLock:
-    return LeaderLock(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
+    """The lock of the app's database: on SQLite a file beside the database (one leader per database)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    database = sa.engine.make_url(url).database if url.startswith("sqlite") else None
+    if database and database != ":memory:":
+        return LeaderLock(url, database + ".scheduler-lock")
+    return LeaderLock(url, os.path.join(app.instance_path, "scheduler.lock"))
 
 
 def run_as_leader(app: Flask) -> None:

@@ -6,7 +6,8 @@ makes, keeps its state in memory, and is predictable:
 - login code ``dev:<name>`` (or ``dev:<name>:<anything>``, to get a fresh code for the same user)
   logs in as ``<name>`` with a stable openid and unionid and a fresh session_key; a code works once
   (then 40163); any other code is 40029.
-- phone code ``phone:<11 digits>`` gives that number, once; any other code is 40029.
+- phone code ``phone:<11 digits>`` (or ``phone:<11 digits>:<anything>``, for a fresh code) gives that
+  number, once; any other code is 40029.
 - content check: a text containing one of ``risky_words`` is risky, else one of ``review_words``
   makes it review, else pass.
 - subscribe messages are recorded (the stand-in does not track consents: the backend does).
@@ -48,7 +49,7 @@ DEFAULT_STALL = 30.0  # seconds an errcode "timeout" failure holds its answer (w
 DEFAULT_RISKY_WORDS = ("赌博", "毒品", "枪支", "代开发票")
 DEFAULT_REVIEW_WORDS = ("加微信", "投资理财", "兼职刷单")
 LOGIN_CODE = re.compile(r"dev:([^:\s]{1,64})(?::\S{1,64})?")
-PHONE_CODE = re.compile(r"phone:(\d{11})")
+PHONE_CODE = re.compile(r"phone:(\d{11})(?::\S{1,64})?")
 SCENE = re.compile(r"[0-9A-Za-z!#$&'()*+,/:;=?@._~-]{1,32}")
 ERRMSGS = {
     -1: "system error",
@@ -410,7 +411,7 @@ def create_standin_app(
     def help_page():
         return jsonify(
             login_codes="dev:<name> or dev:<name>:<nonce>; each code works once",
-            phone_codes="phone:<11 digits>; each code works once",
+            phone_codes="phone:<11 digits> or phone:<11 digits>:<nonce>; each code works once",
             risky_words=list(state.risky_words),
             review_words=list(state.review_words),
             control=["POST failures", "POST expire-tokens", "GET messages", "GET stats", "POST reset"],

@@ -97,6 +97,18 @@ def test_dev_code_suffix_gives_a_fresh_code_for_the_same_user(http, wechat_stand
     assert login("dev:alice:a")["errcode"] == 40163
 
 
+def test_phone_code_suffix_gives_a_fresh_code_for_the_same_number(http, wechat_standin):
+    token = stable_token(http, wechat_standin)["access_token"]
+
+    def phone(code):
+        url = wechat_standin.base_url + "wxa/business/getuserphonenumber"
+        return http.post(url, params={"access_token": token}, json={"code": code}).json()
+
+    assert phone("phone:13800138000:a")["phone_info"]["phoneNumber"] == "13800138000"
+    assert phone("phone:13800138000:b")["phone_info"]["phoneNumber"] == "13800138000"
+    assert phone("phone:13800138000:a")["errcode"] == 40029
+
+
 def test_scripted_failure_answers_n_times_then_stops(http, wechat_standin):
     wechat_standin.fail("sns/jscode2session", 45011, times=2)
     params = {"appid": APPID, "secret": SECRET, "js_code": "dev:alice", "grant_type": "authorization_code"}

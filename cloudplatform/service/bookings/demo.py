@@ -56,7 +56,24 @@ SERVICES = [
         },
         [(EVERY_DAY, "09:00", "21:00")],
     ),
+    (
+        # Open around the clock with short slots and no notice, so that booking now and being checked
+        # in now (from half an hour before a slot) works at any hour: the README's walkthrough does.
+        "自助服务终端",
+        "24小时自助服务区的政务服务一体机：社保、医保、公积金查询与打印，每次15分钟，随约随用。",
+        {
+            "location": "火炬路社区党群服务中心一楼24小时自助服务区",
+            "slot_minutes": 15,
+            "capacity": 2,
+            "min_notice_hours": 0,
+            "max_advance_days": 1,
+            "max_active_per_user": 2,
+            "cancel_cutoff_hours": 0,
+        },
+        [(EVERY_DAY, "00:00", "24:00")],
+    ),
 ]
+LOCATION = "火炬路社区党群服务中心一楼服务大厅"
 
 
 def minutes(text: str) -> int:
@@ -73,8 +90,7 @@ def load_demo(community: Community, staff: StaffAccount) -> dict[str, int]:
             community.id,
             name=name,
             description=description,
-            location="火炬路社区党群服务中心一楼服务大厅",
-            **rules,
+            **{"location": LOCATION, **rules},
         )
         periods = [(day, minutes(opens), minutes(closes)) for days, opens, closes in hours for day in days]
         set_opening_hours(staff, bookable, periods)
