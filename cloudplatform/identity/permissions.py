@@ -44,7 +44,7 @@ GRANTABLE = {
 
 def require(staff: StaffAccount | None, action: str) -> StaffAccount:
     """The staff member may perform the action somewhere; else 403."""
-    if not allows(staff, action):
+    if staff is None or not allows(staff, action):
         raise Forbidden()
     return staff
 
@@ -59,7 +59,7 @@ def sees_everything(staff: StaffAccount) -> bool:
     return staff.role == CITY_ADMIN
 
 
-def scope_filter(staff: StaffAccount, community_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+def scope_filter(staff: StaffAccount, community_column: sa.SQLColumnExpression) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting ``community_column`` to the communities the staff member serves."""
     if staff.role == CITY_ADMIN:
         return sa.true()
@@ -81,7 +81,7 @@ def in_scope(staff: StaffAccount, community_id: int | None) -> bool:
 
 def load_scoped(model, record_id: int, staff: StaffAccount | None, action: str):
     """Load a community's record for a staff action: 403 without the role, 404 outside the scope."""
-    require(staff, action)
+    staff = require(staff, action)
     record = db.session.get(model, record_id)
     if record is None or not in_scope(staff, record.community_id):
         raise NotFound()
@@ -109,7 +109,7 @@ def account_filter(staff: StaffAccount) -> sa.ColumnElement[bool]:
 
 def load_account(account_id: int, staff: StaffAccount | None) -> StaffAccount:
     """Load a staff account to manage: 403 without the role, 404 outside the manager's scope."""
-    require(staff, "staff.manage")
+    staff = require(staff, "staff.manage")
     account = db.session.get(StaffAccount, account_id)
     if account is None:
         raise NotFound()
