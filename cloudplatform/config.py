@@ -2,6 +2,8 @@
 
 import json
 import os
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_TEMPLATES = json.dumps(
@@ -15,7 +17,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (
 STANDIN_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # name -> (default, cast); every variable the platform reads, with its documented default
-SETTINGS = {
+SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "CLOUDPLATFORM_ENV": ("development", str),  # development | production
     "DATABASE_URL": (None, str),  # default: sqlite file under instance/
     "REDIS_URL": (None, str),  # rate limits, device nonces, WeChat token; in-memory when unset

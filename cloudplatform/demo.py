@@ -225,7 +225,7 @@ def load_demo_data() -> bool:
 
 def load_service_demo(community: Community) -> None:
     """服务云 of 火炬路社区: bookable services (with bookings), procedure guides and notices."""
-    staff = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == "huoju_staff"))
+    staff = db.session.scalars(sa.select(StaffAccount).where(StaffAccount.username == "huoju_staff")).one()
     bookables = bookings_demo.load_demo(community, staff)
     guides_demo.load_demo(community, staff, bookables)
     notices_demo.load_demo(community, staff)

@@ -27,6 +27,8 @@ class RawUtf8RequestHandler(WSGIRequestHandler):
     app); the development server does it for them. Production never runs this.
     """
 
+    raw_requestline: bytes
+
     def parse_request(self) -> bool:
         self.raw_requestline = percent_encode_raw(self.raw_requestline)
         return super().parse_request()

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cloudplatform.audit.models import AuditEntry
+from cloudplatform.errors import RateLimited
 from tests.echo import register_echo
 
 
@@ -76,6 +77,24 @@ def test_domain_error_rolls_back_the_whole_request(echo_app, client, db):
         "request_id": response.headers["X-Request-ID"],
     }
     assert audit_count(db) == 0
+
+
+def test_an_app_errors_own_headers_and_details_reach_the_response(app, client):
+    """RateLimited carries Retry-After itself; whatever details an error is raised with are sent too."""
+
+    @app.get("/api/v1/test/limited")
+    def limited():
+        raise RateLimited(details={"limit": "5 per minute"})
+
+    response = client.get("/api/v1/test/limited")
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "60"
+    assert response.json["error"] == {
+        "code": "RATE_LIMITED",
+        "message": "操作过于频繁，请稍后再试",
+        "details": {"limit": "5 per minute"},
+        "request_id": response.headers["X-Request-ID"],
+    }
 
 
 def test_unexpected_error_answers_500_without_internals(echo_app, client, db):

@@ -52,7 +52,7 @@ def log_in_with_wechat(code: str) -> tuple[User, str, LoginToken]:
         .values(openid=session.openid, unionid=session.unionid, created_at=now())
         .on_conflict_do_nothing(index_elements=["openid"])
     )
-    user = db.session.scalar(sa.select(User).where(User.openid == session.openid))
+    user = db.session.scalars(sa.select(User).where(User.openid == session.openid)).one()
     if user.deleted_at is not None:
         raise Forbidden("该账号已注销", code="ACCOUNT_DELETED")
     user.session_key = session.session_key

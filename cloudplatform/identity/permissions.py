@@ -48,7 +48,7 @@ GRANTABLE = {
 
 def require(staff: StaffAccount | None, action: str) -> StaffAccount:
     """The staff member may perform the action somewhere; else 403."""
-    if not allows(staff, action):
+    if staff is None or not allows(staff, action):
         raise Forbidden()
     return staff
 
@@ -81,7 +81,7 @@ def sees_everything(staff: StaffAccount) -> bool:
     return staff.role == CITY_ADMIN
 
 
-def scope_filter(staff: StaffAccount, community_column: sa.ColumnElement) -> sa.ColumnElement[bool]:
+def scope_filter(staff: StaffAccount, community_column: sa.SQLColumnExpression) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting ``community_column`` to the communities the staff member serves."""
     if staff.role == CITY_ADMIN:
         return sa.true()
@@ -103,7 +103,7 @@ def in_scope(staff: StaffAccount, community_id: int | None) -> bool:
 
 def load_scoped(model, record_id: int, staff: StaffAccount | None, action: str):
     """Load a community's record for a staff action: 403 without the role, 404 outside the scope."""
-    require(staff, action)
+    staff = require(staff, action)
     record = db.session.get(model, record_id)
     if record is None or not in_scope(staff, record.community_id):
         raise NotFound()
@@ -131,7 +131,7 @@ def account_filter(staff: StaffAccount) -> sa.ColumnElement[bool]:
 
 def load_account(account_id: int, staff: StaffAccount | None) -> StaffAccount:
     """Load a staff account to manage: 403 without the role, 404 outside the manager's scope."""
-    require(staff, "staff.manage")
+    staff = require(staff, "staff.manage")
     account = db.session.get(StaffAccount, account_id)
     if account is None:
         raise NotFound()
@@ -152,9 +152,9 @@ def member_roles(user: User, community_id: int) -> set[str]:
     )
 
 
-def require_member(user: User, community_id: int, *roles: str) -> set[str]:
-    """The user belongs to the community (holding one of ``roles``, if given); else 404: it is not theirs."""
+def require_member(user: User, community_id: int) -> set[str]:
+    """The user belongs to the community, in any role; else 404: it is not theirs. Returns the roles."""
     held = member_roles(user, community_id)
-    if not held or (roles and not held & set(roles)):
+    if not held:
         raise NotFound()
     return held

@@ -5,6 +5,7 @@ import fcntl
 import logging
 import os
 import time
+from typing import IO
 
 import sqlalchemy as sa
 from flask import Flask
@@ -25,8 +26,8 @@ class LeaderLock:
     def __init__(self, database_url: str, lock_path: str):
         self.database_url = database_url
         self.lock_path = lock_path
-        self._conn = None
-        self._file = None
+        self._conn: sa.Connection | None = None
+        self._file: IO[str] | None = None
 
     @property
     def on_postgres(self) -> bool:

@@ -96,6 +96,7 @@ def test_rejection_needs_a_reason(client, world, resident, grid_worker, db):
     response = client.post(url, json={"approve": False}, headers=grid_worker)
     assert response.status_code == 422
     assert response.json["error"]["code"] == "REASON_REQUIRED"
+    assert response.json["error"]["details"] == {"fields": {"reason": ["此项必填"]}}
     assert db.session.scalar(select(ResidencyRequest.status)) == "pending"
 
 

@@ -1,6 +1,7 @@
 """Demo services of 火炬路社区 and a few bookings of its residents for the coming days."""
 
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -16,7 +17,7 @@ from cloudplatform.service.bookings.operations import (
 )
 
 WEEKDAYS, EVERY_DAY = range(5), range(7)
-SERVICES = [
+SERVICES: list[tuple[str, str, dict[str, Any], list]] = [
     # name, description, rules, [(weekdays, "HH:MM", "HH:MM")]
     (
         "证明开具",

@@ -126,7 +126,7 @@ def load_own_booking(user: User, booking_id: int) -> Booking:
 
 def load_booking_by_qr(staff: StaffAccount | None, qr_token: str) -> Booking:
     """The booking a resident's QR names, for checking in: 403 without the right, 404 outside the scope."""
-    permissions.require(staff, "booking.checkin")
+    staff = permissions.require(staff, "booking.checkin")
     booking = db.session.scalar(sa.select(Booking).where(Booking.qr_token == qr_token))
     if booking is None or not permissions.in_scope(staff, booking.community_id):
         raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")

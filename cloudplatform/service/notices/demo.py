@@ -32,6 +32,7 @@ def load_demo(community: Community, staff: StaffAccount) -> list[Notice]:
     """About eight notices of the community (one pinned, one expired, some for part of it) and receipts."""
     t = now()
     grid = db.session.scalar(sa.select(Grid).where(Grid.community_id == community.id).order_by(Grid.id))
+    assert grid is not None
     lift_buildings = db.session.scalars(
         sa.select(Building).where(Building.community_id == community.id).order_by(Building.id).limit(2)
     ).all()

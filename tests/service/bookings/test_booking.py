@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cloudplatform.extensions import db as _db
+from cloudplatform.identity.models import PARTY_MEMBER, VOLUNTEER, Membership
 from cloudplatform.service.bookings.models import Booking, BookingSuspension, Slot
 from cloudplatform.service.bookings.operations import add_closure, update_bookable
 from tests.helpers import count_queries
@@ -129,6 +130,8 @@ def test_slots_of_another_community_are_404(client, world, resident):
         ).status_code
         == 404
     )
+    listed = client.get(f"/api/v1/services/bookables?community_id={world.elsewhere.id}", headers=resident)
+    assert listed.status_code == 404
     response = book(client, resident, slot)
     assert response.status_code == 404
     assert booked(slot) == 0
@@ -138,6 +141,22 @@ def test_a_user_who_is_not_a_resident_cannot_book(client, service, db):
     wechat_user("visitor")
     response = book(client, log_in(client, "visitor"), slot_at(service, TUESDAY, 9))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [PARTY_MEMBER, VOLUNTEER])
+def test_a_member_who_is_not_a_resident_cannot_book(client, world, service, db, role):
+    """Party members and volunteers see the community's services, but only its residents book them."""
+    member = wechat_user("member")
+    db.session.add(Membership(user_id=member.id, community_id=world.home.id, role=role))
+    db.session.commit()
+    headers = log_in(client, "member")
+    listed = client.get(f"/api/v1/services/bookables?community_id={world.home.id}", headers=headers)
+    assert [b["id"] for b in listed.json] == [service.id]
+    slot = slot_at(service, TUESDAY, 9)
+    response = book(client, headers, slot)
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "SLOT_NOT_FOUND"
+    assert (booked(slot), bookings_count()) == (0, 0)
 
 
 def test_suspended_resident_cannot_book(client, world, service, resident_user, resident, db):
