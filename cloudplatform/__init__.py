@@ -34,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
 
     from cloudplatform import demo, devserver, health, jobs, models  # noqa: F401  (models: every table)
+    from cloudplatform.notify import receivers
+
+    receivers.connect()
 
     app.register_blueprint(health.bp)
     health.register_docs_assets(app)

@@ -30,7 +30,7 @@ from cloudplatform.identity.models import (
     Street,
     User,
 )
-from cloudplatform.notify.operations import notify
+from cloudplatform.identity.signals import residency_decided
 from cloudplatform.orm import flush_unique, insert_for
 from cloudplatform.wechat import get_gateway
 
@@ -108,7 +108,8 @@ def request_residency(user: User, community_id: int, building_id: int, room: str
 
 
 def decide_residency(request: ResidencyRequest, staff: StaffAccount, approve: bool, reason: str):
-    """Approve (the user becomes a resident there, leaving any former community) or reject."""
+    """Approve (the user becomes a resident there, leaving any former community) or reject; announce
+    it with ``residency_decided`` (notify queues the result message in this transaction)."""
     if not approve and not reason.strip():
         raise Unprocessable(
             "驳回时请填写原因", code="REASON_REQUIRED", details={"fields": {"reason": ["此项必填"]}}
@@ -152,16 +153,7 @@ def decide_residency(request: ResidencyRequest, staff: StaffAccount, approve: bo
         community_id=request.community_id,
         details={"reason": reason} if reason else None,
     )
-    notify(
-        request.user,
-        "residency_result",
-        {
-            "thing1": {"value": request.community.name},
-            "phrase2": {"value": "已通过" if approve else "未通过"},
-            "thing3": {"value": (reason or "欢迎使用社区云平台")[:20]},
-        },
-        page="pages/me/residency",
-    )
+    residency_decided.send(request, approved=approve, reason=reason)
     return request
 
 

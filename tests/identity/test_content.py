@@ -1,8 +1,8 @@
 import pytest
 import requests
 
-from cloudplatform.content import HELD, PUBLISHED, screen_text
 from cloudplatform.errors import Unprocessable
+from cloudplatform.identity.content import HELD, PUBLISHED, screen_text
 from cloudplatform.wechat import WeChatUnavailable
 from cloudplatform.wechat.standin import DEFAULT_REVIEW_WORDS, DEFAULT_RISKY_WORDS
 from tests.world import wechat_user
