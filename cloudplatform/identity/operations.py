@@ -87,8 +87,10 @@ def revoke_token(token: str) -> None:
 
 
 def bind_phone(user: User, code: str) -> str:
-    """Bind the phone number behind a getPhoneNumber code to the user."""
-    user.phone = get_gateway().phone_number(code)
+    """Bind the phone number behind a getPhoneNumber code to the user: a mainland number as its 11
+    digits, a foreign one with its country code (+85261234567)."""
+    phone = get_gateway().phone_number(code)
+    user.phone = phone.pure if phone.mainland else phone.international
     record(user, "user.bind_phone", target=user)
     return user.phone
 

@@ -6,14 +6,20 @@ makes, keeps its state in memory, and is predictable:
 - login code ``dev:<name>`` (or ``dev:<name>:<anything>``, to get a fresh code for the same user)
   logs in as ``<name>`` with a stable openid and unionid and a fresh session_key; a code works once
   (then 40163); any other code is 40029.
-- phone code ``phone:<11 digits>`` gives that number, once; any other code is 40029.
+- phone code ``phone:<11 digits>`` gives that number, once (``phone:+852-61234567`` a foreign one,
+  with its country code); any other code is 40029.
+- openids carry a mark of the app they belong to, so the stand-in tells its users (40003 for others).
 - content check: a text containing one of ``risky_words`` is risky, else one of ``review_words``
   makes it review, else pass.
-- subscribe messages are recorded (the stand-in does not track consents: the backend does).
+- subscribe messages are checked against the declared templates (40037), the keywords' type rules
+  (47003, naming the field) and the released pages (41030), then recorded (the stand-in does not
+  track consents: the backend does).
+- mini-program codes are JPEG images; a page with a query or not released is 41030, a bad scene 40169.
 
 Control endpoints for tests and development live under ``/_standin/``: ``POST failures``
 (``{"path": "sns/jscode2session", "errcode": 45011, "times": 1}``; errcode ``"timeout"`` stalls
-the answer, ``"http_error"`` answers HTTP 502), ``POST expire-tokens``, ``GET messages`` (newest
+the answer, ``"http_error"`` answers HTTP 502), ``POST expire-tokens``, ``POST wxacode``
+(``{"format": "png"}``: mini-program codes as PNG instead of JPEG), ``GET messages`` (newest
 first), ``GET stats`` (``token_fetches`` and ``calls`` per path), ``POST reset``.
 
 Run it alone with ``python -m cloudplatform.wechat.standin [--port 5002]``. One module per API family

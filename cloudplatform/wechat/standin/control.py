@@ -32,10 +32,19 @@ def help_page():
     standin = state()
     return jsonify(
         login_codes="dev:<name> or dev:<name>:<nonce>; each code works once",
-        phone_codes="phone:<11 digits>; each code works once",
+        phone_codes="phone:<11 digits> or phone:+<country code>-<digits>; each code works once",
         risky_words=list(standin.risky_words),
         review_words=list(standin.review_words),
-        control=["POST failures", "POST expire-tokens", "GET messages", "GET stats", "POST reset"],
+        templates=standin.templates,
+        pages=sorted(standin.pages) if standin.pages is not None else None,
+        control=[
+            "POST failures",
+            "POST expire-tokens",
+            "POST wxacode {format: jpeg|png}",
+            "GET messages",
+            "GET stats",
+            "POST reset",
+        ],
     )
 
 
@@ -55,6 +64,17 @@ def script_failure():
         return jsonify(error="stall must be 0-600 seconds"), 400
     state().add_failure(path, errcode, times, float(stall))
     return jsonify(path=path, errcode=errcode, times=times)
+
+
+@bp.post("/wxacode")
+def wxacode_format():
+    image_format = body().get("format")
+    if image_format not in ("jpeg", "png"):
+        return jsonify(error="format must be jpeg or png"), 400
+    standin = state()
+    with standin.lock:
+        standin.wxacode_format = image_format
+    return jsonify(format=image_format)
 
 
 @bp.post("/expire-tokens")

@@ -11,29 +11,47 @@ TOKEN_TTL = 7200
 OLD_TOKEN_GRACE = 300  # cgi-bin/token: the previous token stays valid five more minutes
 DEFAULT_RISKY_WORDS = ("赌博", "毒品", "枪支", "代开发票")
 DEFAULT_REVIEW_WORDS = ("加微信", "投资理财", "兼职刷单")
+OPENID_OK, OTHER_APP, UNKNOWN = "ok", "other_app", "unknown"
 
 
-def _stable_id(prefix: str, text: str) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).decode()
-    return prefix + digest[:27]
+def _digest(text: str, length: int) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).decode()[:length]
 
 
 def openid_for(appid: str, name: str) -> str:
-    """The stand-in's openid of user ``name`` in app ``appid`` (28 characters, like WeChat's)."""
-    return _stable_id("o", f"{appid}:{name}")
+    """The stand-in's openid of user ``name`` in app ``appid``: 28 characters, like WeChat's; the last
+    six mark it as the stand-in's and tie it to the app, so the stand-in knows its users without a list."""
+    body = _digest(f"{appid}:{name}", 21)
+    return "o" + body + _digest(f"standin-openid:{body}", 3) + _digest(f"{appid}:{body}", 3)
+
+
+def openid_status(openid, appid: str) -> str:
+    """OPENID_OK for an openid of app ``appid``, OTHER_APP for another app's, UNKNOWN otherwise."""
+    if not isinstance(openid, str) or len(openid) != 28 or not openid.startswith("o"):
+        return UNKNOWN
+    body, mark, app = openid[1:22], openid[22:25], openid[25:]
+    if mark != _digest(f"standin-openid:{body}", 3):
+        return UNKNOWN
+    return OPENID_OK if app == _digest(f"{appid}:{body}", 3) else OTHER_APP
 
 
 def unionid_for(name: str) -> str:
     """The stand-in's unionid of user ``name`` (the same in every app, as on one open platform)."""
-    return _stable_id("u", f"unionid:{name}")
+    return "u" + _digest(f"unionid:{name}", 27)
 
 
 class StandinState:
-    """Everything the stand-in remembers; every method takes the lock."""
+    """Everything the stand-in remembers; every method takes the lock.
 
-    def __init__(self, appid: str, secret: str, risky_words, review_words):
+    ``templates`` (template id → {keyword: type}) and ``pages`` (the mini-program's released pages)
+    are what the app declared; None: not declared, so any template id or page is taken.
+    """
+
+    def __init__(self, appid: str, secret: str, risky_words, review_words, templates=None, pages=None):
         self.appid, self.secret = appid, secret
         self.risky_words, self.review_words = tuple(risky_words), tuple(review_words)
+        self.templates = None if templates is None else {t: dict(kws) for t, kws in templates.items()}
+        self.pages = None if pages is None else frozenset(pages)
         self.lock = threading.Lock()
         self.wake = threading.Event()
         self.reset()
@@ -48,8 +66,15 @@ class StandinState:
             self.failures: dict[str, list] = {}  # path -> [errcode, times left, stall seconds]
             self.token_fetches = 0
             self.calls: Counter = Counter()
+            self.wxacode_format = "jpeg"  # what WeChat is documented to send; "png" on request
             self.wake.set()  # stalled answers end now
             self.wake = threading.Event()
+
+    def page_released(self, page) -> bool:
+        """Whether ``page`` (a path: no leading "/", no query) is one of the released pages."""
+        if not isinstance(page, str) or not page or page.startswith("/") or "?" in page:
+            return False
+        return self.pages is None or page in self.pages
 
     def wake_all(self) -> None:
         with self.lock:

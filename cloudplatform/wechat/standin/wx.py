@@ -17,6 +17,7 @@ ERRMSGS = {
     40037: "invalid template_id",
     40097: "invalid args",
     40125: "invalid appsecret",
+    40129: "invalid scene",
     40163: "code been used",
     40169: "invalid length for scene, or the data is not json string",
     40226: "high risk user",
@@ -24,9 +25,12 @@ ERRMSGS = {
     41008: "missing code",
     41030: "invalid page",
     43101: "user refuse to accept the msg",
+    43104: "appid and openid not match",
     44002: "empty post data",
+    45009: "reach max api daily quota limit",
     45011: "api minute-quota reach limit  mustslower  retry next minute",
     47003: "argument invalid!",
+    61010: "user access record timeout",
     87014: "risky content",
 }
 
