@@ -12,14 +12,14 @@ def send_residency_result(request: ResidencyRequest, *, approved: bool, reason: 
         request.user,
         "residency_result",
         {
-            "thing1": {"value": request.community.name},
-            "phrase2": {"value": "已通过" if approved else "未通过"},
-            "thing3": {"value": (reason or "欢迎使用社区云平台")[:20]},
+            "thing1": request.community.name,
+            "phrase2": "已通过" if approved else "未通过",
+            "thing3": reason or "欢迎使用社区云平台",
         },
         page="pages/me/residency",
     )
 
 
 def connect() -> None:
-    """Subscribe the outbox to the signals above (idempotent; called by create_app)."""
+    """Subscribe the outbox to the signals above (idempotent; called by ``notify.init_app``)."""
     residency_decided.connect(send_residency_result)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from cloudplatform.audit.operations import record
-from cloudplatform.clock import local, now
+from cloudplatform.clock import now
 from cloudplatform.errors import AppError, Conflict, Forbidden, NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
@@ -208,7 +208,7 @@ def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Book
         booking.user,
         "booking_reminder",
         booking_message(
-            booking.bookable.name, local(booking.slot.starts_at), "预约已通过" if approve else "预约未通过"
+            booking.bookable.name, booking.slot.starts_at, "预约已通过" if approve else "预约未通过"
         ),
         page="pages/services/bookings",
     )

@@ -45,7 +45,7 @@ def send_reminders() -> int:
         notify(
             booking.user,
             "booking_reminder",
-            booking_message(booking.bookable.name, local(booking.slot.starts_at), "请按时到场办理"),
+            booking_message(booking.bookable.name, booking.slot.starts_at, "请按时到场办理"),
             page="pages/services/bookings",
         )
     return len(due)
