@@ -34,7 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
     register_request_hooks(app)
 
-    from cloudplatform import demo, devserver, health, jobs, models  # noqa: F401  (models: every table)
+    from cloudplatform import demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)
+
+    notify.init_app(app)
 
     app.register_blueprint(health.bp)
     health.register_docs_assets(app)

@@ -35,13 +35,19 @@ class RawUtf8RequestHandler(WSGIRequestHandler):
 
 
 def start_standin(app: Flask):
-    """Serve the local WeChat stand-in where WECHAT_API_BASE points on this machine (development)."""
+    """Serve the local WeChat stand-in where WECHAT_API_BASE points on this machine (development),
+    knowing the app's templates and pages so that it refuses what WeChat would."""
+    from cloudplatform.notify.templates import standin_declarations
     from cloudplatform.wechat.standin import create_standin_app, serve_standin
 
     base = urlsplit(app.config["WECHAT_API_BASE"])
     if base.hostname not in STANDIN_HOSTS:
         return None
-    standin = create_standin_app(app.config["WECHAT_APPID"], app.config["WECHAT_SECRET"])
+    standin = create_standin_app(
+        app.config["WECHAT_APPID"],
+        app.config["WECHAT_SECRET"],
+        **standin_declarations(app.config["WECHAT_TEMPLATES"]),
+    )
     try:
         server, url = serve_standin(standin, host=base.hostname, port=base.port or 80)
     except OSError:

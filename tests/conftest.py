@@ -13,7 +13,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from cloudplatform import create_app
+from cloudplatform.config import load_config
 from cloudplatform.extensions import db as _db
+from cloudplatform.notify.templates import standin_declarations
 from cloudplatform.wechat import close_gateway
 from cloudplatform.wechat.standin import create_standin_app, serve_standin, stop_standin
 from tests.standin import STANDIN_APPID, STANDIN_SECRET
@@ -127,9 +129,11 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def standin_server():
-    """The local WeChat stand-in on a loopback port, for the whole session."""
-    standin = create_standin_app(STANDIN_APPID, STANDIN_SECRET)
+def standin_server(tmp_path_factory):
+    """The local WeChat stand-in on a loopback port, for the whole session, knowing the templates and
+    pages the app declares (with the template ids of the app's config), as WeChat would."""
+    template_ids = load_config(str(tmp_path_factory.mktemp("config")))["WECHAT_TEMPLATES"]
+    standin = create_standin_app(STANDIN_APPID, STANDIN_SECRET, **standin_declarations(template_ids))
     server, base_url = serve_standin(standin)
     yield base_url
     stop_standin(server)

@@ -17,6 +17,8 @@ from cloudplatform.identity.models import (
 )
 from cloudplatform.identity.operations import hasher
 from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Slot
+from cloudplatform.wechat.standin import openid_for
+from tests.standin import STANDIN_APPID
 
 PASSWORD = "correct-horse-battery"
 PASSWORD_HASH = hasher.hash(PASSWORD)  # hashed once: argon2id is slow on purpose
@@ -91,7 +93,7 @@ class UserFactory(BaseFactory):
     class Meta:
         model = User
 
-    openid = factory.Sequence(lambda n: f"openid-{n}")
+    openid = factory.Sequence(lambda n: openid_for(STANDIN_APPID, f"user-{n}"))  # a stand-in user
     nickname = factory.Sequence(lambda n: f"居民{n}")
 
 

@@ -29,7 +29,7 @@ from cloudplatform.identity.models import (
     Street,
     User,
 )
-from cloudplatform.notify.operations import notify
+from cloudplatform.identity.signals import residency_decided
 from cloudplatform.orm import flush_unique, insert_for
 from cloudplatform.transitions import transition
 from cloudplatform.wechat import get_gateway
@@ -89,8 +89,10 @@ def revoke_token(token: str) -> None:
 
 
 def bind_phone(user: User, code: str) -> str:
-    """Bind the phone number behind a getPhoneNumber code to the user."""
-    user.phone = get_gateway().phone_number(code)
+    """Bind the phone number behind a getPhoneNumber code to the user: a mainland number as its 11
+    digits, a foreign one with its country code (+85261234567)."""
+    phone = get_gateway().phone_number(code)
+    user.phone = phone.pure if phone.mainland else phone.international
     record(user, "user.bind_phone", target=user)
     return user.phone
 
@@ -119,7 +121,8 @@ def open_residency_request(staff: StaffAccount, request_id: int) -> ResidencyReq
 
 @permissions.requires(REVIEW)
 def decide_residency(staff: StaffAccount, request: ResidencyRequest, approve: bool, reason: str):
-    """Approve (the user becomes a resident there, leaving any former community) or reject."""
+    """Approve (the user becomes a resident there, leaving any former community) or reject; announce
+    it with ``residency_decided`` (notify queues the result message in this transaction)."""
     if not approve and not reason.strip():
         raise Unprocessable(
             "驳回时请填写原因", code="REASON_REQUIRED", details={"fields": {"reason": ["此项必填"]}}
@@ -161,16 +164,7 @@ def decide_residency(staff: StaffAccount, request: ResidencyRequest, approve: bo
         community_id=request.community_id,
         details={"reason": reason} if reason else None,
     )
-    notify(
-        request.user,
-        "residency_result",
-        {
-            "thing1": {"value": request.community.name},
-            "phrase2": {"value": "已通过" if approve else "未通过"},
-            "thing3": {"value": (reason or "欢迎使用社区云平台")[:20]},
-        },
-        page="pages/me/residency",
-    )
+    residency_decided.send(request, approved=approve, reason=reason)
     return request
 
 

@@ -8,6 +8,7 @@ from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import User
 from cloudplatform.orm import TimestampMixin
+from cloudplatform.wechat.errors import errcode_meaning
 
 PENDING, SENT, SKIPPED, FAILED = "pending", "sent", "skipped", "failed"
 STATUS_NAMES = {PENDING: "待发送", SENT: "已发送", SKIPPED: "未订阅，已跳过", FAILED: "发送失败"}
@@ -27,9 +28,15 @@ class Notification(TimestampMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=now)
     last_error: Mapped[str] = mapped_column(sa.String(200), default="")
+    errcode: Mapped[int | None]  # WeChat's errcode of the last refused or failed attempt
     sent_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+    @property
+    def errcode_meaning(self) -> str:
+        """What ``errcode`` means, in Chinese, for staff."""
+        return errcode_meaning(self.errcode)
 
 
 class SubscriptionConsent(db.Model):

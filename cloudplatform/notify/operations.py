@@ -11,8 +11,9 @@ from cloudplatform.errors import Unprocessable
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import User
 from cloudplatform.notify.models import FAILED, PENDING, SENT, SKIPPED, Notification, SubscriptionConsent
+from cloudplatform.notify.templates import TEMPLATES, page_declared
 from cloudplatform.orm import insert_for
-from cloudplatform.wechat import WeChatNoConsent, get_gateway
+from cloudplatform.wechat import Gateway, WeChatNoConsent, get_gateway
 
 log = logging.getLogger(__name__)
 
@@ -20,18 +21,28 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 
 
-def notify(user: User, template_key: str, data: dict, page: str | None = None) -> Notification:
-    """Queue a message in the caller's transaction: it goes out only if the work commits."""
-    if template_key not in current_app.config["WECHAT_TEMPLATES"]:
+def notify(user: User, template_key: str, values: dict, page: str | None = None) -> Notification:
+    """Queue a message in the caller's transaction: it goes out only if the work commits.
+
+    ``values`` maps each keyword of the template (``cloudplatform.notify.templates``) to a plain value
+    (str, datetime, date, number), shaped here to WeChat's rule for its type; ``page`` is one of the
+    declared pages, a query allowed.
+
+    :raises ValueError: an unknown template or page, a keyword missing or not in the template.
+    """
+    template = TEMPLATES.get(template_key)
+    if template is None or template_key not in current_app.config["WECHAT_TEMPLATES"]:
         raise ValueError(f"unknown template key {template_key}")
-    message = Notification(user_id=user.id, template_key=template_key, data=data, page=page)
+    if not page_declared(page):
+        raise ValueError(f"page {page} is not one of the mini-program's pages")
+    message = Notification(user_id=user.id, template_key=template_key, data=template.build(values), page=page)
     db.session.add(message)
     return message
 
 
 def record_consents(user: User, template_keys: list[str]) -> dict[str, int]:
     """Add one unused consent per key the user just accepted; returns the balances."""
-    unknown = sorted(set(template_keys) - set(current_app.config["WECHAT_TEMPLATES"]))
+    unknown = sorted(set(template_keys) - set(TEMPLATES))
     if unknown:
         raise Unprocessable("未知的消息模板", code="UNKNOWN_TEMPLATE", details={"template_keys": unknown})
     for key in template_keys:
@@ -69,7 +80,9 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_outbox(limit: int = BATCH) -> dict[str, int]:
-    """Send due messages, one consent each; no consent → skipped; WeChat failure → retried, then failed."""
+    """Send due messages, one consent each: no consent → skipped; WeChat refusing a message for good
+    (a bad value, template, page or openid) → failed at once with its errcode; WeChat busy,
+    rate-limited or unreachable → retried with backoff, failed after MAX_ATTEMPTS."""
     stmt = (
         sa.select(Notification)
         .where(Notification.status == PENDING, Notification.next_attempt_at <= now())
@@ -79,26 +92,40 @@ def deliver_outbox(limit: int = BATCH) -> dict[str, int]:
     )
     counts = {SENT: 0, SKIPPED: 0, PENDING: 0, FAILED: 0}
     gateway = get_gateway()
-    templates = current_app.config["WECHAT_TEMPLATES"]
     for message in db.session.scalars(stmt).all():
-        if not spend_consent(message.user_id, message.template_key):
-            message.status = SKIPPED
-        else:
-            try:
-                gateway.send_subscribe(
-                    message.user.openid, templates[message.template_key], message.data, message.page
-                )
-                message.status, message.sent_at = SENT, now()
-            except WeChatNoConsent:
-                message.status = SKIPPED
-            except Exception as error:  # WeChat busy, rate-limited or unreachable: retry later
-                spend_consent(message.user_id, message.template_key, delta=1)
-                message.attempts += 1
-                message.last_error = getattr(error, "code", type(error).__name__)[:200]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.status = FAILED
-                else:
-                    message.next_attempt_at = now() + backoff(message.attempts)
-                log.warning("notification %s not delivered (%s)", message.id, message.last_error)
+        deliver(message, gateway, current_app.config["WECHAT_TEMPLATES"])
         counts[message.status] += 1
     return counts
+
+
+def deliver(message: Notification, gateway: Gateway, template_ids: dict[str, str]) -> None:
+    """Try to send one due message, spending one of the user's consents; record the outcome on it."""
+    if not spend_consent(message.user_id, message.template_key):
+        message.status = SKIPPED
+        return
+    try:
+        gateway.send_subscribe(
+            message.user.openid, template_ids[message.template_key], message.data, message.page
+        )
+    except WeChatNoConsent as error:  # WeChat knows no consent: ours was stale, and is spent
+        message.status, message.errcode = SKIPPED, error.errcode
+        return
+    except Exception as error:
+        spend_consent(message.user_id, message.template_key, delta=1)  # not delivered: still unused
+        message.attempts += 1
+        message.errcode = getattr(error, "errcode", None)
+        message.last_error = describe(error)
+        if getattr(error, "permanent", False) or message.attempts >= MAX_ATTEMPTS:
+            message.status = FAILED
+        else:
+            message.next_attempt_at = now() + backoff(message.attempts)
+        log.warning("notification %s not delivered (%s)", message.id, message.last_error)
+        return
+    message.status, message.sent_at = SENT, now()
+
+
+def describe(error: Exception) -> str:
+    """The error's stable code and, from WeChat, what it said (which field it refused)."""
+    code = getattr(error, "code", None) or type(error).__name__
+    errmsg = getattr(error, "errmsg", None)
+    return f"{code}: {errmsg}"[:200] if errmsg else str(code)[:200]

@@ -35,9 +35,16 @@ from cloudplatform.wechat.errors import (
     WeChatCodeInvalid,
     WeChatCodeUsed,
     WeChatError,
+    WeChatMessageInvalid,
     WeChatNoConsent,
+    WeChatOpenidInvalid,
+    WeChatOpenidMismatch,
+    WeChatPageInvalid,
     WeChatRateLimited,
+    WeChatSceneInvalid,
+    WeChatTemplateInvalid,
     WeChatUnavailable,
+    WeChatUserInactive,
     WeChatUserRisky,
 )
 
@@ -58,9 +65,22 @@ VERDICTS = ("pass", "review", "risky")  # mildest first
 
 LOGIN_ERRORS = {40029: WeChatCodeInvalid, 40163: WeChatCodeUsed, 40226: WeChatUserRisky}
 PHONE_ERRORS = {40029: PhoneCodeInvalid, 40163: PhoneCodeInvalid}
-SUBSCRIBE_ERRORS = {43101: WeChatNoConsent}
-COMMON_ERRORS = {45011: WeChatRateLimited}
-USER_ERRCODES = {40029, 40163, 40226, 43101}  # the user's doing, not a fault worth a warning
+SUBSCRIBE_ERRORS = {
+    43101: WeChatNoConsent,
+    47003: WeChatMessageInvalid,
+    40037: WeChatTemplateInvalid,
+    41030: WeChatPageInvalid,
+}
+CHECK_ERRORS = {61010: WeChatUserInactive, 43104: WeChatOpenidMismatch}
+WXACODE_ERRORS = {41030: WeChatPageInvalid, 40169: WeChatSceneInvalid}
+COMMON_ERRORS = {
+    40003: WeChatOpenidInvalid,
+    44991: WeChatRateLimited,
+    45009: WeChatRateLimited,
+    45011: WeChatRateLimited,
+}
+USER_ERRCODES = {40029, 40163, 40226, 43101, 61010}  # the user's doing, not a fault worth a warning
+MAINLAND = "86"
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,31 @@ class LoginResult:
     openid: str
     unionid: str | None
     session_key: str = field(repr=False)  # stays on the server, out of logs and reprs
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A user's phone number as WeChat gives it: ``pure`` without the country code."""
+
+    country_code: str
+    pure: str = field(repr=False)  # personal data: out of reprs and logs
+
+    @property
+    def mainland(self) -> bool:
+        return self.country_code == MAINLAND
+
+    @property
+    def international(self) -> str:
+        """``+<country code><number>``, e.g. +85261234567."""
+        return f"+{self.country_code}{self.pure}"
+
+
+@dataclass(frozen=True)
+class MiniProgramCode:
+    """A mini-program code image, in the format WeChat chose (JPEG or PNG: see ``content_type``)."""
+
+    content: bytes = field(repr=False)
+    content_type: str
 
 
 class TokenUnavailable(Exception):
@@ -220,20 +265,23 @@ class Gateway:
             raise WeChatUnavailable()
         return LoginResult(openid=openid, unionid=result.get("unionid") or None, session_key=session_key)
 
-    def phone_number(self, code: str) -> str:
-        """The phone number (without country code) behind a getPhoneNumber code (single use)."""
+    def phone_number(self, code: str) -> PhoneNumber:
+        """The phone number behind a getPhoneNumber code (single use), with its country code."""
         result = self._call(
             "phone_number", lambda: self._client.wxa.get_user_phone_number(code), PHONE_ERRORS
         )
-        number = (result.get("phone_info") or {}).get("purePhoneNumber")
-        if not number:
+        info = result.get("phone_info") or {}
+        pure, country_code = info.get("purePhoneNumber"), str(info.get("countryCode") or MAINLAND)
+        if not pure or not str(pure).isdigit() or not country_code.isdigit():
             log.warning("WeChat getuserphonenumber answered without a number")
             raise WeChatUnavailable()
-        return number
+        return PhoneNumber(country_code=country_code, pure=str(pure))
 
     def send_subscribe(self, openid: str, template_id: str, data: dict, page: str | None = None) -> None:
         """Send one subscribe message. ``data`` maps template keys to plain values (or to
-        ``{"value": ...}``). Raises WeChatNoConsent when the user has no unused consent (43101)."""
+        ``{"value": ...}``). Raises WeChatNoConsent when the user has no unused consent (43101), a
+        permanent WeChatRefused for a bad value (47003), template (40037), page (41030) or openid
+        (40003), and WeChatUnavailable / WeChatRateLimited for what may pass later."""
         payload = {
             key: value if isinstance(value, dict) else {"value": str(value)} for key, value in data.items()
         }
@@ -246,31 +294,42 @@ class Gateway:
     def check_text(self, openid: str, text: str, scene: int) -> str:
         """Content security v2 for text a user publishes: "pass", "review" (hold for staff) or "risky"
         (refuse). ``scene``: 1 资料, 2 评论, 3 论坛, 4 社交日志. Texts over 2,500 characters are
-        checked in parts; the worst verdict wins."""
+        checked in parts; the worst verdict wins. Raises WeChatUserInactive (61010: the user has not
+        opened the mini-program lately) and WeChatOpenidMismatch (43104: another app's openid)."""
         if scene not in SCENES:
             raise ValueError(f"scene must be one of {SCENES}")
         if not text or not text.strip():
             return "pass"
         worst = "pass"
         for part in _parts(text):
-            verdict = self._call("check_text", lambda part=part: self._check_part(openid, part, scene), {})
+            verdict = self._call(
+                "check_text", lambda part=part: self._check_part(openid, part, scene), CHECK_ERRORS
+            )
             worst = max(worst, verdict, key=VERDICTS.index)
             if worst == "risky":
                 break
         return worst
 
-    def wxacode(self, scene: str, page: str | None = None) -> bytes:
-        """An unlimited mini-program code for ``page`` (None: the home page) carrying ``scene``
-        (at most 32 characters of ``0-9A-Za-z!#$&'()*+,/:;=?@-._~``): the image bytes WeChat
-        returns (PNG from the stand-in)."""
+    def wxacode(self, scene: str, page: str | None = None) -> MiniProgramCode:
+        """An unlimited mini-program code for ``page`` (None: the home page; a released page, without
+        a query) carrying ``scene`` (at most 32 characters of ``0-9A-Za-z!#$&'()*+,/:;=?@-._~``): the
+        image as WeChat sends it, JPEG or PNG, with its content type. Raises WeChatPageInvalid for a
+        page WeChat does not know (41030)."""
         if not isinstance(scene, str) or not SCENE_PATTERN.fullmatch(scene):
             raise ValueError("scene must be 1-32 characters of 0-9A-Za-z!#$&'()*+,/:;=?@-._~")
         page = page.lstrip("/") if page else None
-        result = self._call("wxacode", lambda: self._client.wxa.get_wxa_code_unlimited(scene, page=page), {})
-        if not isinstance(result, requests.Response) or not result.content:
+        if page and "?" in page:
+            raise ValueError("a mini-program code's page has no query: put it in the scene")
+        result = self._call(
+            "wxacode", lambda: self._client.wxa.get_wxa_code_unlimited(scene, page=page), WXACODE_ERRORS
+        )
+        content_type = ""
+        if isinstance(result, requests.Response):
+            content_type = result.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if not content_type.startswith("image/") or not result.content:
             log.warning("WeChat getwxacodeunlimit answered without an image")
             raise WeChatUnavailable()
-        return result.content
+        return MiniProgramCode(content=result.content, content_type=content_type)
 
     def _check_part(self, openid: str, content: str, scene: int) -> str:
         try:
@@ -286,7 +345,8 @@ class Gateway:
         return suggest
 
     def _call(self, operation: str, call, errors: dict):
-        """Run one WeChat call: -1 retried once; errcodes mapped to AppErrors; everything else 503."""
+        """Run one WeChat call: -1 retried once; errcodes mapped to AppErrors (refusals never retried);
+        everything else 503."""
         for attempt in (1, 2):
             self._client.begin_call()
             try:
@@ -297,7 +357,7 @@ class Gateway:
                     log.info("WeChat %s: system busy, retrying once", operation)
                     time.sleep(BUSY_RETRY_DELAY)
                     continue
-                raise self._error(operation, errcode, errors) from None
+                raise self._error(operation, errcode, error.errmsg, errors) from None
             except TokenUnavailable as error:
                 log.error("WeChat %s: no access token (%s)", operation, error)
                 raise WeChatUnavailable() from None
@@ -307,11 +367,14 @@ class Gateway:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
-    def _error(operation: str, errcode, errors: dict) -> WeChatError:
+    def _error(operation: str, errcode, errmsg, errors: dict) -> WeChatError:
         cls = errors.get(errcode) or COMMON_ERRORS.get(errcode) or WeChatUnavailable
+        errmsg = str(errmsg)[:200] if errmsg is not None and errmsg != errcode else None
         level = logging.INFO if errcode in USER_ERRCODES else logging.WARNING
-        log.log(level, "WeChat %s: errcode %s -> %s", operation, errcode, cls.code)
-        return cls(errcode=errcode)
+        if cls.permanent and errcode not in USER_ERRCODES:
+            level = logging.ERROR  # a refusal for good: a fault of ours to fix (config, code)
+        log.log(level, "WeChat %s: errcode %s (%s) -> %s", operation, errcode, errmsg, cls.code)
+        return cls(errcode=errcode, errmsg=errmsg)
 
 
 def _parts(text: str):

@@ -9,9 +9,11 @@ from cloudplatform.notify.operations import notify
 from tests.admin.console import member, sign_in_as, text
 from tests.factories import UserFactory
 
+RESIDENCY_VALUES = {"thing1": "火炬路社区", "phrase2": "已通过", "thing3": "欢迎使用社区云平台"}
+
 
 def queue(user, key="residency_result"):
-    message = notify(user, key, {"thing1": {"value": "火炬路社区"}}, page="pages/me/residency")
+    message = notify(user, key, RESIDENCY_VALUES, page="pages/me/residency")
     _db.session.commit()
     return message
 
@@ -64,3 +66,13 @@ def test_filter_by_status(client, world, home_message, db):
     assert row(failed) in page
     assert "45011 频率限制" in page
     assert row(home_message) not in page
+
+
+def test_a_refused_message_shows_wechats_errcode_and_its_meaning(client, world, home_message, db):
+    home_message.status, home_message.attempts, home_message.errcode = FAILED, 1, 47003
+    home_message.last_error = "WECHAT_MESSAGE_INVALID: argument invalid! data.thing1.value invalid"
+    db.session.commit()
+    sign_in_as(client, world.staff[COMMUNITY_STAFF])
+    page = text(client.get("/admin/outbox?status=failed"))
+    assert '<span data-errcode="47003">47003 模板参数不符合规则（字段类型或长度不对）</span>' in page
+    assert "data.thing1.value invalid" in page

@@ -1,6 +1,7 @@
 """居民认证 in the console: lists in scope with masked names, an audited detail, approve and reject."""
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from cloudplatform.audit.models import AuditEntry
@@ -15,6 +16,7 @@ from cloudplatform.identity.models import (
     Membership,
     ResidencyRequest,
 )
+from cloudplatform.notify.models import Notification
 from tests.admin.console import residency_request, sign_in_as, submit, text
 
 
@@ -128,11 +130,20 @@ def test_rejecting_with_a_reason_grants_nothing(client, pending, admin, db):
     assert db.session.scalar(select(Membership)) is None
 
 
+def test_rejecting_queues_the_result_message_with_the_reason(client, pending, admin, db):
+    submit(client, f"{detail_url(pending)}/reject", {"reason": "房号与登记不符"}, page=detail_url(pending))
+    [message] = db.session.scalars(select(Notification)).all()
+    assert (message.user_id, message.template_key) == (pending.user_id, "residency_result")
+    assert message.data["phrase2"]["value"] == "未通过"
+    assert message.data["thing3"]["value"] == "房号与登记不符"
+
+
 def test_a_decided_request_cannot_be_decided_again(client, pending, admin, db):
     submit(client, f"{detail_url(pending)}/approve", page=detail_url(pending))
     page = text(submit(client, f"{detail_url(pending)}/reject", {"reason": "重复"}, page=detail_url(pending)))
     assert "该申请已处理" in page
     assert status_of(db, pending) == APPROVED
+    assert db.session.scalar(select(sa.func.count(Notification.id))) == 1  # the refused one told no one
 
 
 def test_approving_another_communitys_request_is_404_and_changes_nothing(client, world, admin, db):

@@ -30,3 +30,11 @@ def test_phone_binding_is_rate_limited_per_user(client, app):
     codes = ["phone:13800000001", "phone:13800000002", "phone:13800000003"]
     statuses = [client.post("/api/v1/me/phone", json={"code": c}, headers=headers).status_code for c in codes]
     assert statuses == [200, 200, 429]
+
+
+def test_foreign_phone_is_stored_with_its_country_code(client, db):
+    headers = log_in(client, "alice")
+    response = client.post("/api/v1/me/phone", json={"code": "phone:+852-61234567"}, headers=headers)
+    assert response.status_code == 200
+    assert db.session.scalar(select(User.phone)) == "+85261234567"
+    assert response.json["phone"].endswith("4567") and "6123" not in response.json["phone"]

@@ -5,7 +5,9 @@ from sqlalchemy import select
 
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.identity.models import GRID_WORKER, RESIDENT, Membership, ResidencyRequest
+from cloudplatform.identity.operations import decide_residency
 from cloudplatform.notify.models import Notification
+from tests.admin.console import residency_request
 from tests.world import log_in
 
 
@@ -88,6 +90,15 @@ def test_approval_makes_a_resident_and_queues_a_message(client, world, resident,
         {"community_id": world.home.id, "community_name": world.home.name, "roles": [RESIDENT]}
     ]
     assert db.session.scalar(select(Notification.template_key)) == "residency_result"
+
+
+def test_a_decision_rolled_back_queues_no_message(world, db):
+    request = residency_request(world, world.home)
+    decide_residency(world.staff[GRID_WORKER], request, approve=True, reason="")
+    assert db.session.scalar(select(Notification.template_key)) == "residency_result"  # in the transaction
+    db.session.rollback()
+    assert db.session.scalar(select(Notification)) is None
+    assert db.session.scalar(select(ResidencyRequest.status)) == "pending"
 
 
 def test_rejection_needs_a_reason(client, world, resident, grid_worker, db):

@@ -9,6 +9,17 @@ APPID = "wx-gateway-test"
 SECRET = "test-secret-7f3a9c1e5b"
 RISKY_WORDS = ("赌博",)
 REVIEW_WORDS = ("加微信",)
+# what an app declared to this stand-in: template id -> keyword -> type, and its released pages
+TEMPLATES = {
+    "tmpl-booking": {"thing1": "thing", "time2": "time"},
+    "tmpl-result": {
+        "thing1": "thing",
+        "phrase2": "phrase",
+        "date3": "date",
+        "character_string4": "character_string",
+    },
+}
+PAGES = ("pages/index/index", "pages/booking/detail", "pages/locker/pickup")
 
 
 class Standin:
@@ -26,6 +37,9 @@ class Standin:
 
     def fail(self, path, errcode, times=1, **extra):
         return self._post("/_standin/failures", {"path": path, "errcode": errcode, "times": times, **extra})
+
+    def wxacode_format(self, image_format):
+        return self._post("/_standin/wxacode", {"format": image_format})
 
     def expire_tokens(self):
         return self._post("/_standin/expire-tokens")
@@ -45,7 +59,9 @@ class Standin:
 
 @pytest.fixture(scope="session")
 def wechat_standin_server():
-    app = create_standin_app(APPID, SECRET, risky_words=RISKY_WORDS, review_words=REVIEW_WORDS)
+    app = create_standin_app(
+        APPID, SECRET, risky_words=RISKY_WORDS, review_words=REVIEW_WORDS, templates=TEMPLATES, pages=PAGES
+    )
     server, base_url = serve_standin(app)
     yield app, base_url
     stop_standin(server)

@@ -9,11 +9,19 @@ from cloudplatform.errors import AppError
 from cloudplatform.wechat import (
     LoginResult,
     PhoneCodeInvalid,
+    PhoneNumber,
     WeChatCodeInvalid,
     WeChatCodeUsed,
+    WeChatMessageInvalid,
     WeChatNoConsent,
+    WeChatOpenidInvalid,
+    WeChatOpenidMismatch,
+    WeChatPageInvalid,
     WeChatRateLimited,
+    WeChatSceneInvalid,
+    WeChatTemplateInvalid,
     WeChatUnavailable,
+    WeChatUserInactive,
     WeChatUserRisky,
     get_gateway,
 )
@@ -158,8 +166,21 @@ def test_unreachable_wechat_is_503(make_gateway):
 # phone number
 
 
-def test_phone_number_returns_the_pure_number(gateway):
-    assert gateway.phone_number("phone:13800138000") == "13800138000"
+def test_phone_number_of_the_mainland_is_its_11_digits_with_country_code_86(gateway):
+    number = gateway.phone_number("phone:13800138000")
+
+    assert (number.country_code, number.pure, number.mainland) == ("86", "13800138000", True)
+
+
+def test_foreign_phone_number_keeps_its_country_code(gateway):
+    number = gateway.phone_number("phone:+852-61234567")
+
+    assert (number.country_code, number.pure, number.mainland) == ("852", "61234567", False)
+    assert number.international == "+85261234567"
+
+
+def test_phone_number_repr_hides_the_number(gateway):
+    assert "13800138000" not in repr(gateway.phone_number("phone:13800138000"))
 
 
 def test_phone_number_with_invalid_code_is_422(gateway):
@@ -190,7 +211,7 @@ def test_expired_access_token_is_refetched_transparently(gateway, wechat_standin
     gateway.phone_number("phone:13800138001")
     wechat_standin.expire_tokens()
 
-    assert gateway.phone_number("phone:13800138002") == "13800138002"
+    assert gateway.phone_number("phone:13800138002") == PhoneNumber("86", "13800138002")
     assert wechat_standin.stats()["token_fetches"] == 2
     assert wechat_standin.calls(PHONE) == 3  # refused once with 40001, then retried
 
@@ -235,10 +256,54 @@ def test_send_subscribe_without_consent_raises_no_consent(gateway, wechat_standi
     wechat_standin.fail(SEND, 43101)
 
     with pytest.raises(WeChatNoConsent) as caught:
-        gateway.send_subscribe(openid_for(APPID, "alice"), "tmpl-booking", {"thing1": "x"}, None)
+        gateway.send_subscribe(openid_for(APPID, "alice"), "tmpl-booking", BOOKING, None)
 
-    assert caught.value.errcode == 43101
+    assert (caught.value.errcode, caught.value.permanent) == (43101, True)
     assert wechat_standin.messages() == []
+
+
+BOOKING = {"thing1": "老年证办理", "time2": "2026-12-08 09:00"}
+
+
+@pytest.mark.parametrize(
+    ("openid", "template_id", "data", "page", "error", "errcode"),
+    [
+        ("alice", "tmpl-booking", {**BOOKING, "thing1": "老" * 21}, None, WeChatMessageInvalid, 47003),
+        ("alice", "tmpl-booking", {"thing1": "老年证办理"}, None, WeChatMessageInvalid, 47003),
+        ("alice", "tmpl-nobody-declared", BOOKING, None, WeChatTemplateInvalid, 40037),
+        (None, "tmpl-booking", BOOKING, None, WeChatOpenidInvalid, 40003),
+        ("alice", "tmpl-booking", BOOKING, "pages/nowhere/index", WeChatPageInvalid, 41030),
+    ],
+    ids=["bad-value", "missing-keyword", "unknown-template", "unknown-openid", "undeclared-page"],
+)
+def test_a_message_wechat_refuses_is_a_permanent_error_tried_once(
+    gateway, wechat_standin, openid, template_id, data, page, error, errcode
+):
+    openid = openid_for(APPID, openid) if openid else "o-not-a-user-of-this-app"
+
+    with pytest.raises(error) as caught:
+        gateway.send_subscribe(openid, template_id, data, page)
+
+    assert (caught.value.errcode, caught.value.permanent, caught.value.status) == (errcode, True, 502)
+    assert wechat_standin.calls(SEND) == 1
+    assert wechat_standin.messages() == []
+
+
+def test_a_refused_message_keeps_wechats_words_naming_the_field(gateway):
+    with pytest.raises(WeChatMessageInvalid) as caught:
+        gateway.send_subscribe(openid_for(APPID, "alice"), "tmpl-booking", {**BOOKING, "time2": "明天"}, None)
+
+    assert "data.time2.value" in caught.value.errmsg
+
+
+@pytest.mark.parametrize("errcode", [-1, "http_error", 45011])
+def test_an_outage_while_sending_is_not_permanent(gateway, wechat_standin, errcode):
+    wechat_standin.fail(SEND, errcode, times=2)
+
+    with pytest.raises((WeChatUnavailable, WeChatRateLimited)) as caught:
+        gateway.send_subscribe(openid_for(APPID, "alice"), "tmpl-booking", BOOKING, None)
+
+    assert caught.value.permanent is False
 
 
 # content security
@@ -264,13 +329,57 @@ def test_check_text_with_unknown_scene_is_value_error(gateway):
         gateway.check_text(openid_for(APPID, "alice"), "你好", scene=9)
 
 
+def test_check_text_for_a_user_not_seen_lately_is_its_own_403(gateway, wechat_standin):
+    wechat_standin.fail(CHECK, 61010)
+
+    with pytest.raises(WeChatUserInactive) as caught:
+        gateway.check_text(openid_for(APPID, "alice"), "你好", scene=2)
+
+    assert (caught.value.status, caught.value.code, caught.value.errcode) == (
+        403,
+        "WECHAT_USER_INACTIVE",
+        61010,
+    )
+    assert "重新打开小程序" in caught.value.message
+    assert wechat_standin.calls(CHECK) == 1
+
+
+def test_check_text_with_another_apps_openid_is_a_401_to_log_in_again(gateway, wechat_standin):
+    with pytest.raises(WeChatOpenidMismatch) as caught:
+        gateway.check_text(openid_for("wx-another-app", "alice"), "你好", scene=2)
+
+    assert (caught.value.status, caught.value.code, caught.value.errcode) == (
+        401,
+        "WECHAT_OPENID_MISMATCH",
+        43104,
+    )
+    assert "重新登录" in caught.value.message
+
+
+def test_check_text_rate_limited_is_429(gateway, wechat_standin):
+    wechat_standin.fail(CHECK, 45009)
+
+    with pytest.raises(WeChatRateLimited):
+        gateway.check_text(openid_for(APPID, "alice"), "你好", scene=2)
+
+
 # mini-program codes
 
 
-def test_wxacode_returns_png_bytes(gateway):
-    image = gateway.wxacode("cab=12&c=3", "pages/locker/pickup")
+def test_wxacode_returns_the_jpeg_wechat_sends(gateway):
+    code = gateway.wxacode("cab=12&c=3", "pages/locker/pickup")
 
-    assert image.startswith(b"\x89PNG\r\n\x1a\n")
+    assert code.content_type == "image/jpeg"
+    assert code.content.startswith(b"\xff\xd8\xff")
+
+
+def test_wxacode_returns_a_png_as_png(gateway, wechat_standin):
+    wechat_standin.wxacode_format("png")
+
+    code = gateway.wxacode("cab=12&c=3", "pages/locker/pickup")
+
+    assert code.content_type == "image/png"
+    assert code.content.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_wxacode_scene_over_32_characters_is_value_error(gateway, wechat_standin):
@@ -278,6 +387,41 @@ def test_wxacode_scene_over_32_characters_is_value_error(gateway, wechat_standin
         gateway.wxacode("x" * 33, "pages/index/index")
 
     assert wechat_standin.calls(WXACODE) == 0
+
+
+def test_wxacode_page_with_a_query_is_value_error(gateway, wechat_standin):
+    with pytest.raises(ValueError, match="query"):
+        gateway.wxacode("cab=12", "pages/locker/pickup?cab=12")
+
+    assert wechat_standin.calls(WXACODE) == 0
+
+
+def test_wxacode_of_a_page_not_released_is_page_invalid(gateway, wechat_standin):
+    with pytest.raises(WeChatPageInvalid) as caught:
+        gateway.wxacode("cab=12", "pages/nowhere/index")
+
+    assert (caught.value.errcode, caught.value.permanent) == (41030, True)
+    assert wechat_standin.calls(WXACODE) == 1
+
+
+def test_wxacode_scene_refused_by_wechat_is_scene_invalid(gateway, wechat_standin):
+    wechat_standin.fail(WXACODE, 40169)
+
+    with pytest.raises(WeChatSceneInvalid):
+        gateway.wxacode("cab=12", "pages/locker/pickup")
+
+
+def test_wxacode_over_its_quota_is_429(gateway, wechat_standin):
+    wechat_standin.fail(WXACODE, 45009)
+
+    with pytest.raises(WeChatRateLimited) as caught:
+        gateway.wxacode("cab=12", "pages/locker/pickup")
+
+    assert (caught.value.status, caught.value.code, caught.value.errcode) == (
+        429,
+        "WECHAT_RATE_LIMITED",
+        45009,
+    )
 
 
 # the app's gateway
@@ -325,6 +469,13 @@ def test_wechat_errors_have_distinct_codes_and_chinese_messages():
         WeChatUnavailable,
         PhoneCodeInvalid,
         WeChatNoConsent,
+        WeChatMessageInvalid,
+        WeChatTemplateInvalid,
+        WeChatOpenidInvalid,
+        WeChatPageInvalid,
+        WeChatSceneInvalid,
+        WeChatUserInactive,
+        WeChatOpenidMismatch,
     ]
     assert all(issubclass(cls, AppError) for cls in classes)
     assert len({cls.code for cls in classes}) == len(classes)
@@ -340,7 +491,7 @@ def test_no_log_record_carries_the_secret_a_token_a_session_key_or_a_code(
     app_gateway.phone_number("phone:13912345678")
     tokens = wechat_standin.state.issued_tokens()
     wechat_standin.expire_tokens()
-    app_gateway.send_subscribe(openid, "tmpl-booking", {"thing1": "提醒"}, "pages/index/index")
+    app_gateway.send_subscribe(openid, "tmpl-booking", BOOKING, "pages/index/index")
     app_gateway.check_text(openid, "一起去赌博吧", scene=2)
     app_gateway.wxacode("cab=1", "pages/locker/pickup")
     tokens += wechat_standin.state.issued_tokens()

@@ -21,6 +21,7 @@ from cloudplatform.identity import permissions
 from cloudplatform.identity.models import RESIDENT, Membership, StaffAccount, User
 from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
+from cloudplatform.notify.templates import THING_MAX, fit
 from cloudplatform.orm import insert_for
 from cloudplatform.service.bookings import queries
 from cloudplatform.service.bookings.models import (
@@ -146,7 +147,7 @@ def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str)
         notify(
             user,
             "booking_reminder",
-            booking_message(bookable.name, day, f"因{reason or '故'}暂停服务，预约已取消"),
+            booking_message(bookable.name, day, closure_note(reason)),
             page=PAGE,
         )
     record(
@@ -221,8 +222,14 @@ def booking_window(bookable: Bookable, starts_at: datetime) -> tuple[datetime, d
 
 
 def booking_message(name: str, when: datetime | date, note: str) -> dict:
-    when_text = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else when.isoformat()
-    return {"thing1": {"value": name[:20]}, "time2": {"value": when_text}, "thing3": {"value": note[:20]}}
+    """The "booking_reminder" message's values: the service, when (a slot's start, or a day), a note."""
+    return {"thing1": name, "date2": when, "thing3": note}
+
+
+def closure_note(reason: str) -> str:
+    """因<reason>暂停服务，预约已取消, the reason cut so that the whole fits a message's 20 characters."""
+    frame = "因{}暂停服务，预约已取消"
+    return frame.format(fit(reason or "故", THING_MAX - len(frame) + 2))
 
 
 # -- the booking lifecycle --------------------------------------------------------------------------
@@ -367,7 +374,7 @@ def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Book
         booking.user,
         "booking_reminder",
         booking_message(
-            booking.bookable.name, local(booking.slot.starts_at), "预约已通过" if approve else "预约未通过"
+            booking.bookable.name, booking.slot.starts_at, "预约已通过" if approve else "预约未通过"
         ),
         page=PAGE,
     )
@@ -441,7 +448,7 @@ def remind_tomorrows_bookings() -> int:
         notify(
             booking.user,
             "booking_reminder",
-            booking_message(booking.bookable.name, local(booking.slot.starts_at), "请按时到场办理"),
+            booking_message(booking.bookable.name, booking.slot.starts_at, "请按时到场办理"),
             page=PAGE,
         )
     return len(due)

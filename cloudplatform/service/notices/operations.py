@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from cloudplatform.audit.operations import record
-from cloudplatform.clock import local, now
+from cloudplatform.clock import now
 from cloudplatform.errors import Conflict, NotFound, Unprocessable
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import Building, Community, Grid, StaffAccount, User
@@ -159,11 +159,7 @@ def clean_attachments(attachments: Iterable[Mapping]) -> list[dict[str, str]]:
 
 def push_notice(notice: Notice, community: Community) -> int:
     """Queue the "notice_published" message to every user of the audience; returns how many."""
-    data = {
-        "thing1": {"value": notice.title[:20]},
-        "thing2": {"value": community.name[:20]},
-        "time3": {"value": local(notice.publish_at).strftime("%Y-%m-%d %H:%M")},
-    }
+    data = {"thing1": notice.title, "thing2": community.name, "time3": notice.publish_at}
     notice.pushed_at = now()
     users = audience_users(notice)
     for user in users:
