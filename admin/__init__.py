@@ -18,9 +18,9 @@ def check_csrf():
 
 
 def _import_pages() -> None:
-    """Import every module of the console so that its routes register on ``bp``."""
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+    """Import every module of the console, domain packages included, so its routes register on ``bp``."""
+    for module in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        importlib.import_module(module.name)
 
 
 _import_pages()

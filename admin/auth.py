@@ -2,29 +2,20 @@
 
 from functools import wraps
 
-import sqlalchemy as sa
 from flask import current_app, flash, g, redirect, request, session, url_for
 
+from cloudplatform import transaction
 from cloudplatform.errors import AppError, NotFound
-from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount
+from cloudplatform.identity.queries import active_staff
 
 
 def current_staff() -> StaffAccount | None:
     """The signed-in, still active account, with its community and street (for the header)."""
     if "staff" not in g:
         staff_id = session.get("staff_id")
-        account = (
-            db.session.get(
-                StaffAccount,
-                staff_id,
-                options=[sa.orm.joinedload(StaffAccount.community), sa.orm.joinedload(StaffAccount.street)],
-            )
-            if staff_id
-            else None
-        )
-        g.staff = account if account is not None and account.is_active else None
+        g.staff = active_staff(staff_id) if staff_id else None
     return g.staff
 
 
@@ -72,5 +63,5 @@ def scope_name(staff: StaffAccount) -> str:
 
 def flash_failure(error: AppError) -> None:
     """Undo the request's work and show the operation's Chinese message on the next page."""
-    db.session.rollback()
+    transaction.roll_back()
     flash(error.message, "error")

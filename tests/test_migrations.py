@@ -4,6 +4,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from cloudplatform.audit.models import AuditEntry
+from cloudplatform.clock import now
+from cloudplatform.service.bookings.models import Closure
+from tests.factories import BookableFactory, CommunityFactory
+
 
 def test_migrations_match_the_models(db):
     with db.engine.connect() as conn:
@@ -38,3 +43,31 @@ def test_readyz_is_ok_on_a_current_database(client):
 
 def test_healthz_answers_without_the_database(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_closures_made_before_their_count_column_take_it_from_the_audit_log(db):
+    """2b06cc4fb55c fills Closure.cancelled_bookings from the "bookable.closure" audit entries."""
+    bookable = BookableFactory(community_id=CommunityFactory().id)
+    db.session.commit()
+    downgrade(revision="8bd91ab5c5de")
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(
+                db.text("INSERT INTO closure (bookable_id, day, reason) VALUES (:id, '2026-12-08', '')"),
+                {"id": bookable.id},
+            )
+            for day, cancelled in [("2026-12-08", 2), ("2026-12-08", 1), ("2026-12-09", 5)]:
+                conn.execute(
+                    db.insert(AuditEntry.__table__).values(
+                        created_at=now(),
+                        actor_type="staff",
+                        actor_name="王丽",
+                        action="bookable.closure",
+                        target_type="Bookable",
+                        target_id=str(bookable.id),
+                        details={"day": day, "reason": "", "cancelled": cancelled},
+                    )
+                )
+    finally:
+        upgrade()
+    assert db.session.scalars(db.select(Closure.cancelled_bookings)).all() == [3]

@@ -1,20 +1,28 @@
-"""Reads of identity both front ends share: a user's communities, public community pages, residency lists."""
+"""Reads of identity both front ends share: a user's communities, public community pages, residency
+lists, staff accounts, the communities and streets in a staff member's scope, and the dashboard counts."""
 
 import sqlalchemy as sa
 
+from cloudplatform.audit.models import AuditEntry
 from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import (
+    PARTY_MEMBER,
+    PENDING,
+    RESIDENT,
+    STREET_ADMIN,
     Building,
     Community,
+    Grid,
     Membership,
     ResidencyRequest,
     StaffAccount,
     Street,
     User,
 )
-from cloudplatform.identity.permissions import scope_filter
+from cloudplatform.identity.permissions import account_filter, can_grant, in_scope, scope_filter
 from cloudplatform.pagination import keyset_page
+from cloudplatform.routing import MAX_ID
 
 MY_REQUESTS = 20
 
@@ -79,3 +87,126 @@ def residency_requests_page(staff: StaffAccount, status: str, cursor: str | None
         .options(sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building))
     )
     return keyset_page(stmt, [ResidencyRequest.id], cursor, limit)
+
+
+# -- staff accounts --------------------------------------------------------------------------------
+
+
+def active_staff(account_id: int) -> StaffAccount | None:
+    """The account if it is still active, with its community and street (one statement), else None."""
+    account = db.session.get(
+        StaffAccount,
+        account_id,
+        options=[sa.orm.joinedload(StaffAccount.community), sa.orm.joinedload(StaffAccount.street)],
+    )
+    return account if account is not None and account.is_active else None
+
+
+def staff_accounts_page(staff: StaffAccount, cursor: str | None, limit: int):
+    """The accounts the staff member manages, newest first, with their community and street."""
+    stmt = (
+        sa.select(StaffAccount)
+        .where(account_filter(staff))
+        .options(sa.orm.joinedload(StaffAccount.community), sa.orm.joinedload(StaffAccount.street))
+    )
+    return keyset_page(stmt, [StaffAccount.id], cursor, limit)
+
+
+def existing_user(user_id: int) -> User | None:
+    """The user with this id unless there is none or they deleted their account."""
+    user = db.session.get(User, user_id) if 1 <= user_id <= MAX_ID else None
+    return user if user is not None and user.deleted_at is None else None
+
+
+def nicknames(user_ids: set[int]) -> dict[int, str]:
+    """The nicknames of the given users, in one statement (none for an empty set)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.nickname).where(User.id.in_(user_ids))).tuples()
+    return {user_id: nickname for user_id, nickname in rows}
+
+
+# -- communities and streets in a staff member's scope ---------------------------------------------
+
+
+def communities_in_scope(staff: StaffAccount) -> list[Community]:
+    """The communities the staff member serves, by name, with their street."""
+    return list(
+        db.session.scalars(
+            sa.select(Community)
+            .where(scope_filter(staff, Community.id))
+            .options(sa.orm.joinedload(Community.street))
+            .order_by(Community.name, Community.id)
+        )
+    )
+
+
+def load_community_in_scope(staff: StaffAccount, community_id: int) -> Community:
+    """One of the communities the staff member serves; any other id is 404."""
+    community = db.session.get(Community, community_id) if 1 <= community_id <= MAX_ID else None
+    if community is None or not in_scope(staff, community.id):
+        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+    return community
+
+
+def community_names(ids: set[int | None]) -> dict[int, str]:
+    """Names of the given communities, in one statement (none for no ids)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(Community.id, Community.name).where(Community.id.in_(ids))).tuples()
+    return {community_id: name for community_id, name in rows}
+
+
+def community_grids(community: Community) -> list[Grid]:
+    return list(
+        db.session.scalars(sa.select(Grid).where(Grid.community_id == community.id).order_by(Grid.id))
+    )
+
+
+def streets_grantable(staff: StaffAccount) -> list[Street]:
+    """Streets the staff member may create a street admin for (none unless the role allows it)."""
+    if not can_grant(staff, STREET_ADMIN, None, staff.street_id):
+        return []
+    streets = db.session.scalars(sa.select(Street).order_by(Street.name, Street.id))
+    return [s for s in streets if can_grant(staff, STREET_ADMIN, None, s.id)]
+
+
+# -- the dashboard's counts, one statement each ----------------------------------------------------
+
+
+def _count(model, *conditions) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions)) or 0
+
+
+def community_count(staff: StaffAccount) -> int:
+    return _count(Community, scope_filter(staff, Community.id))
+
+
+def resident_count(staff: StaffAccount) -> int:
+    return _count(Membership, Membership.role == RESIDENT, scope_filter(staff, Membership.community_id))
+
+
+def party_member_count(staff: StaffAccount) -> int:
+    return _count(Membership, Membership.role == PARTY_MEMBER, scope_filter(staff, Membership.community_id))
+
+
+def pending_residency_count(staff: StaffAccount) -> int:
+    return _count(
+        ResidencyRequest,
+        ResidencyRequest.status == PENDING,
+        scope_filter(staff, ResidencyRequest.community_id),
+    )
+
+
+def staff_account_count(staff: StaffAccount) -> int:
+    return _count(StaffAccount, account_filter(staff))
+
+
+def audit_page(staff: StaffAccount, cursor: str | None, limit: int) -> tuple[list[AuditEntry], str | None]:
+    """Audit entries of the staff member's communities (a city admin's: all), newest first.
+
+    Here rather than in audit: the audit log knows no domain, and who sees which entries is identity's.
+    """
+    stmt = sa.select(AuditEntry).where(scope_filter(staff, AuditEntry.community_id))
+    return keyset_page(stmt, [AuditEntry.id], cursor, limit)

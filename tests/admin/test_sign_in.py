@@ -126,7 +126,7 @@ def test_redirect_to_sign_in_keeps_the_page_and_its_query(client):
 
 
 def test_dashboard_runs_one_count_per_card(client, staff, app):
-    from admin.queries import DASHBOARD_CARDS
+    from admin.views import DASHBOARD_CARDS
     from tests.helpers import count_queries
 
     sign_in(client, "wangli", PASSWORD)

@@ -26,7 +26,7 @@ from cloudplatform.wechat import (
     get_gateway,
 )
 from cloudplatform.wechat.standin import openid_for, unionid_for
-from tests.wechat.conftest import APPID, SECRET
+from tests.wechat.fixtures import APPID, SECRET
 
 LOGIN = "sns/jscode2session"
 PHONE = "wxa/business/getuserphonenumber"

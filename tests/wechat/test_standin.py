@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from cloudplatform.wechat.standin import openid_for
-from tests.wechat.conftest import APPID, SECRET
+from tests.wechat.fixtures import APPID, SECRET
 
 TOKEN_PATHS = [
     "wxa/business/getuserphonenumber",

@@ -50,7 +50,7 @@ class OpeningHours(db.Model):
 
 
 class Closure(db.Model):
-    """A day the service is closed (holiday, staff training...)."""
+    """A day the service is closed (holiday, staff training...) and how many bookings closing it cancelled."""
 
     __table_args__ = (sa.UniqueConstraint("bookable_id", "day"),)
 
@@ -58,6 +58,7 @@ class Closure(db.Model):
     bookable_id: Mapped[int] = mapped_column(sa.ForeignKey("bookable.id"))
     day: Mapped[date]
     reason: Mapped[str] = mapped_column(sa.String(64), default="")
+    cancelled_bookings: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Slot(db.Model):

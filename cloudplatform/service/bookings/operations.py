@@ -124,7 +124,7 @@ def set_opening_hours(staff: StaffAccount, bookable: Bookable, periods: list[tup
 @requires(MANAGE)
 def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str) -> int:
     """Close the service for a day: its slots close, and their bookings are cancelled and the residents
-    told. Returns how many bookings were cancelled."""
+    told. Returns how many bookings were cancelled (the Closure row keeps the count)."""
     if day < local(now()).date():
         raise Unprocessable("不能关闭已过去的日期", code="CLOSURE_IN_PAST")
     db.session.execute(
@@ -143,6 +143,12 @@ def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str)
             Booking, CANCELLED, Booking.slot_id.in_(slot_ids), returning=[Booking.user_id], cancelled_at=now()
         )
     ]
+    if cancelled:  # the closure keeps the count (closing the same day again adds to it)
+        db.session.execute(
+            sa.update(Closure)
+            .where(Closure.bookable_id == bookable.id, Closure.day == day)
+            .values(cancelled_bookings=Closure.cancelled_bookings + len(cancelled))
+        )
     for user in db.session.scalars(sa.select(User).where(User.id.in_(cancelled))):
         notify(
             user,

@@ -8,13 +8,16 @@ from cloudplatform.clock import local_day_bounds, now
 from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
-from cloudplatform.identity.models import Membership, StaffAccount, User
+from cloudplatform.identity.models import Community, Membership, StaffAccount, User
+from cloudplatform.identity.permissions import scope_filter
+from cloudplatform.pagination import keyset_page
 from cloudplatform.service.bookings.models import (
     ACTIVE,
     CONFIRMED,
     Bookable,
     Booking,
     BookingSuspension,
+    Closure,
     Slot,
 )
 from cloudplatform.venue import Purpose, register_purpose
@@ -56,6 +59,51 @@ def community_bookables(community_id: int) -> list[Bookable]:
             .where(Bookable.community_id == community_id, Bookable.active)
             .options(sa.orm.selectinload(Bookable.hours))
             .order_by(Bookable.id)
+        )
+    )
+
+
+def bookables_page(staff: StaffAccount, cursor: str | None, limit: int) -> tuple[list[Bookable], str | None]:
+    """The services of the staff member's communities, newest first, with their community."""
+    stmt = (
+        sa.select(Bookable)
+        .where(scope_filter(staff, Bookable.community_id))
+        .options(sa.orm.joinedload(Bookable.community))
+    )
+    return keyset_page(stmt, [Bookable.id], cursor, limit)
+
+
+def bookables_in_scope(staff: StaffAccount, limit: int) -> list[Bookable]:
+    """The services of the staff member's communities by community and name, with their community."""
+    return list(
+        db.session.scalars(
+            sa.select(Bookable)
+            .join(Bookable.community)
+            .where(scope_filter(staff, Bookable.community_id))
+            .options(sa.orm.contains_eager(Bookable.community))
+            .order_by(Community.name, Bookable.name, Bookable.id)
+            .limit(limit)
+        )
+    )
+
+
+def upcoming_slot_count(bookable: Bookable) -> int:
+    """How many of the service's slots have not started yet."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Slot.id)).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
+        )
+        or 0
+    )
+
+
+def closures_from(bookable: Bookable, first_day: date) -> list[Closure]:
+    """The service's closures from ``first_day`` on, by day (each with the bookings it cancelled)."""
+    return list(
+        db.session.scalars(
+            sa.select(Closure)
+            .where(Closure.bookable_id == bookable.id, Closure.day >= first_day)
+            .order_by(Closure.day)
         )
     )
 
@@ -150,6 +198,18 @@ def booking_open_for_check_in(user: User, bookable_id: int, early: timedelta) ->
         .order_by(Slot.starts_at)
         .limit(1)
     )
+
+
+def suspensions_page(
+    staff: StaffAccount, cursor: str | None, limit: int
+) -> tuple[list[BookingSuspension], str | None]:
+    """Suspensions in force in the staff member's communities (not lifted, not ended), newest first."""
+    stmt = sa.select(BookingSuspension).where(
+        BookingSuspension.lifted_at.is_(None),
+        BookingSuspension.ends_at > now(),
+        scope_filter(staff, BookingSuspension.community_id),
+    )
+    return keyset_page(stmt, [BookingSuspension.id], cursor, limit)
 
 
 register_purpose(

@@ -9,7 +9,17 @@ import sqlalchemy as sa
 from cloudplatform.clock import now
 from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import PARTY_MEMBER, RESIDENT, VOLUNTEER, Building, Grid, Membership, User
+from cloudplatform.identity.models import (
+    PARTY_MEMBER,
+    RESIDENT,
+    VOLUNTEER,
+    Building,
+    Grid,
+    Membership,
+    StaffAccount,
+    User,
+)
+from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import keyset_page
 from cloudplatform.service.notices.models import (
     ALL,
@@ -177,6 +187,20 @@ def target_names(notice: Notice) -> list[str]:
             .order_by(NoticeTarget.id)
         )
     )
+
+
+# The staff's side: the console's list and a notice's details.
+
+
+def notices_page(staff: StaffAccount, cursor: str | None, limit: int) -> tuple[list[Notice], str | None]:
+    """Notices of the staff member's communities, latest publish time first (any status)."""
+    stmt = sa.select(Notice).where(scope_filter(staff, Notice.community_id))
+    return keyset_page(stmt, [Notice.publish_at, Notice.id], cursor, limit)
+
+
+def author_of(notice: Notice) -> StaffAccount | None:
+    """The staff account that published the notice (None for one without, e.g. demo data)."""
+    return db.session.get(StaffAccount, notice.created_by_id) if notice.created_by_id else None
 
 
 # The audience from the notice's side: pushes and the console's read statistics.

@@ -10,12 +10,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from admin.forms import optional_int, printable_line, printable_text, strip
 from cloudplatform.clock import local, now
-from cloudplatform.service.bookings.models import (
-    Bookable,
-    OpeningHours,
-)
-
-MANAGE, CHECKIN = "booking.manage", "booking.checkin"
+from cloudplatform.service.bookings.models import Bookable, OpeningHours
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # days the day view and closures accept
 WEEKDAYS = "一二三四五六日"  # 周一 … 周日, weekday 0 … 6
@@ -206,6 +201,3 @@ class CheckInForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired("请扫描或输入预约码"), Length(16, 64, message="预约码无效")],
     )
-
-
-# -- 预约事项: services, their hours and closures ----------------------------------------------------

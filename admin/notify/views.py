@@ -4,9 +4,9 @@ from flask import render_template, request
 
 from admin import bp
 from admin.auth import current_staff, login_required
-from admin.queries import outbox_statement
 from cloudplatform.identity.permissions import require
 from cloudplatform.notify.models import STATUS_NAMES, Notification
+from cloudplatform.notify.queries import outbox_statement
 from cloudplatform.pagination import keyset_page
 
 PAGE_SIZE = 50
@@ -21,5 +21,9 @@ def outbox():
         outbox_statement(staff, status), [Notification.id], request.args.get("cursor"), PAGE_SIZE
     )
     return render_template(
-        "admin/outbox.html", items=items, status=status, status_names=STATUS_NAMES, next_cursor=next_cursor
+        "admin/notify/outbox.html",
+        items=items,
+        status=status,
+        status_names=STATUS_NAMES,
+        next_cursor=next_cursor,
     )

@@ -1,15 +1,13 @@
 """预约服务: staff set up bookable services, run the day's counter (核销) and lift booking suspensions."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.booking_forms import (
+from admin.bookings.forms import (
     DEFAULTS,
     FIELDS,
     BookableCreateForm,
@@ -21,25 +19,14 @@ from admin.booking_forms import (
     parse_day,
 )
 from admin.forms import optional_int
-from admin.queries import communities_in_scope, community_names
-from cloudplatform.audit.models import AuditEntry
-from cloudplatform.clock import local, local_day_bounds, now
+from cloudplatform.clock import local, now
 from cloudplatform.errors import AppError, NotFound
-from cloudplatform.extensions import db
-from cloudplatform.identity.models import Community, User
-from cloudplatform.identity.permissions import allows, load_scoped, require, scope_filter
-from cloudplatform.pagination import keyset_page
+from cloudplatform.identity import queries as identity
+from cloudplatform.identity.permissions import allows, load_scoped, require
 from cloudplatform.privacy import mask_name
 from cloudplatform.routing import MAX_ID
 from cloudplatform.service.bookings import operations, queries
-from cloudplatform.service.bookings.models import (
-    STATUS_NAMES,
-    Bookable,
-    Booking,
-    BookingSuspension,
-    Closure,
-    Slot,
-)
+from cloudplatform.service.bookings.models import STATUS_NAMES, Bookable, Booking, BookingSuspension, Slot
 
 MANAGE, CHECKIN = "booking.manage", "booking.checkin"
 PAGE_SIZE = 50
@@ -50,20 +37,15 @@ MAX_SERVICES = 500  # in the day view's picker
 @login_required
 def bookables():
     staff = require(current_staff(), MANAGE)
-    stmt = (
-        sa.select(Bookable)
-        .where(scope_filter(staff, Bookable.community_id))
-        .options(sa.orm.joinedload(Bookable.community))
-    )
-    items, next_cursor = keyset_page(stmt, [Bookable.id], request.args.get("cursor"), PAGE_SIZE)
-    return render_template("admin/booking_services.html", items=items, next_cursor=next_cursor)
+    items, next_cursor = queries.bookables_page(staff, request.args.get("cursor"), PAGE_SIZE)
+    return render_template("admin/bookings/services.html", items=items, next_cursor=next_cursor)
 
 
 @bp.route("/bookables/new", methods=["GET", "POST"])
 @login_required
 def bookable_new():
     staff = require(current_staff(), MANAGE)
-    communities = communities_in_scope(staff)
+    communities = identity.communities_in_scope(staff)
     only = {"community_id": communities[0].id} if len(communities) == 1 else {}
     form = BookableCreateForm(data=DEFAULTS | only)
     form.community_id.choices = [("", "请选择社区")] + [
@@ -76,11 +58,11 @@ def bookable_new():
             )
         except AppError as error:
             flash_failure(error)
-            return render_template("admin/booking_service_form.html", form=form, bookable=None), error.status
+            return render_template("admin/bookings/service_form.html", form=form, bookable=None), error.status
         flash(f"已创建预约事项“{bookable.name}”，请设置开放时间", "info")
         return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
     status = 422 if form.errors else 200
-    return render_template("admin/booking_service_form.html", form=form, bookable=None), status
+    return render_template("admin/bookings/service_form.html", form=form, bookable=None), status
 
 
 @bp.route("/bookables/<id:bookable_id>/edit", methods=["GET", "POST"])
@@ -110,9 +92,7 @@ def bookable_hours(bookable_id):
     if not form.validate():
         return render_edit(bookable, hours_form=form, status=422)
     operations.set_opening_hours(staff, bookable, form.periods)
-    upcoming = db.session.scalar(
-        sa.select(sa.func.count(Slot.id)).where(Slot.bookable_id == bookable.id, Slot.starts_at > now())
-    )
+    upcoming = queries.upcoming_slot_count(bookable)
     flash(f"已保存开放时间，现有 {upcoming} 个未开始的预约时段", "info")
     return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
 
@@ -135,22 +115,8 @@ def bookable_closure(bookable_id):
 def render_edit(bookable: Bookable, *, form=None, hours_form=None, closure_form=None, status=200):
     """The edit page: rules, weekly hours, and the closures from today on with what each cancelled."""
     today = local(now()).date()
-    closures = db.session.scalars(
-        sa.select(Closure)
-        .where(Closure.bookable_id == bookable.id, Closure.day >= today)
-        .order_by(Closure.day)
-    ).all()
-    cancelled = defaultdict(int)  # day -> bookings cancelled by closing it (add_closure audits the count)
-    for details in db.session.scalars(
-        sa.select(AuditEntry.details).where(
-            AuditEntry.target_type == Bookable.__name__,
-            AuditEntry.target_id == str(bookable.id),
-            AuditEntry.action == "bookable.closure",
-        )
-    ):
-        cancelled[details.get("day")] += details.get("cancelled", 0)
     return render_template(
-        "admin/booking_service_form.html",
+        "admin/bookings/service_form.html",
         bookable=bookable,
         form=form or BookableForm(formdata=None, obj=bookable),
         hours_form=hours_form
@@ -158,8 +124,7 @@ def render_edit(bookable: Bookable, *, form=None, hours_form=None, closure_form=
             formdata=None, data={"hours": format_hours(bookable.hours)}, slot_minutes=bookable.slot_minutes
         ),
         closure_form=closure_form or ClosureForm(formdata=None),
-        closures=closures,
-        cancelled=cancelled,
+        closures=queries.closures_from(bookable, today),
         today=today,
     ), status
 
@@ -180,14 +145,7 @@ class SlotRow:
 def booking_day():
     """One service's slots of one local day with their bookings, in a fixed number of statements."""
     staff = require(current_staff(), CHECKIN)
-    services = db.session.scalars(
-        sa.select(Bookable)
-        .join(Bookable.community)
-        .where(scope_filter(staff, Bookable.community_id))
-        .options(sa.orm.contains_eager(Bookable.community))
-        .order_by(Community.name, Bookable.name, Bookable.id)
-        .limit(MAX_SERVICES)
-    ).all()
+    services = queries.bookables_in_scope(staff, MAX_SERVICES)
     today = local(now()).date()
     day = parse_day(request.args["date"]) if request.args.get("date") else today
     if day is None:
@@ -202,7 +160,7 @@ def booking_day():
         bookable = services[0] if services else None
     rows = day_rows(bookable, day) if bookable is not None else []
     return render_template(
-        "admin/booking_day.html",
+        "admin/bookings/day.html",
         services=services,
         bookable=bookable,
         day=day,
@@ -222,14 +180,7 @@ def day_rows(bookable: Bookable, day: date) -> list[SlotRow]:
         slot.id: SlotRow(slot, local(slot.starts_at).strftime("%H:%M"), local(slot.ends_at).strftime("%H:%M"))
         for slot in queries.slots_of_day(bookable, day)
     }
-    start, end = local_day_bounds(day)
-    for booking in db.session.scalars(
-        sa.select(Booking)
-        .join(Slot, Slot.id == Booking.slot_id)
-        .where(Booking.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
-        .options(sa.orm.contains_eager(Booking.slot), sa.orm.joinedload(Booking.user))
-        .order_by(Slot.starts_at, Booking.id)
-    ):
+    for booking in queries.day_bookings(bookable, day):
         rows[booking.slot_id].bookings.append(booking)
     return list(rows.values())
 
@@ -309,24 +260,13 @@ def booking_reject(booking_id):
 @login_required
 def booking_suspensions():
     staff = require(current_staff(), MANAGE)
-    stmt = sa.select(BookingSuspension).where(
-        BookingSuspension.lifted_at.is_(None),
-        BookingSuspension.ends_at > now(),
-        scope_filter(staff, BookingSuspension.community_id),
-    )
-    items, next_cursor = keyset_page(stmt, [BookingSuspension.id], request.args.get("cursor"), PAGE_SIZE)
-    user_ids = {s.user_id for s in items}
-    nicknames = (
-        dict(db.session.execute(sa.select(User.id, User.nickname).where(User.id.in_(user_ids))).all())
-        if user_ids
-        else {}
-    )
+    items, next_cursor = queries.suspensions_page(staff, request.args.get("cursor"), PAGE_SIZE)
     return render_template(
-        "admin/booking_suspensions.html",
+        "admin/bookings/suspensions.html",
         items=items,
         next_cursor=next_cursor,
-        nicknames=nicknames,
-        names=community_names({s.community_id for s in items}),
+        nicknames=identity.nicknames({s.user_id for s in items}),
+        names=identity.community_names({s.community_id for s in items}),
     )
 
 
@@ -335,7 +275,7 @@ def booking_suspensions():
 def booking_suspension_lift(suspension_id):
     staff = current_staff()
     suspension = load_scoped(BookingSuspension, suspension_id, staff, MANAGE)
-    who = mask_name(db.session.scalar(sa.select(User.nickname).where(User.id == suspension.user_id)))
+    who = mask_name(identity.nicknames({suspension.user_id}).get(suspension.user_id))
     try:
         operations.lift_suspension(staff, suspension)
     except AppError as error:

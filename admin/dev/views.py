@@ -30,4 +30,4 @@ def standin_messages() -> list[dict] | None:
 @login_required
 def dev_wechat_messages():
     require_dev_tools(current_staff())
-    return render_template("admin/dev_wechat_messages.html", messages=standin_messages())
+    return render_template("admin/dev/wechat_messages.html", messages=standin_messages())

@@ -1,4 +1,4 @@
-"""The WeChat stand-in served over loopback HTTP, and gateways pointed at it (no mocks)."""
+"""WeChat fixtures (a pytest plugin): the stand-in over loopback HTTP, gateways pointed at it (no mocks)."""
 
 import pytest
 

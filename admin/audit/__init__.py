@@ -1,0 +1,1 @@
+"""审计日志: who did what, within the staff member's scope."""

@@ -1,0 +1,1 @@
+"""开发用: development pages (never in production)."""

@@ -1,0 +1,1 @@
+"""办事指南: writing, searching, publishing and withdrawing procedure guides."""

@@ -1,0 +1,181 @@
+"""居民认证 (staff review residency requests of their communities) and 工作人员 (console accounts
+within the staff member's scope and rank)."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from admin import bp
+from admin.auth import current_staff, flash_failure, login_required
+from admin.identity.forms import LinkUserForm, RejectForm, StaffCreateForm
+from cloudplatform.errors import AppError, Forbidden
+from cloudplatform.identity import permissions, queries
+from cloudplatform.identity.models import (
+    APPROVED,
+    PENDING,
+    REJECTED,
+    ROLE_NAMES,
+    STAFF_ROLES,
+    ResidencyRequest,
+    StaffAccount,
+)
+from cloudplatform.identity.operations import (
+    create_staff_account,
+    decide_residency,
+    link_staff_to_user,
+    open_residency_request,
+    set_staff_active,
+)
+from cloudplatform.identity.permissions import GRANTABLE, can_grant, load_scoped, require
+from cloudplatform.privacy import mask_name
+
+REVIEW, MANAGE = "residency.review", "staff.manage"
+PAGE_SIZE = 50
+TABS = {PENDING: "待审核", APPROVED: "已通过", REJECTED: "已驳回"}
+
+# -- 居民认证 ---------------------------------------------------------------------------------------
+
+
+@bp.get("/residency")
+@login_required
+def residency_list():
+    staff = require(current_staff(), REVIEW)
+    status = request.args.get("status") if request.args.get("status") in TABS else PENDING
+    items, next_cursor = queries.residency_requests_page(staff, status, request.args.get("cursor"), PAGE_SIZE)
+    return render_template(
+        "admin/identity/residency_list.html", items=items, status=status, tabs=TABS, next_cursor=next_cursor
+    )
+
+
+@bp.get("/residency/<id:request_id>")
+@login_required
+def residency_detail(request_id):
+    """The request in full for its reviewer; opening it is recorded in the audit log."""
+    residency = open_residency_request(current_staff(), request_id)
+    return render_template(
+        "admin/identity/residency_detail.html", residency=residency, tabs=TABS, form=RejectForm()
+    )
+
+
+@bp.post("/residency/<id:request_id>/approve")
+@login_required
+def residency_approve(request_id):
+    return decide(request_id, approve=True, reason="")
+
+
+@bp.post("/residency/<id:request_id>/reject")
+@login_required
+def residency_reject(request_id):
+    form = RejectForm()
+    if not form.validate():
+        load_scoped(ResidencyRequest, request_id, current_staff(), REVIEW)  # 403/404 before any hint
+        flash(form.reason.errors[0], "error")
+        return redirect(url_for("admin.residency_detail", request_id=request_id))
+    return decide(request_id, approve=False, reason=form.reason.data or "")
+
+
+def decide(request_id: int, *, approve: bool, reason: str):
+    staff = current_staff()
+    residency = load_scoped(ResidencyRequest, request_id, staff, REVIEW)
+    try:
+        decide_residency(staff, residency, approve, reason)
+    except AppError as error:
+        flash_failure(error)
+        return redirect(url_for("admin.residency_detail", request_id=request_id))
+    verdict = "已通过" if approve else "已驳回"
+    flash(f"{verdict} {mask_name(residency.real_name)} 的居民认证申请", "info")
+    return redirect(url_for("admin.residency_list"))
+
+
+# -- 工作人员 ---------------------------------------------------------------------------------------
+
+
+def load_managed(account_id: int) -> tuple[StaffAccount, StaffAccount]:
+    """(the signed-in member, the account they manage): 404 outside the scope, 403 above the rank."""
+    staff = current_staff()
+    account = permissions.load_account(account_id, staff)
+    if not can_grant(staff, account.role, account.community_id, account.street_id):
+        raise Forbidden("无权管理该角色的账号")
+    return staff, account
+
+
+@bp.get("/staff")
+@login_required
+def staff_list():
+    staff = require(current_staff(), MANAGE)
+    accounts, next_cursor = queries.staff_accounts_page(staff, request.args.get("cursor"), PAGE_SIZE)
+    return render_template(
+        "admin/identity/staff_list.html", accounts=accounts, next_cursor=next_cursor, link_form=LinkUserForm()
+    )
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@login_required
+def staff_create():
+    staff = require(current_staff(), MANAGE)
+    form = StaffCreateForm()
+    form.role.choices = [(r, ROLE_NAMES[r]) for r in STAFF_ROLES if r in GRANTABLE.get(staff.role, ())]
+    form.community_id.choices = [("", "请选择社区")] + [
+        (c.id, f"{c.name}（{c.street.name}）") for c in queries.communities_in_scope(staff)
+    ]
+    streets = queries.streets_grantable(staff)
+    form.street_id.choices = [("", "请选择街道")] + [(s.id, s.name) for s in streets]
+    if form.validate_on_submit():
+        try:
+            account = create_staff_account(
+                staff,
+                form.username.data,
+                form.password.data,
+                form.display_name.data,
+                form.role.data,
+                community_id=form.community_id.data,
+                street_id=form.street_id.data,
+            )
+        except AppError as error:
+            flash_failure(error)
+        else:
+            flash(f"已创建账号 {account.username}（{account.role_name}）", "info")
+            return redirect(url_for("admin.staff_list"))
+    return render_template("admin/identity/staff_new.html", form=form, with_streets=bool(streets))
+
+
+@bp.post("/staff/<id:account_id>/active")
+@login_required
+def staff_set_active(account_id):
+    staff, account = load_managed(account_id)
+    active = request.form.get("active") == "1"
+    try:
+        set_staff_active(staff, account, active)
+    except AppError as error:
+        flash_failure(error)
+    else:
+        flash(f"已{'启用' if active else '停用'}账号 {account.username}", "info")
+    return redirect(url_for("admin.staff_list"))
+
+
+@bp.post("/staff/<id:account_id>/link")
+@login_required
+def staff_link_user(account_id):
+    staff, account = load_managed(account_id)
+    form = LinkUserForm()
+    if not form.validate():
+        flash(form.user_id.errors[0], "error")
+        return redirect(url_for("admin.staff_list"))
+    user = queries.existing_user(int(form.user_id.data))
+    if user is None:
+        flash("该微信用户不存在", "error")
+        return redirect(url_for("admin.staff_list"))
+    try:
+        link_staff_to_user(staff, account, user)
+    except AppError as error:
+        flash_failure(error)
+    else:
+        flash(f"已将账号 {account.username} 关联到微信用户 {user.id}", "info")
+    return redirect(url_for("admin.staff_list"))
+
+
+@bp.post("/staff/<id:account_id>/unlink")
+@login_required
+def staff_unlink_user(account_id):
+    staff, account = load_managed(account_id)
+    link_staff_to_user(staff, account, None)
+    flash(f"已解除账号 {account.username} 的微信关联", "info")
+    return redirect(url_for("admin.staff_list"))

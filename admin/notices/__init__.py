@@ -1,0 +1,1 @@
+"""通知公告: publishing notices, their read statistics and withdrawal."""

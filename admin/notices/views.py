@@ -1,0 +1,124 @@
+"""通知公告: notices of the staff member's communities, publishing, read statistics, withdrawal."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from admin import bp
+from admin.auth import current_staff, flash_failure, login_required
+from admin.forms import optional_int
+from admin.notices.forms import NoticeForm, parse_attachments
+from cloudplatform.errors import AppError
+from cloudplatform.identity import queries as identity
+from cloudplatform.identity.models import Community, StaffAccount
+from cloudplatform.identity.permissions import load_scoped, require
+from cloudplatform.service.notices import queries
+from cloudplatform.service.notices.models import Notice
+from cloudplatform.service.notices.operations import ACTION, publish_notice, withdraw_notice
+
+PAGE_SIZE = 50
+UNREAD_PAGE_SIZE = 100
+
+
+def staff_and_notice(notice_id: int) -> tuple[StaffAccount, Notice]:
+    staff = current_staff()
+    return staff, load_scoped(Notice, notice_id, staff, ACTION)
+
+
+@bp.get("/notices")
+@login_required
+def notices():
+    staff = require(current_staff(), ACTION)
+    items, next_cursor = queries.notices_page(staff, request.args.get("cursor"), PAGE_SIZE)
+    return render_template(
+        "admin/notices/list.html",
+        items=items,
+        names=identity.community_names({n.community_id for n in items}),
+        next_cursor=next_cursor,
+        audiences=queries.AUDIENCE_NAMES,
+        statuses=queries.STATUS_NAMES,
+        status_of=queries.status_of,
+    )
+
+
+def chosen_community(staff: StaffAccount) -> tuple[Community | None, list[Community]]:
+    """The community the notice is for: the staff member's only one, or the one picked (in scope)."""
+    if staff.community_id is not None:
+        return staff.community, []
+    community_id = optional_int(request.args.get("community_id"))
+    if community_id is None:
+        return None, identity.communities_in_scope(staff)
+    return identity.load_community_in_scope(staff, community_id), []
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+@login_required
+def notice_new():
+    staff = require(current_staff(), ACTION)
+    community, choices = chosen_community(staff)
+    if community is None:
+        return render_template("admin/notices/community.html", communities=choices)
+    form = NoticeForm()
+    form.offer(community)
+    if form.validate_on_submit():
+        try:
+            notice = publish_notice(
+                staff,
+                community.id,
+                form.title.data,
+                form.body.data,
+                form.audience.data,
+                **form.targets(),
+                pinned=form.pinned.data,
+                publish_at=form.publish_at.data,
+                expires_at=form.expires_at.data,
+                attachments=parse_attachments(form.attachments.data),
+                push=form.push.data,
+            )
+        except AppError as error:
+            flash_failure(error)
+        else:
+            when = "" if queries.status_of(notice) != queries.SCHEDULED else "，将按设定时间发布"
+            flash(f"已发布通知“{notice.title}”{when}", "info")
+            return redirect(url_for("admin.notices"))
+    return render_template("admin/notices/new.html", form=form, community=community)
+
+
+@bp.get("/notices/<id:notice_id>")
+@login_required
+def notice_detail(notice_id):
+    """The notice, its read statistics by building, and who in its audience has not read it."""
+    _, notice = staff_and_notice(notice_id)
+    building_id = optional_int(request.args.get("building_id"))
+    audience, read = queries.read_totals(notice)
+    by_building = queries.reads_by_building(notice)
+    unread, next_cursor = queries.unread_page(
+        notice, building_id, request.args.get("cursor"), UNREAD_PAGE_SIZE
+    )
+    return render_template(
+        "admin/notices/detail.html",
+        notice=notice,
+        community=identity.load_community(notice.community_id),
+        author=queries.author_of(notice),
+        targets=queries.target_names(notice),
+        audience_name=queries.AUDIENCE_NAMES[notice.audience],
+        status=queries.status_of(notice),
+        statuses=queries.STATUS_NAMES,
+        audience_total=audience,
+        read_total=read,
+        by_building=by_building,
+        building_id=building_id,
+        unread=unread,
+        next_cursor=next_cursor,
+    )
+
+
+@bp.post("/notices/<id:notice_id>/withdraw")
+@login_required
+def notice_withdraw(notice_id):
+    staff, notice = staff_and_notice(notice_id)
+    try:
+        withdraw_notice(staff, notice)
+    except AppError as error:
+        flash_failure(error)
+    else:
+        flash(f"已撤回通知“{notice.title}”", "info")
+    return redirect(url_for("admin.notice_detail", notice_id=notice_id))

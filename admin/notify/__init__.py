@@ -1,0 +1,1 @@
+"""消息发送: the outbox of messages to users."""

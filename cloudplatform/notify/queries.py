@@ -1,0 +1,19 @@
+"""Reads of the outbox: the notifications a staff member may see."""
+
+import sqlalchemy as sa
+
+from cloudplatform.identity.models import Membership, StaffAccount
+from cloudplatform.identity.permissions import scope_filter, sees_everything
+from cloudplatform.notify.models import Notification
+
+
+def outbox_statement(staff: StaffAccount, status: str | None) -> sa.Select:
+    """Notifications the staff member may see: a city admin all of them, others those of users who
+    hold a membership in one of their communities (one subquery)."""
+    stmt = sa.select(Notification)
+    if not sees_everything(staff):
+        members = sa.select(Membership.user_id).where(scope_filter(staff, Membership.community_id))
+        stmt = stmt.where(Notification.user_id.in_(members))
+    if status is not None:
+        stmt = stmt.where(Notification.status == status)
+    return stmt
