@@ -21,8 +21,9 @@ from admin.auth import current_staff, flash_failure, login_required
 from admin.forms import optional_int, strip
 from admin.queries import communities_in_scope, community_names
 from cloudplatform.clock import LOCAL_TZ
-from cloudplatform.errors import AppError, NotFound
+from cloudplatform.errors import AppError
 from cloudplatform.extensions import db
+from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import Building, Community, Grid, StaffAccount
 from cloudplatform.identity.permissions import in_scope, load_scoped, require, scope_filter
 from cloudplatform.pagination import keyset_page
@@ -154,7 +155,7 @@ def chosen_community(staff: StaffAccount) -> tuple[Community | None, list[Commun
         return None, communities_in_scope(staff)
     community = db.session.get(Community, community_id)
     if community is None or not in_scope(staff, community.id):
-        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+        raise CommunityNotFound()
     return community, []
 
 

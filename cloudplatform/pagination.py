@@ -14,6 +14,12 @@ from cloudplatform.extensions import db
 MAX_LIMIT = 100
 
 
+class InvalidCursor(Unprocessable):
+    """The cursor was not a ``next_cursor`` of this list: start again without one."""
+
+    code, message = "INVALID_CURSOR", "分页游标无效"
+
+
 class PageArgsSchema(ma.Schema):
     cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=512))
     # query strings arrive as text: "20" is fine, "7.9" is refused (only JSON bodies use strict integers)
@@ -55,7 +61,7 @@ def decode_cursor(cursor: str, columns: list) -> list:
             raise ValueError("cursor out of range")
         return values
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
-        raise Unprocessable("分页游标无效", code="INVALID_CURSOR") from None
+        raise InvalidCursor() from None
 
 
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:

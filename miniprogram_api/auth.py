@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from cloudplatform.errors import Forbidden, Unauthorized
+from cloudplatform.identity.errors import StaffOnly, TokenInvalid, TokenMissing
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.operations import staff_for_user, user_for_token
 
@@ -28,10 +28,10 @@ def login_required(view):
     def wrapper(*args, **kwargs):
         token = bearer_token()
         if token is None:
-            raise Unauthorized("请先登录", code="TOKEN_MISSING")
+            raise TokenMissing()
         user = user_for_token(token)
         if user is None:
-            raise Unauthorized("登录已失效，请重新登录", code="TOKEN_INVALID")
+            raise TokenInvalid()
         g.user, g.actor_key = user, f"user:{user.id}"
         return view(*args, **kwargs)
 
@@ -47,5 +47,5 @@ def current_staff() -> StaffAccount:
     if "staff" not in g:
         g.staff = staff_for_user(g.user)
     if g.staff is None:
-        raise Forbidden("仅限社区工作人员使用", code="STAFF_ONLY")
+        raise StaffOnly()
     return g.staff

@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
+from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import (
     Building,
     Community,
@@ -59,7 +59,7 @@ def communities_page(street_id: int | None, cursor: str | None, limit: int):
 def load_community(community_id: int) -> Community:
     community = db.session.get(Community, community_id)
     if community is None:
-        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+        raise CommunityNotFound()
     return community
 
 

@@ -15,13 +15,33 @@ from flask import current_app
 
 from cloudplatform.audit.operations import record
 from cloudplatform.clock import local, local_day_bounds, now
-from cloudplatform.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
+from cloudplatform.errors import AppError, Conflict, NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import RESIDENT, Membership, StaffAccount, User
 from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
 from cloudplatform.orm import insert_for
+from cloudplatform.service.bookings.errors import (
+    AlreadyBooked,
+    AlreadyLifted,
+    BookingLimit,
+    BookingNotActive,
+    BookingNotFound,
+    BookingRefused,  # noqa: F401  (the refusals' base, where callers have always found it)
+    BookingSuspended,
+    CancelTooLate,
+    ClosureInPast,
+    InvalidHours,
+    NotCheckable,
+    NotCheckInTime,
+    NotPending,
+    SlotClosed,
+    SlotFull,
+    SlotNotFound,
+    TooEarly,
+    TooLate,
+)
 from cloudplatform.service.bookings.models import (
     ACTIVE,
     CANCELLED,
@@ -98,7 +118,7 @@ def set_opening_hours(staff: StaffAccount, bookable: Bookable, periods: list[tup
     slots outside them go, and new ones are made for the booking window."""
     for weekday, opens, closes in periods:
         if not (0 <= weekday <= 6 and 0 <= opens < closes <= 1440):
-            raise Unprocessable("开放时间无效", code="INVALID_HOURS")
+            raise InvalidHours()
     db.session.execute(sa.delete(OpeningHours).where(OpeningHours.bookable_id == bookable.id))
     db.session.add_all(
         OpeningHours(bookable_id=bookable.id, weekday=w, opens_minute=o, closes_minute=c)
@@ -123,7 +143,7 @@ def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str)
     """Close the service for a day: its slots close, and their bookings are cancelled and the residents
     told. Returns how many bookings were cancelled."""
     if day < local(now()).date():
-        raise Unprocessable("不能关闭已过去的日期", code="CLOSURE_IN_PAST")
+        raise ClosureInPast()
     db.session.execute(
         insert_for(db.session, Closure)
         .values(bookable_id=bookable.id, day=day, reason=reason)
@@ -226,16 +246,12 @@ def booking_message(name: str, when: datetime | date, note: str) -> dict:
 # -- the booking lifecycle --------------------------------------------------------------------------
 
 
-class BookingRefused(AppError):
-    status, code, message = 409, "BOOKING_REFUSED", "无法预约该时段"
-
-
 def book_slot(user: User, slot_id: int) -> Booking:
     """Take a place in a slot for a resident of its community: one conditional UPDATE holds every rule.
 
-    :raises BookingRefused: SLOT_FULL, SLOT_CLOSED, TOO_LATE, TOO_EARLY, BOOKING_LIMIT, ALREADY_BOOKED
-    :raises Forbidden: BOOKING_SUSPENDED
-    :raises NotFound: the slot is not one of the user's communities'
+    :raises BookingRefused: SlotFull, SlotClosed, TooLate, TooEarly, BookingLimit, AlreadyBooked
+    :raises BookingSuspended: too many no-shows lately
+    :raises SlotNotFound: the slot is not one of the user's communities'
     """
     if db.session.get_bind().dialect.name == "postgresql":
         # one booking at a time per resident, so that the per-resident count below is never overtaken
@@ -304,26 +320,26 @@ def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:
     slot = db.session.scalar(sa.select(Slot).where(Slot.id == slot_id))
     roles = permissions.member_roles(user, slot.community_id) if slot is not None else set()
     if slot is None or RESIDENT not in roles or not slot.bookable.active:
-        return NotFound("该时段不存在", code="SLOT_NOT_FOUND")
+        return SlotNotFound()
     if db.session.scalar(sa.select(active_suspension(user.id, slot.community_id))):
-        return Forbidden("您近期多次预约未到，暂停预约", code="BOOKING_SUSPENDED")
+        return BookingSuspended()
     if slot.closed:
-        return BookingRefused("该时段暂停服务", code="SLOT_CLOSED")
+        return SlotClosed()
     if current > slot.book_until:
-        return BookingRefused("该时段已截止预约", code="TOO_LATE")
+        return TooLate()
     if current < slot.book_from:
-        return BookingRefused("该时段尚未开放预约", code="TOO_EARLY")
+        return TooEarly()
     mine = sa.exists().where(
         Booking.slot_id == slot.id, Booking.user_id == user.id, Booking.status.in_(ACTIVE)
     )
     if db.session.scalar(sa.select(mine)):
-        return BookingRefused("您已预约该时段", code="ALREADY_BOOKED")
+        return AlreadyBooked()
     if (
         db.session.scalar(sa.select(active_bookings_of(user.id, slot.bookable_id)))
         >= slot.bookable.max_active_per_user
     ):
-        return BookingRefused("您的待办预约已达上限", code="BOOKING_LIMIT")
-    return BookingRefused("该时段已约满", code="SLOT_FULL")
+        return BookingLimit()
+    return SlotFull()
 
 
 def release_place(booking: Booking, status: str, error: Conflict, **values) -> None:
@@ -340,20 +356,18 @@ def release_place(booking: Booking, status: str, error: Conflict, **values) -> N
 def cancel_booking(user: User, booking: Booking) -> Booking:
     """The resident cancels their own booking, until the service's cut-off before the start."""
     if booking.user_id != user.id:
-        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+        raise BookingNotFound()
     cutoff = booking.slot.starts_at - timedelta(hours=booking.bookable.cancel_cutoff_hours)
     if now() > cutoff:
-        raise Conflict("已过取消截止时间", code="CANCEL_TOO_LATE")
-    release_place(
-        booking, CANCELLED, Conflict("该预约已无法取消", code="BOOKING_NOT_ACTIVE"), cancelled_at=now()
-    )
+        raise CancelTooLate()
+    release_place(booking, CANCELLED, BookingNotActive(), cancelled_at=now())
     return booking
 
 
 @requires(MANAGE)
 def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Booking:
     """Approve or reject a booking that waits for staff approval (rejection frees the place)."""
-    not_pending = Conflict("该预约无需审核", code="NOT_PENDING")
+    not_pending = NotPending()
     if booking.status != PENDING_APPROVAL:
         raise not_pending
     if approve:
@@ -377,11 +391,11 @@ def check_in(staff: StaffAccount, booking: Booking) -> Booking:
     """Staff scan the resident's booking QR (核销): from half an hour before the start until the end."""
     current = now()
     if not booking.slot.starts_at - CHECK_IN_EARLY <= current <= booking.slot.ends_at:
-        raise Conflict("不在核销时间内", code="NOT_CHECK_IN_TIME")
+        raise NotCheckInTime()
     transition(
         booking,
         CHECKED_IN,
-        error=Conflict("该预约已核销或不可核销", code="NOT_CHECKABLE"),
+        error=NotCheckable(),
         checked_in_at=current,
         checked_in_by_id=staff.id,
     )
@@ -393,7 +407,7 @@ def check_in(staff: StaffAccount, booking: Booking) -> Booking:
 def lift_suspension(staff: StaffAccount, suspension: BookingSuspension) -> None:
     """Let a suspended resident book again before the suspension ends."""
     if suspension.lifted_at is not None:
-        raise Conflict("该暂停已解除", code="ALREADY_LIFTED")
+        raise AlreadyLifted()
     suspension.lifted_at, suspension.lifted_by_id = now(), staff.id
     record(staff, "booking.suspension_lift", target=suspension, community_id=suspension.community_id)
 

@@ -5,10 +5,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from cloudplatform.clock import local_day_bounds, now
-from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import Membership, StaffAccount, User
+from cloudplatform.service.bookings.errors import BookableNotFound, BookingNotFound
 from cloudplatform.service.bookings.models import ACTIVE, Bookable, Booking, BookingSuspension, Slot
 
 MY_HISTORY = 50  # past bookings a resident sees
@@ -103,7 +103,7 @@ def load_member_bookable(user: User, bookable_id: int) -> Bookable:
         )
     )
     if bookable is None:
-        raise NotFound("预约事项不存在", code="BOOKABLE_NOT_FOUND")
+        raise BookableNotFound()
     return bookable
 
 
@@ -111,7 +111,7 @@ def load_own_booking(user: User, booking_id: int) -> Booking:
     """One of the user's own bookings; anyone else's is 404."""
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.user_id != user.id:
-        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+        raise BookingNotFound()
     return booking
 
 
@@ -120,5 +120,5 @@ def load_booking_by_qr(staff: StaffAccount | None, qr_token: str) -> Booking:
     permissions.require(staff, "booking.checkin")
     booking = db.session.scalar(sa.select(Booking).where(Booking.qr_token == qr_token))
     if booking is None or not permissions.in_scope(staff, booking.community_id):
-        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+        raise BookingNotFound()
     return booking

@@ -2,12 +2,12 @@
 
 import sqlalchemy as sa
 
-from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import decode_cursor, encode_cursor
 from cloudplatform.service.bookings.models import Bookable
+from cloudplatform.service.guides.errors import GuideNotFound
 from cloudplatform.service.guides.models import Guide
 
 CURSOR_KEYS = [sa.column("title_match", sa.Integer), Guide.id]  # the search's keyset: (rank, id)
@@ -80,7 +80,7 @@ def published_guide(guide_id: int) -> tuple[Guide, Bookable | None]:
         .where(Guide.id == guide_id, Guide.published)
     ).first()
     if row is None:
-        raise NotFound("办事指南不存在", code="GUIDE_NOT_FOUND")
+        raise GuideNotFound()
     return row[0], row[1]
 
 
