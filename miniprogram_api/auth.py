@@ -4,11 +4,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 
+from cloudplatform.extensions import limiter
 from cloudplatform.identity.errors import StaffOnly, TokenInvalid, TokenMissing
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.operations import staff_for_user, user_for_token
-
-BEARER_DOC = {"security": [{"bearer": []}]}
 
 
 def public_rate_limit() -> str:
@@ -35,7 +34,19 @@ def login_required(view):
         g.user, g.actor_key = user, f"user:{user.id}"
         return view(*args, **kwargs)
 
+    wrapper.requires_login = True  # the document adds bearer security and the 401s
     return wrapper
+
+
+def rate_limited(limit, **kwargs):
+    """Limit the view with flask-limiter (429 with Retry-After), marked so that the document says so."""
+
+    def decorate(view):
+        limited = limiter.limit(limit, **kwargs)(view)
+        limited.rate_limited = True
+        return limited
+
+    return decorate
 
 
 def current_user() -> User:

@@ -16,8 +16,6 @@ from cloudplatform.identity.models import (
 from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import keyset_page
 
-MY_REQUESTS = 20
-
 
 def memberships_by_community(user: User) -> list[dict]:
     """``[{community_id, community_name, roles}]`` of the user, by community (one statement)."""
@@ -36,16 +34,14 @@ def memberships_by_community(user: User) -> list[dict]:
     return list(communities.values())
 
 
-def my_residency_requests(user: User) -> list[ResidencyRequest]:
-    """The user's latest residency requests, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(ResidencyRequest)
-            .where(ResidencyRequest.user_id == user.id)
-            .order_by(ResidencyRequest.id.desc())
-            .limit(MY_REQUESTS)
-        )
+def my_residency_page(user: User, cursor: str | None, limit: int):
+    """The user's residency requests with their community and building, newest first: (page, cursor)."""
+    stmt = (
+        sa.select(ResidencyRequest)
+        .where(ResidencyRequest.user_id == user.id)
+        .options(sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building))
     )
+    return keyset_page(stmt, [ResidencyRequest.id], cursor, limit)
 
 
 def communities_page(street_id: int | None, cursor: str | None, limit: int):
@@ -63,12 +59,10 @@ def load_community(community_id: int) -> Community:
     return community
 
 
-def community_buildings(community: Community) -> list[Building]:
-    return list(
-        db.session.scalars(
-            sa.select(Building).where(Building.community_id == community.id).order_by(Building.id)
-        )
-    )
+def buildings_page(community: Community, cursor: str | None, limit: int):
+    """The buildings of a community by id: (page, cursor)."""
+    stmt = sa.select(Building).where(Building.community_id == community.id)
+    return keyset_page(stmt, [Building.id], cursor, limit, descending=False)
 
 
 def residency_requests_page(staff: StaffAccount, status: str, cursor: str | None, limit: int):

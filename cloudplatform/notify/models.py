@@ -11,6 +11,12 @@ from cloudplatform.orm import TimestampMixin
 
 PENDING, SENT, SKIPPED, FAILED = "pending", "sent", "skipped", "failed"
 STATUS_NAMES = {PENDING: "待发送", SENT: "已发送", SKIPPED: "未订阅，已跳过", FAILED: "发送失败"}
+# The subscribe messages the platform sends, by key (WECHAT_TEMPLATES maps each to WeChat's template id).
+TEMPLATE_KEYS = {
+    "residency_result": "居民认证结果",
+    "booking_reminder": "预约提醒与变更",
+    "notice_published": "通知公告",
+}
 
 
 class Notification(TimestampMixin, db.Model):

@@ -34,7 +34,10 @@ def test_community_detail_shows_contacts_and_grids(client, db):
 def test_buildings_of_a_community(client, db):
     building = BuildingFactory(name="火炬路1号楼")
     body = client.get(f"/api/v1/communities/{building.community_id}/buildings").json
-    assert body == [{"id": building.id, "name": "火炬路1号楼", "grid_id": building.grid_id}]
+    assert body == {
+        "items": [{"id": building.id, "name": "火炬路1号楼", "grid_id": building.grid_id}],
+        "next_cursor": None,
+    }
 
 
 def test_unknown_community_is_404(client, db):

@@ -134,7 +134,9 @@ def test_a_resident_cannot_use_staff_endpoints(client, world, resident):
 
 def test_own_requests_are_listed(client, world, resident):
     ask(client, resident, world)
-    assert [r["status"] for r in client.get("/api/v1/me/residency", headers=resident).json] == ["pending"]
+    assert [r["status"] for r in client.get("/api/v1/me/residency", headers=resident).json["items"]] == [
+        "pending"
+    ]
 
 
 def test_retried_request_with_the_same_key_is_answered_once(client, world, resident, db):

@@ -281,7 +281,13 @@ def book_slot(user: User, slot_id: int) -> Booking:
             .scalar_subquery(),
         )
         .values(booked=Slot.booked + 1)
-        .returning(Slot.bookable_id, Slot.community_id, Slot.starts_at, Slot.ends_at)
+        .returning(
+            Slot.bookable_id,
+            Slot.community_id,
+            Slot.starts_at,
+            Slot.ends_at,
+            *service_columns(Bookable.name, Bookable.location, Bookable.cancel_cutoff_hours),
+        )
     ).first()
     if taken is None:
         raise refusal_reason(user, slot_id, current)
@@ -312,7 +318,21 @@ def book_slot(user: User, slot_id: int) -> Booking:
         community_id=taken.community_id,
         created_at=current,
         slot=Slot(id=slot_id, starts_at=taken.starts_at, ends_at=taken.ends_at),
+        bookable=Bookable(
+            id=taken.bookable_id,
+            name=taken.name,
+            location=taken.location,
+            cancel_cutoff_hours=taken.cancel_cutoff_hours,
+        ),
     )
+
+
+def service_columns(*columns: sa.Column) -> list:
+    """The slot's service's ``columns`` as scalar subqueries, for the booking UPDATE's RETURNING."""
+    return [
+        sa.select(column).where(Bookable.id == Slot.bookable_id).scalar_subquery().label(column.key)
+        for column in columns
+    ]
 
 
 def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:

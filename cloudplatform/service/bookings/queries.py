@@ -8,10 +8,9 @@ from cloudplatform.clock import local_day_bounds, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import Membership, StaffAccount, User
+from cloudplatform.pagination import keyset_page
 from cloudplatform.service.bookings.errors import BookableNotFound, BookingNotFound
 from cloudplatform.service.bookings.models import ACTIVE, Bookable, Booking, BookingSuspension, Slot
-
-MY_HISTORY = 50  # past bookings a resident sees
 
 
 def active_suspension(user_id: int, community_id: sa.ColumnElement | int) -> sa.Exists:
@@ -39,56 +38,71 @@ def active_bookings_of(user_id: int, bookable_id: sa.ColumnElement | int):
     )
 
 
-def community_bookables(community_id: int) -> list[Bookable]:
-    """The active services of a community with their opening hours (the caller checked membership)."""
-    return list(
-        db.session.scalars(
-            sa.select(Bookable)
-            .where(Bookable.community_id == community_id, Bookable.active)
-            .options(sa.orm.selectinload(Bookable.hours))
-            .order_by(Bookable.id)
-        )
+def community_bookables_page(community_id: int, cursor: str | None, limit: int):
+    """The active services of a community with their opening hours, by id (the caller checked
+    membership): (page, next cursor)."""
+    stmt = (
+        sa.select(Bookable)
+        .where(Bookable.community_id == community_id, Bookable.active)
+        .options(sa.orm.selectinload(Bookable.hours))
+    )
+    return keyset_page(stmt, [Bookable.id], cursor, limit, descending=False)
+
+
+def day_slots(bookable: Bookable, day: date) -> sa.Select:
+    start, end = local_day_bounds(day)
+    return sa.select(Slot).where(
+        Slot.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end
     )
 
 
 def slots_of_day(bookable: Bookable, day: date) -> list[Slot]:
-    start, end = local_day_bounds(day)
-    return list(
-        db.session.scalars(
-            sa.select(Slot)
-            .where(Slot.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
-            .order_by(Slot.starts_at)
-        )
+    """A local day's slots of a service, in start order."""
+    return list(db.session.scalars(day_slots(bookable, day).order_by(Slot.starts_at)))
+
+
+def slots_of_day_page(bookable: Bookable, day: date, cursor: str | None, limit: int):
+    """A local day's slots of a service in start order: (page, next cursor)."""
+    return keyset_page(day_slots(bookable, day), [Slot.starts_at, Slot.id], cursor, limit, descending=False)
+
+
+def with_service(stmt: sa.Select) -> sa.Select:
+    """Bookings joined to their slot and service, loaded with them (the list's one statement)."""
+    return (
+        stmt.join(Slot, Slot.id == Booking.slot_id)
+        .join(Bookable, Bookable.id == Booking.bookable_id)
+        .options(sa.orm.contains_eager(Booking.slot), sa.orm.contains_eager(Booking.bookable))
     )
 
 
-def day_bookings(bookable: Bookable, day: date) -> list[Booking]:
-    """A local day's bookings of a service with their slots and residents, in start order (one statement)."""
+def booking_key(booking: Booking) -> list:
+    """A booking's values of the lists' order: (its slot's start, its id)."""
+    return [booking.slot.starts_at, booking.id]
+
+
+def day_bookings_page(bookable: Bookable, day: date, cursor: str | None, limit: int):
+    """A local day's bookings of a service with their slots and residents, in start order (one statement
+    whatever the page size): (page, next cursor)."""
     start, end = local_day_bounds(day)
-    return list(
-        db.session.scalars(
-            sa.select(Booking)
-            .join(Slot, Slot.id == Booking.slot_id)
-            .where(Booking.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
-            .options(sa.orm.contains_eager(Booking.slot), sa.orm.joinedload(Booking.user))
-            .order_by(Slot.starts_at, Booking.id)
-        )
-    )
-
-
-def my_bookings(user: User, upcoming: bool = True) -> list[Booking]:
-    """The user's active upcoming bookings, soonest first; or their last ``MY_HISTORY``, newest first."""
     stmt = (
-        sa.select(Booking)
-        .join(Slot, Slot.id == Booking.slot_id)
-        .where(Booking.user_id == user.id)
-        .options(sa.orm.contains_eager(Booking.slot))
+        with_service(sa.select(Booking))
+        .where(Booking.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .options(sa.orm.joinedload(Booking.user))
     )
+    return keyset_page(
+        stmt, [Slot.starts_at, Booking.id], cursor, limit, descending=False, values_of=booking_key
+    )
+
+
+def my_bookings_page(user: User, upcoming: bool, cursor: str | None, limit: int):
+    """The user's active bookings not yet over, soonest first; or (``upcoming`` false) all of them,
+    newest first; with their slots and services, in one statement: (page, next cursor)."""
+    stmt = with_service(sa.select(Booking)).where(Booking.user_id == user.id)
     if upcoming:
-        stmt = stmt.where(Booking.status.in_(ACTIVE), Slot.ends_at > now()).order_by(Slot.starts_at)
-    else:
-        stmt = stmt.order_by(Slot.starts_at.desc()).limit(MY_HISTORY)
-    return list(db.session.scalars(stmt))
+        stmt = stmt.where(Booking.status.in_(ACTIVE), Slot.ends_at > now())
+    return keyset_page(
+        stmt, [Slot.starts_at, Booking.id], cursor, limit, descending=not upcoming, values_of=booking_key
+    )
 
 
 def load_member_bookable(user: User, bookable_id: int) -> Bookable:
@@ -108,8 +122,10 @@ def load_member_bookable(user: User, bookable_id: int) -> Bookable:
 
 
 def load_own_booking(user: User, booking_id: int) -> Booking:
-    """One of the user's own bookings; anyone else's is 404."""
-    booking = db.session.get(Booking, booking_id)
+    """One of the user's own bookings, with its slot and service; anyone else's is 404."""
+    booking = db.session.get(
+        Booking, booking_id, options=[sa.orm.joinedload(Booking.slot), sa.orm.joinedload(Booking.bookable)]
+    )
     if booking is None or booking.user_id != user.id:
         raise BookingNotFound()
     return booking
