@@ -241,11 +241,32 @@ def register_error_handlers(app) -> None:
 
 class ErrorBodySchema(ma.Schema):
     code = ma.fields.String(
-        required=True, metadata={"description": "stable English constant, e.g. SLOT_FULL"}
+        required=True,
+        metadata={
+            "description": "错误码：稳定的英文常量，按它判断。A stable English constant to switch on (the "
+            "error-code table lists them all; each operation lists its own)",
+            "example": "SLOT_FULL",
+        },
     )
-    message = ma.fields.String(required=True, metadata={"description": "Chinese text for display"})
-    details = ma.fields.Dict(metadata={"description": "e.g. {fields: {name: [messages]}} for 422"})
-    request_id = ma.fields.String(allow_none=True)
+    message = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "提示：可直接展示的中文 Chinese text for display",
+            "example": "该时段已约满",
+        },
+    )
+    details = ma.fields.Dict(
+        required=True,
+        metadata={"description": "more about it; 422: {fields: {name: [messages]}}", "example": {}},
+    )
+    request_id = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "the request's X-Request-ID, for support",
+            "example": "9f1c2d3e4b5a69788796a5b4c3d2e1f0",
+        },
+    )
 
 
 class ErrorSchema(ma.Schema):

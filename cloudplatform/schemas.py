@@ -3,6 +3,8 @@
 The 422 envelope lists each bad field with these messages, which the mini-program shows as they are.
 """
 
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -66,3 +68,19 @@ class LocalDateTime(fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return super()._serialize(None if value is None else local(value), attr, obj, **kwargs)
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def LocalDay(description: str, **kwargs) -> fields.Date:
+    """A Beijing calendar day ``YYYY-MM-DD`` of this century (the document's pattern says so too)."""
+    return fields.Date(
+        validate=validate.Range(FIRST_DAY, LAST_DAY),
+        metadata={
+            "description": description,
+            "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+            "example": "2026-12-08",
+        },
+        **kwargs,
+    )

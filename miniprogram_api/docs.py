@@ -125,8 +125,11 @@ class Blueprint(SmorestBlueprint):
         by_status = defaultdict(list)
         for cls in dict.fromkeys(classes):  # declared order, each once
             by_status[cls.status].append(cls)
-        for status, group in sorted(by_status.items()):
+        for status, group in by_status.items():
             responses[status] = error_response(group, validation_field(arguments, body))
+        doc["responses"] = dict(
+            sorted(responses.items(), key=lambda item: (item[0] == "default", str(item[0])))
+        )
         return doc
 
 
@@ -172,18 +175,33 @@ def validation_field(arguments: list[dict], body: dict | None) -> str:
 def error_response(classes: list[type[AppError]], field: str) -> dict:
     """One status's error response: its codes listed, one example envelope per code."""
     lines = [f"- `{cls.code}` {cls.message}: {meaning(cls)}" for cls in classes]
+    codes = [cls.code for cls in classes]
     response = {
         "description": "错误码 error codes:\n\n" + "\n".join(lines),
         "content": {
             "application/json": {
-                "schema": ErrorSchema,
+                # the envelope, with ``code`` one of this status's codes
+                "schema": {
+                    "allOf": [
+                        ErrorSchema,
+                        {
+                            "type": "object",
+                            "properties": {
+                                "error": {
+                                    "type": "object",
+                                    "properties": {"code": {"type": "string", "enum": codes}},
+                                }
+                            },
+                        },
+                    ]
+                },
                 "examples": {
                     cls.code: {"summary": cls.message, "value": envelope(cls, field)} for cls in classes
                 },
             }
         },
         "headers": {REQUEST_ID: REQUEST_ID},
-        "x-error-codes": [cls.code for cls in classes],
+        "x-error-codes": codes,
     }
     if any(cls.status == 429 for cls in classes):
         response["headers"][RETRY_AFTER] = RETRY_AFTER
@@ -262,7 +280,6 @@ def describe_api(api) -> None:
                 "example": EXAMPLE_REQUEST_ID,
             },
         },
-        lazy=True,
     )
     components.header(
         RETRY_AFTER,
@@ -271,7 +288,6 @@ def describe_api(api) -> None:
             "required": True,
             "schema": {"type": "integer", "minimum": 0, "example": 60},
         },
-        lazy=True,
     )
     components.header(
         REPLAYED_HEADER,
@@ -280,7 +296,6 @@ def describe_api(api) -> None:
             "with the same Idempotency-Key (the work was not done again).",
             "schema": {"type": "string", "enum": ["true"]},
         },
-        lazy=True,
     )
     components.parameter(
         REQUEST_ID,
@@ -289,14 +304,9 @@ def describe_api(api) -> None:
             "required": False,
             "description": "可选：请求编号，用于排查。Optional: your id for this request (8-64 of "
             "A-Z a-z 0-9 . _ -), echoed in the response header and logged; other values are replaced "
-            "by a new id.",
-            "schema": {
-                "type": "string",
-                "pattern": REQUEST_ID_PATTERN.pattern,
-                "example": EXAMPLE_REQUEST_ID,
-            },
+            "by a new id (so any value is accepted).",
+            "schema": {"type": "string", "example": EXAMPLE_REQUEST_ID},
         },
-        lazy=True,
     )
     default = components.responses_lazy.get(api.DEFAULT_ERROR_RESPONSE_NAME)
     if default is not None:
@@ -304,7 +314,7 @@ def describe_api(api) -> None:
             "其他错误：见文档开头的错误码表。Any other failure (405, 413, 500, 503, ...), in the "
             "same envelope; the error-code table in the API description lists every code."
         )
-        default["headers"] = {REQUEST_ID: REQUEST_ID}
+        default["headers"] = {REQUEST_ID: {"$ref": f"#/components/headers/{REQUEST_ID}"}}
     table = error_table()
     api.spec.options.setdefault("info", {})["description"] = DESCRIPTION + markdown_table(table)
     api.spec.options["x-error-codes"] = table

@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from cloudplatform.clock import now
 from cloudplatform.pagination import PageArgsSchema
-from cloudplatform.schemas import Id, LocalDateTime, QueryId
+from cloudplatform.schemas import Id, LocalDateTime, LocalDay, QueryId
 from cloudplatform.service.bookings.models import STATUS_NAMES
 
 HHMM = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
@@ -96,13 +96,7 @@ class BookableListArgsSchema(PageArgsSchema):
 
 
 class DayArgsSchema(PageArgsSchema):
-    date = fields.Date(
-        required=True,
-        metadata={
-            "description": "YYYY-MM-DD, a Beijing (Asia/Shanghai) calendar day",
-            "example": "2026-12-08",
-        },
-    )
+    date = LocalDay("YYYY-MM-DD, a Beijing (Asia/Shanghai) calendar day, 2000-2099", required=True)
 
 
 class SlotSchema(ma.Schema):
