@@ -40,6 +40,16 @@ def test_buildings_of_a_community(client, db):
     }
 
 
+def test_buildings_are_a_page_by_id(client, db):
+    grid = GridFactory()
+    made = [BuildingFactory(grid_id=grid.id).id for _ in range(3)]
+    url = f"/api/v1/communities/{grid.community_id}/buildings"
+    first = client.get(url, query_string={"limit": 2}).json
+    rest = client.get(url, query_string={"limit": 2, "cursor": first["next_cursor"]}).json
+    assert [b["id"] for b in first["items"] + rest["items"]] == made
+    assert rest["next_cursor"] is None
+
+
 def test_unknown_community_is_404(client, db):
     response = client.get("/api/v1/communities/987654")
     assert response.status_code == 404

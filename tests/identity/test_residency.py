@@ -6,6 +6,7 @@ from sqlalchemy import select
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.identity.models import GRID_WORKER, RESIDENT, Membership, ResidencyRequest
 from cloudplatform.notify.models import Notification
+from tests.helpers import count_queries
 from tests.world import log_in
 
 
@@ -137,6 +138,17 @@ def test_own_requests_are_listed(client, world, resident):
     assert [r["status"] for r in client.get("/api/v1/me/residency", headers=resident).json["items"]] == [
         "pending"
     ]
+
+
+def test_own_requests_are_a_page_with_community_and_building_in_two_statements(app, client, world, resident):
+    ask(client, resident, world)
+    with count_queries(app) as statements:
+        page = client.get("/api/v1/me/residency", headers=resident).json
+    assert len(statements) <= 2  # the token, the page with its communities and buildings
+    (item,) = page["items"]
+    assert (item["community_name"], item["status_name"]) == (world.home.name, "待审核")
+    assert item["building_name"]
+    assert page["next_cursor"] is None
 
 
 def test_retried_request_with_the_same_key_is_answered_once(client, world, resident, db):
