@@ -18,7 +18,27 @@ from cloudplatform.errors import Conflict, Unprocessable
 from cloudplatform.extensions import db
 
 HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 255  # printable characters
 ABANDONED_AFTER = timedelta(minutes=10)  # an in-flight key older than this was left by a crashed worker
+
+
+class InvalidIdempotencyKey(Unprocessable):
+    """The Idempotency-Key header is empty, longer than 255 characters or not printable."""
+
+    code, message = "INVALID_IDEMPOTENCY_KEY", "Idempotency-Key 格式有误"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    """The Idempotency-Key was used for a request with another body or URL: use a new key."""
+
+    code, message = "IDEMPOTENCY_KEY_REUSED", "该 Idempotency-Key 已用于另一个请求"
+
+
+class IdempotencyInProgress(Conflict):
+    """The first request with this Idempotency-Key is still running: retry in a moment."""
+
+    code, message = "IDEMPOTENCY_IN_PROGRESS", "相同请求正在处理中，请稍后再试"
 
 
 class IdempotencyKey(db.Model):
@@ -48,15 +68,15 @@ def actor_key() -> str:
 
 
 def idempotent(view):
-    """Make a POST view safe to retry with an Idempotency-Key header."""
+    """Make a POST view safe to retry with an Idempotency-Key header (marked for the API document)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not 1 <= len(key) <= 255 or not key.isprintable():
-            raise Unprocessable("Idempotency-Key 格式有误", code="INVALID_IDEMPOTENCY_KEY")
+        if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+            raise InvalidIdempotencyKey()
         stored = claim_key(actor_key(), key, request_fingerprint())
         if stored.in_flight:
             g.idempotency_key_id = stored.id
@@ -64,9 +84,10 @@ def idempotent(view):
         response = current_app.response_class(
             stored.response_body, status=stored.response_status, mimetype="application/json"
         )
-        response.headers["Idempotent-Replayed"] = "true"
+        response.headers[REPLAYED_HEADER] = "true"
         return response
 
+    wrapper.idempotent = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -99,12 +120,12 @@ def claim_key(actor: str, key: str, fingerprint: str) -> IdempotencyKey:
                         )
                     ).inserted_primary_key[0]
             except sa.exc.IntegrityError:
-                raise Conflict("相同请求正在处理中，请稍后再试", code="IDEMPOTENCY_IN_PROGRESS") from None
+                raise IdempotencyInProgress() from None
             return IdempotencyKey(id=new_id, in_flight=True)
     if existing.request_hash != fingerprint:
-        raise Unprocessable("该 Idempotency-Key 已用于另一个请求", code="IDEMPOTENCY_KEY_REUSED")
+        raise IdempotencyKeyReused()
     if existing.in_flight:
-        raise Conflict("相同请求正在处理中，请稍后再试", code="IDEMPOTENCY_IN_PROGRESS")
+        raise IdempotencyInProgress()
     return IdempotencyKey(
         in_flight=False, response_status=existing.response_status, response_body=existing.response_body
     )

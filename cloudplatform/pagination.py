@@ -3,7 +3,10 @@
 import base64
 import binascii
 import json
+import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -12,18 +15,51 @@ from cloudplatform.errors import Unprocessable
 from cloudplatform.extensions import db
 
 MAX_LIMIT = 100
+MAX_CURSOR_LENGTH = 512
+CURSOR_PATTERN = "^[A-Za-z0-9_-]*$"  # unpadded URL-safe base64
+
+
+class InvalidCursor(Unprocessable):
+    """The cursor was not a ``next_cursor`` of this list: start again without one."""
+
+    code, message = "INVALID_CURSOR", "分页游标无效"
 
 
 class PageArgsSchema(ma.Schema):
-    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=512))
+    cursor = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=MAX_CURSOR_LENGTH),
+        metadata={
+            "description": "下一页：上一页的 next_cursor，原样传回。The previous page's next_cursor, "
+            "passed back unchanged (opaque: never build or change one; 422 INVALID_CURSOR otherwise). "
+            "Omit for the first page.",
+            "pattern": CURSOR_PATTERN,
+            "example": "WzE3XQ",
+        },
+    )
     # query strings arrive as text: "20" is fine, "7.9" is refused (only JSON bodies use strict integers)
-    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, MAX_LIMIT))
+    limit = ma.fields.Integer(
+        load_default=20,
+        validate=ma.validate.Range(1, MAX_LIMIT),
+        metadata={"description": "每页条数 items per page", "example": 20},
+    )
 
 
-def keyset_page(stmt: sa.Select, order_by: list, cursor: str | None, limit: int, *, descending: bool = True):
+def keyset_page(
+    stmt: sa.Select,
+    order_by: list,
+    cursor: str | None,
+    limit: int,
+    *,
+    descending: bool = True,
+    values_of: Callable[[Any], list] | None = None,
+):
     """Return (rows, next_cursor) for ``stmt`` ordered by ``order_by`` columns (the last one unique).
 
-    :raises Unprocessable: the cursor was not made by this function for these columns.
+    ``values_of`` gives a row's values of those columns (default: its attributes of the columns' names), for
+    columns of a joined table.
+
+    :raises InvalidCursor: the cursor was not made by this function for these columns.
     """
     if cursor:
         values = decode_cursor(cursor, order_by)
@@ -34,7 +70,8 @@ def keyset_page(stmt: sa.Select, order_by: list, cursor: str | None, limit: int,
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, encode_cursor([getattr(rows[-1], c.key) for c in order_by])
+    values = values_of(rows[-1]) if values_of else [getattr(rows[-1], c.key) for c in order_by]
+    return rows, encode_cursor(values)
 
 
 def encode_cursor(values: list) -> str:
@@ -44,6 +81,8 @@ def encode_cursor(values: list) -> str:
 
 def decode_cursor(cursor: str, columns: list) -> list:
     try:
+        if not re.fullmatch(CURSOR_PATTERN, cursor):
+            raise ValueError("not URL-safe base64")
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(columns):
             raise ValueError("cursor shape")
@@ -55,15 +94,24 @@ def decode_cursor(cursor: str, columns: list) -> list:
             raise ValueError("cursor out of range")
         return values
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
-        raise Unprocessable("分页游标无效", code="INVALID_CURSOR") from None
+        raise InvalidCursor() from None
 
 
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     """The list envelope ``{"items": [...], "next_cursor": "..."}`` around ``item_schema``."""
     return ma.Schema.from_dict(
         {
-            "items": ma.fields.List(ma.fields.Nested(item_schema)),
-            "next_cursor": ma.fields.String(allow_none=True),
+            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            "next_cursor": ma.fields.String(
+                required=True,
+                allow_none=True,
+                metadata={
+                    "description": "下一页的游标，最后一页为 null。Pass it as `cursor` for the next page; "
+                    "null on the last page.",
+                    "pattern": CURSOR_PATTERN,
+                    "example": "WzE3XQ",
+                },
+            ),
         },
         name=name,
     )

@@ -3,9 +3,12 @@
 The 422 envelope lists each bad field with these messages, which the mini-program shows as they are.
 """
 
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from cloudplatform.clock import local
 from cloudplatform.routing import MAX_ID
 
 CHINESE_FIELD_MESSAGES = {
@@ -49,3 +52,35 @@ use_chinese_messages()
 def Id(**kwargs) -> fields.Integer:
     """A record id in a JSON body: a whole number from 1 to 2**31-1 (7.9 or "7" are refused)."""
     return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+def QueryId(description: str, *, required: bool = False) -> fields.Integer:
+    """A record id in a query string (text: "7" is fine), from 1 to 2**31-1; optional unless ``required``."""
+    return fields.Integer(
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": description, "example": 1},
+        **({"required": True} if required else {"load_default": None}),
+    )
+
+
+class LocalDateTime(fields.DateTime):
+    """A stored UTC time in Beijing time (``2026-12-08T09:00:00+08:00``), for display."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(None if value is None else local(value), attr, obj, **kwargs)
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def LocalDay(description: str, **kwargs) -> fields.Date:
+    """A Beijing calendar day ``YYYY-MM-DD`` of this century (the document's pattern says so too)."""
+    return fields.Date(
+        validate=validate.Range(FIRST_DAY, LAST_DAY),
+        metadata={
+            "description": description,
+            "pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+            "example": "2026-12-08",
+        },
+        **kwargs,
+    )

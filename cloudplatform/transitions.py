@@ -15,6 +15,8 @@ from cloudplatform.extensions import db
 
 
 class InvalidTransition(Conflict):
+    """The record's status does not allow this step (``details``: its status and the one asked for)."""
+
     code, message = "INVALID_TRANSITION", "当前状态不允许该操作"
 
 

@@ -26,11 +26,21 @@ TOKEN = re.compile(r"^([a-z_]{1,32})\.([1-9][0-9]{0,9})\.([0-9]{1,12})\.([A-Za-z
 
 
 class VenueCodeInvalid(Unprocessable):
+    """Not a venue code of this platform, or of another purpose, or tampered with."""
+
     code, message = "VENUE_CODE_INVALID", "二维码无效，请扫描现场的签到码"
 
 
 class VenueCodeExpired(Unprocessable):
+    """A genuine venue code, but older than the previous 30-second window (a photo of the screen)."""
+
     code, message = "VENUE_CODE_EXPIRED", "签到码已过期，请重新扫描现场屏幕上的二维码"
+
+
+class VenuePurposeNotFound(NotFound):
+    """No kind of venue code by that name (staff asked to show one)."""
+
+    code, message = "VENUE_PURPOSE_NOT_FOUND", "签到码类型不存在"
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ def load_for_display(staff: Any, purpose: str, record_id: int) -> tuple[Purpose,
     """The purpose and record whose code the staff member wants on a screen (403/404 as the domain says)."""
     declared = PURPOSES.get(purpose)
     if declared is None:
-        raise NotFound("签到码类型不存在", code="VENUE_PURPOSE_NOT_FOUND")
+        raise VenuePurposeNotFound()
     return declared, declared.load(staff, record_id)
 
 

@@ -9,12 +9,17 @@ import pkgutil
 
 from flask_smorest import Api
 
+from miniprogram_api.docs import describe_api
+
 
 def register(api: Api) -> None:
-    """Register every mini-program blueprint on the API."""
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    """Register every mini-program blueprint on the API, and the document's shared parts."""
+    modules = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
+    ]
+    describe_api(api)  # before the paths: they refer to its components
+    for module in modules:
         for name in ("bp", "staff_bp"):
             if hasattr(module, name):
                 api.register_blueprint(getattr(module, name))

@@ -4,11 +4,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from cloudplatform.errors import Forbidden, Unauthorized
+from cloudplatform.extensions import limiter
+from cloudplatform.identity.errors import StaffOnly, TokenInvalid, TokenMissing
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.operations import staff_for_user, user_for_token
-
-BEARER_DOC = {"security": [{"bearer": []}]}
 
 
 def public_rate_limit() -> str:
@@ -28,14 +27,26 @@ def login_required(view):
     def wrapper(*args, **kwargs):
         token = bearer_token()
         if token is None:
-            raise Unauthorized("请先登录", code="TOKEN_MISSING")
+            raise TokenMissing()
         user = user_for_token(token)
         if user is None:
-            raise Unauthorized("登录已失效，请重新登录", code="TOKEN_INVALID")
+            raise TokenInvalid()
         g.user, g.actor_key = user, f"user:{user.id}"
         return view(*args, **kwargs)
 
+    wrapper.requires_login = True  # the document adds bearer security and the 401s
     return wrapper
+
+
+def rate_limited(limit, **kwargs):
+    """Limit the view with flask-limiter (429 with Retry-After), marked so that the document says so."""
+
+    def decorate(view):
+        limited = limiter.limit(limit, **kwargs)(view)
+        limited.rate_limited = True
+        return limited
+
+    return decorate
 
 
 def current_user() -> User:
@@ -47,5 +58,5 @@ def current_staff() -> StaffAccount:
     if "staff" not in g:
         g.staff = staff_for_user(g.user)
     if g.staff is None:
-        raise Forbidden("仅限社区工作人员使用", code="STAFF_ONLY")
+        raise StaffOnly()
     return g.staff

@@ -1,40 +1,51 @@
 """办事指南: procedure guides anyone may search and read, without logging in."""
 
-from flask_smorest import Blueprint
-
-from cloudplatform.extensions import limiter
 from cloudplatform.pagination import page_schema
 from cloudplatform.service.guides import queries, schemas
-from miniprogram_api.auth import public_rate_limit
+from cloudplatform.service.guides.errors import GuideNotFound
+from miniprogram_api.auth import public_rate_limit, rate_limited
+from miniprogram_api.docs import Blueprint, errors
 
 bp = Blueprint("guides", __name__, url_prefix="/api/v1/services", description="办事指南")
 
 
 @bp.route("/guides", methods=["GET"])
-@limiter.limit(public_rate_limit)
+@rate_limited(public_rate_limit)
 @bp.arguments(schemas.GuideListArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.GuideListItemSchema, "GuidePage"))
 def list_guides(args):
-    """Published guides, optionally of one community or category; ``q`` searches them, title matches
-    first, then newest first."""
+    """搜索办事指南 Search the procedure guides
+
+    Published guides, optionally of one community or category; `q` searches their title, purpose,
+    eligibility and materials (title matches first), then newest first. No login needed.
+    """
     items, cursor = queries.search_guides(**args)
     return {"items": items, "next_cursor": cursor}
 
 
 @bp.route("/guides/categories", methods=["GET"])
-@limiter.limit(public_rate_limit)
+@rate_limited(public_rate_limit)
 @bp.arguments(schemas.CategoryArgsSchema, location="query")
-@bp.response(200, schemas.CategoryCountSchema(many=True))
+@bp.response(200, page_schema(schemas.CategoryCountSchema, "CategoryCountPage"))
 def list_categories(args):
-    """The categories of published guides with how many each holds, most first."""
-    counts = queries.category_counts(args["community_id"])
-    return [{"category": category, "count": count} for category, count in counts]
+    """指南分类 The categories of the guides
+
+    The categories of published guides with how many each holds, most first (then by name). No login
+    needed.
+    """
+    items, cursor = queries.category_counts_page(args["community_id"], args["cursor"], args["limit"])
+    return {"items": items, "next_cursor": cursor}
 
 
 @bp.route("/guides/<id:guide_id>", methods=["GET"])
-@limiter.limit(public_rate_limit)
+@rate_limited(public_rate_limit)
+@errors(GuideNotFound)
 @bp.response(200, schemas.GuideSchema)
 def get_guide(guide_id):
-    """A published guide in full, with the service to book for it (or null)."""
+    """办事指南详情 A guide in full
+
+    A published guide: what it is for, who qualifies, what to bring, where, when and whom to call, with
+    the service to book for it (`bookable`, or null). No login needed.
+    """
     guide, bookable = queries.published_guide(guide_id)
     return {"guide": guide, "bookable": bookable}

@@ -9,6 +9,12 @@ from cloudplatform.extensions import api
 from cloudplatform.idempotency import idempotent
 
 
+class AlreadyThere(Conflict):
+    """A test endpoint's own error (not one of the API's: tests define it)."""
+
+    code, message = "ALREADY_THERE", "已存在"
+
+
 class EchoSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(1, 20))
     age = ma.fields.Integer(strict=True, validate=ma.validate.Range(0, 150))
@@ -33,7 +39,7 @@ def register_echo(app, hook=None):
         if hook is not None:
             hook()
         if data["fail"] == "conflict":
-            raise Conflict("已存在", code="ALREADY_THERE")
+            raise AlreadyThere()
         if data["fail"] == "crash":
             raise RuntimeError("secret internals")
         return {"name": data["name"], "audit_id": entry.id}

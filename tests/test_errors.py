@@ -135,3 +135,31 @@ def test_validation_messages_are_chinese(echo_app, client):
     response = client.post("/api/v1/test/echo", json={"age": "x"})
     fields = response.json["error"]["details"]["fields"]
     assert fields == {"name": ["此项必填"], "age": ["应为整数"]}
+
+
+def test_an_error_class_fixes_its_code_and_message():
+    from cloudplatform.service.bookings.errors import SlotFull
+
+    error = SlotFull()
+    assert (error.status, error.code, error.message, error.details) == (409, "SLOT_FULL", "该时段已约满", {})
+
+
+def test_an_error_about_one_field_lists_it_as_422s_do():
+    from cloudplatform.identity.errors import ReasonRequired
+
+    error = ReasonRequired.for_field("reason")
+    assert error.details == {"fields": {"reason": ["驳回时请填写原因"]}}
+
+
+def test_a_code_names_exactly_one_class():
+    from cloudplatform.errors import Conflict, error_classes
+
+    class Twin(Conflict):
+        code = "SLOT_FULL"
+
+    Twin.__module__ = "cloudplatform.twin"  # as if the project declared it
+    try:
+        with pytest.raises(TypeError, match="SLOT_FULL"):
+            error_classes()
+    finally:
+        Twin.__module__ = __name__  # a test's own classes are not the API's

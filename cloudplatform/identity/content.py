@@ -12,9 +12,15 @@ PUBLISHED, HELD = "published", "held"
 SCENE_PROFILE, SCENE_COMMENT, SCENE_FORUM = 1, 2, 3
 
 
+class ContentRisky(Unprocessable):
+    """WeChat's content check found risky text; change it and send again."""
+
+    code, message = "CONTENT_RISKY", "内容含有违规信息，请修改后再提交"
+
+
 def screen_text(user: User, text: str, scene: int = SCENE_COMMENT) -> str:
     """Return PUBLISHED or HELD for the user's text; refuse risky text."""
     verdict = get_gateway().check_text(user.openid, text, scene)
     if verdict == "risky":
-        raise Unprocessable("内容含有违规信息，请修改后再提交", code="CONTENT_RISKY")
+        raise ContentRisky()
     return HELD if verdict == "review" else PUBLISHED

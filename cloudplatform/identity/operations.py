@@ -11,9 +11,19 @@ from flask import current_app
 
 from cloudplatform.audit.operations import record
 from cloudplatform.clock import now
-from cloudplatform.errors import Conflict, Forbidden, NotFound, Unprocessable
+from cloudplatform.errors import Forbidden, NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
+from cloudplatform.identity.errors import (
+    AccountDeleted,
+    AlreadyDecided,
+    BuildingNotFound,
+    CannotDeactivateSelf,
+    ReasonRequired,
+    ResidencyPending,
+    UserAlreadyLinked,
+    UsernameTaken,
+)
 from cloudplatform.identity.models import (
     APPROVED,
     CITY_ADMIN,
@@ -54,7 +64,7 @@ def log_in_with_wechat(code: str) -> tuple[User, str, LoginToken]:
     )
     user = db.session.scalars(sa.select(User).where(User.openid == session.openid)).one()
     if user.deleted_at is not None:
-        raise Forbidden("该账号已注销", code="ACCOUNT_DELETED")
+        raise AccountDeleted()
     user.session_key = session.session_key
     if session.unionid:
         user.unionid = session.unionid
@@ -101,12 +111,12 @@ def request_residency(user: User, community_id: int, building_id: int, room: str
     """Ask the community to verify the user as a resident of a building; one open request at a time."""
     building = db.session.get(Building, building_id)
     if building is None or building.community_id != community_id:
-        raise NotFound("该社区没有这栋楼", code="BUILDING_NOT_FOUND")
+        raise BuildingNotFound()
     request = ResidencyRequest(
         user_id=user.id, community_id=community_id, building_id=building_id, room=room, real_name=real_name
     )
     db.session.add(request)
-    flush_unique(db.session, Conflict("您已有待审核的居民认证申请", code="RESIDENCY_PENDING"))
+    flush_unique(db.session, ResidencyPending())
     record(user, "residency.request", target=request, community_id=community_id)
     return request
 
@@ -124,13 +134,11 @@ def decide_residency(staff: StaffAccount, request: ResidencyRequest, approve: bo
     """Approve (the user becomes a resident there, leaving any former community) or reject; announce
     it with ``residency_decided`` (notify queues the result message in this transaction)."""
     if not approve and not reason.strip():
-        raise Unprocessable(
-            "驳回时请填写原因", code="REASON_REQUIRED", details={"fields": {"reason": ["此项必填"]}}
-        )
+        raise ReasonRequired(details={"fields": {"reason": ["此项必填"]}})
     transition(
         request,
         APPROVED if approve else REJECTED,
-        error=Conflict("该申请已处理", code="ALREADY_DECIDED"),
+        error=AlreadyDecided(),
         reason=reason,
         decided_by_id=staff.id,
         decided_at=now(),
@@ -194,7 +202,7 @@ def create_staff_account(
         street_id=street_id if role == STREET_ADMIN else None,
     )
     db.session.add(account)
-    flush_unique(db.session, Conflict("用户名已被使用", code="USERNAME_TAKEN"))
+    flush_unique(db.session, UsernameTaken())
     record(
         staff,
         "staff.create",
@@ -208,7 +216,7 @@ def create_staff_account(
 def link_staff_to_user(staff: StaffAccount | None, account: StaffAccount, user: User | None) -> None:
     """Let the staff member work from the mini-program as this WeChat user (None unlinks)."""
     account.user_id = user.id if user is not None else None
-    flush_unique(db.session, Conflict("该微信用户已关联其他工作人员账号", code="USER_ALREADY_LINKED"))
+    flush_unique(db.session, UserAlreadyLinked())
     record(
         staff,
         "staff.link_user",
@@ -222,7 +230,7 @@ def link_staff_to_user(staff: StaffAccount | None, account: StaffAccount, user: 
 def set_staff_active(staff: StaffAccount, account: StaffAccount, active: bool) -> None:
     """Let the account sign in again, or stop it (never one's own)."""
     if account.id == staff.id and not active:
-        raise Conflict("不能停用自己的账号", code="CANNOT_DEACTIVATE_SELF")
+        raise CannotDeactivateSelf()
     account.is_active = active
     record(
         staff,

@@ -4,8 +4,8 @@ lists, staff accounts, the communities and streets in a staff member's scope, an
 import sqlalchemy as sa
 
 from cloudplatform.audit.models import AuditEntry
-from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
+from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import (
     PARTY_MEMBER,
     PENDING,
@@ -23,8 +23,6 @@ from cloudplatform.identity.models import (
 from cloudplatform.identity.permissions import account_filter, can_grant, in_scope, scope_filter
 from cloudplatform.pagination import keyset_page
 from cloudplatform.routing import MAX_ID
-
-MY_REQUESTS = 20
 
 
 def memberships_by_community(user: User) -> list[dict]:
@@ -44,16 +42,14 @@ def memberships_by_community(user: User) -> list[dict]:
     return list(communities.values())
 
 
-def my_residency_requests(user: User) -> list[ResidencyRequest]:
-    """The user's latest residency requests, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(ResidencyRequest)
-            .where(ResidencyRequest.user_id == user.id)
-            .order_by(ResidencyRequest.id.desc())
-            .limit(MY_REQUESTS)
-        )
+def my_residency_page(user: User, cursor: str | None, limit: int):
+    """The user's residency requests with their community and building, newest first: (page, cursor)."""
+    stmt = (
+        sa.select(ResidencyRequest)
+        .where(ResidencyRequest.user_id == user.id)
+        .options(sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building))
     )
+    return keyset_page(stmt, [ResidencyRequest.id], cursor, limit)
 
 
 def communities_page(street_id: int | None, cursor: str | None, limit: int):
@@ -67,16 +63,14 @@ def communities_page(street_id: int | None, cursor: str | None, limit: int):
 def load_community(community_id: int) -> Community:
     community = db.session.get(Community, community_id)
     if community is None:
-        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+        raise CommunityNotFound()
     return community
 
 
-def community_buildings(community: Community) -> list[Building]:
-    return list(
-        db.session.scalars(
-            sa.select(Building).where(Building.community_id == community.id).order_by(Building.id)
-        )
-    )
+def buildings_page(community: Community, cursor: str | None, limit: int):
+    """The buildings of a community by id: (page, cursor)."""
+    stmt = sa.select(Building).where(Building.community_id == community.id)
+    return keyset_page(stmt, [Building.id], cursor, limit, descending=False)
 
 
 def residency_requests_page(staff: StaffAccount, status: str, cursor: str | None, limit: int):
@@ -145,7 +139,7 @@ def load_community_in_scope(staff: StaffAccount, community_id: int) -> Community
     """One of the communities the staff member serves; any other id is 404."""
     community = db.session.get(Community, community_id) if 1 <= community_id <= MAX_ID else None
     if community is None or not in_scope(staff, community.id):
-        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+        raise CommunityNotFound()
     return community
 
 
@@ -156,6 +150,15 @@ def community_names(ids: set[int | None]) -> dict[int, str]:
         return {}
     rows = db.session.execute(sa.select(Community.id, Community.name).where(Community.id.in_(ids))).tuples()
     return {community_id: name for community_id, name in rows}
+
+
+def community_buildings(community: Community) -> list[Building]:
+    """Every building of a community by id (the console's picker)."""
+    return list(
+        db.session.scalars(
+            sa.select(Building).where(Building.community_id == community.id).order_by(Building.id)
+        )
+    )
 
 
 def community_grids(community: Community) -> list[Grid]:

@@ -21,6 +21,12 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 
 
+class UnknownTemplate(Unprocessable):
+    """A subscribe-message template key the platform does not send (see ``template_keys``' enum)."""
+
+    code, message = "UNKNOWN_TEMPLATE", "未知的消息模板"
+
+
 def notify(user: User, template_key: str, values: dict, page: str | None = None) -> Notification:
     """Queue a message in the caller's transaction: it goes out only if the work commits.
 
@@ -44,7 +50,7 @@ def record_consents(user: User, template_keys: list[str]) -> dict[str, int]:
     """Add one unused consent per key the user just accepted; returns the balances."""
     unknown = sorted(set(template_keys) - set(TEMPLATES))
     if unknown:
-        raise Unprocessable("未知的消息模板", code="UNKNOWN_TEMPLATE", details={"template_keys": unknown})
+        raise UnknownTemplate(details={"template_keys": unknown})
     for key in template_keys:
         stmt = insert_for(db.session, SubscriptionConsent).values(
             user_id=user.id, template_key=key, remaining=1

@@ -156,7 +156,7 @@ class PhoneCodeInvalid(WeChatError, Unprocessable):
 
 
 class WeChatNoConsent(WeChatError, Conflict):
-    """43101 on a subscribe message: the user has no unused consent. Mark the message skipped."""
+    """(Outbox) 43101 on a subscribe message: the user has no unused consent; the message is skipped."""
 
     status, code, message = 409, "WECHAT_NO_CONSENT", "用户未订阅该消息"
     permanent = True

@@ -34,7 +34,20 @@ def test_community_detail_shows_contacts_and_grids(client, db):
 def test_buildings_of_a_community(client, db):
     building = BuildingFactory(name="火炬路1号楼")
     body = client.get(f"/api/v1/communities/{building.community_id}/buildings").json
-    assert body == [{"id": building.id, "name": "火炬路1号楼", "grid_id": building.grid_id}]
+    assert body == {
+        "items": [{"id": building.id, "name": "火炬路1号楼", "grid_id": building.grid_id}],
+        "next_cursor": None,
+    }
+
+
+def test_buildings_are_a_page_by_id(client, db):
+    grid = GridFactory()
+    made = [BuildingFactory(grid_id=grid.id).id for _ in range(3)]
+    url = f"/api/v1/communities/{grid.community_id}/buildings"
+    first = client.get(url, query_string={"limit": 2}).json
+    rest = client.get(url, query_string={"limit": 2, "cursor": first["next_cursor"]}).json
+    assert [b["id"] for b in first["items"] + rest["items"]] == made
+    assert rest["next_cursor"] is None
 
 
 def test_unknown_community_is_404(client, db):

@@ -8,6 +8,7 @@ from cloudplatform.identity.models import GRID_WORKER, RESIDENT, Membership, Res
 from cloudplatform.identity.operations import decide_residency
 from cloudplatform.notify.models import Notification
 from tests.admin.console import residency_request
+from tests.helpers import count_queries
 from tests.world import log_in
 
 
@@ -146,7 +147,20 @@ def test_a_resident_cannot_use_staff_endpoints(client, world, resident):
 
 def test_own_requests_are_listed(client, world, resident):
     ask(client, resident, world)
-    assert [r["status"] for r in client.get("/api/v1/me/residency", headers=resident).json] == ["pending"]
+    assert [r["status"] for r in client.get("/api/v1/me/residency", headers=resident).json["items"]] == [
+        "pending"
+    ]
+
+
+def test_own_requests_are_a_page_with_community_and_building_in_two_statements(app, client, world, resident):
+    ask(client, resident, world)
+    with count_queries(app) as statements:
+        page = client.get("/api/v1/me/residency", headers=resident).json
+    assert len(statements) <= 2  # the token, the page with its communities and buildings
+    (item,) = page["items"]
+    assert (item["community_name"], item["status_name"]) == (world.home.name, "待审核")
+    assert item["building_name"]
+    assert page["next_cursor"] is None
 
 
 def test_retried_request_with_the_same_key_is_answered_once(client, world, resident, db):

@@ -15,15 +15,37 @@ from flask import current_app
 
 from cloudplatform.audit.operations import record
 from cloudplatform.clock import local, local_day_bounds, now
-from cloudplatform.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
+from cloudplatform.errors import AppError, Conflict
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
+from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import RESIDENT, Membership, StaffAccount, User
 from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
 from cloudplatform.notify.templates import THING_MAX, fit
 from cloudplatform.orm import insert_for
 from cloudplatform.service.bookings import queries
+from cloudplatform.service.bookings.errors import (
+    AlreadyBooked,
+    AlreadyLifted,
+    BookingLimit,
+    BookingNotActive,
+    BookingNotFound,
+    BookingRefused,  # noqa: F401  (the refusals' base, where callers have always found it)
+    BookingSuspended,
+    CancelTooLate,
+    ClosureInPast,
+    InvalidHours,
+    NoBookingToCheckIn,
+    NotCheckable,
+    NotCheckInTime,
+    NotPending,
+    SlotClosed,
+    SlotFull,
+    SlotNotFound,
+    TooEarly,
+    TooLate,
+)
 from cloudplatform.service.bookings.models import (
     ACTIVE,
     CANCELLED,
@@ -57,7 +79,7 @@ PAGE = "pages/services/bookings"
 def create_bookable(staff: StaffAccount, community_id: int, **fields) -> Bookable:
     """Create a bookable service in a community the staff member manages."""
     if not permissions.in_scope(staff, community_id):
-        raise NotFound("社区不存在")
+        raise CommunityNotFound()
     bookable = Bookable(community_id=community_id, **fields)
     db.session.add(bookable)
     db.session.flush()
@@ -101,7 +123,7 @@ def set_opening_hours(staff: StaffAccount, bookable: Bookable, periods: list[tup
     slots outside them go, and new ones are made for the booking window."""
     for weekday, opens, closes in periods:
         if not (0 <= weekday <= 6 and 0 <= opens < closes <= 1440):
-            raise Unprocessable("开放时间无效", code="INVALID_HOURS")
+            raise InvalidHours()
     db.session.execute(sa.delete(OpeningHours).where(OpeningHours.bookable_id == bookable.id))
     db.session.add_all(
         OpeningHours(bookable_id=bookable.id, weekday=w, opens_minute=o, closes_minute=c)
@@ -126,7 +148,7 @@ def add_closure(staff: StaffAccount, bookable: Bookable, day: date, reason: str)
     """Close the service for a day: its slots close, and their bookings are cancelled and the residents
     told. Returns how many bookings were cancelled (the Closure row keeps the count)."""
     if day < local(now()).date():
-        raise Unprocessable("不能关闭已过去的日期", code="CLOSURE_IN_PAST")
+        raise ClosureInPast()
     db.session.execute(
         insert_for(db.session, Closure)
         .values(bookable_id=bookable.id, day=day, reason=reason)
@@ -241,16 +263,12 @@ def closure_note(reason: str) -> str:
 # -- the booking lifecycle --------------------------------------------------------------------------
 
 
-class BookingRefused(AppError):
-    status, code, message = 409, "BOOKING_REFUSED", "无法预约该时段"
-
-
 def book_slot(user: User, slot_id: int) -> Booking:
     """Take a place in a slot for a resident of its community: one conditional UPDATE holds every rule.
 
-    :raises BookingRefused: SLOT_FULL, SLOT_CLOSED, TOO_LATE, TOO_EARLY, BOOKING_LIMIT, ALREADY_BOOKED
-    :raises Forbidden: BOOKING_SUSPENDED
-    :raises NotFound: the slot is not one of the user's communities'
+    :raises BookingRefused: SlotFull, SlotClosed, TooLate, TooEarly, BookingLimit, AlreadyBooked
+    :raises BookingSuspended: too many no-shows lately
+    :raises SlotNotFound: the slot is not one of the user's communities'
     """
     if db.session.get_bind().dialect.name == "postgresql":
         # one booking at a time per resident, so that the per-resident count below is never overtaken
@@ -280,7 +298,13 @@ def book_slot(user: User, slot_id: int) -> Booking:
             .scalar_subquery(),
         )
         .values(booked=Slot.booked + 1)
-        .returning(Slot.bookable_id, Slot.community_id, Slot.starts_at, Slot.ends_at)
+        .returning(
+            Slot.bookable_id,
+            Slot.community_id,
+            Slot.starts_at,
+            Slot.ends_at,
+            *service_columns(Bookable.name, Bookable.location, Bookable.cancel_cutoff_hours),
+        )
     ).first()
     if taken is None:
         raise refusal_reason(user, slot_id, current)
@@ -311,7 +335,21 @@ def book_slot(user: User, slot_id: int) -> Booking:
         community_id=taken.community_id,
         created_at=current,
         slot=Slot(id=slot_id, starts_at=taken.starts_at, ends_at=taken.ends_at),
+        bookable=Bookable(
+            id=taken.bookable_id,
+            name=taken.name,
+            location=taken.location,
+            cancel_cutoff_hours=taken.cancel_cutoff_hours,
+        ),
     )
+
+
+def service_columns(*columns: sa.Column) -> list:
+    """The slot's service's ``columns`` as scalar subqueries, for the booking UPDATE's RETURNING."""
+    return [
+        sa.select(column).where(Bookable.id == Slot.bookable_id).scalar_subquery().label(column.key)
+        for column in columns
+    ]
 
 
 def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:
@@ -319,26 +357,26 @@ def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:
     slot = db.session.scalar(sa.select(Slot).where(Slot.id == slot_id))
     roles = permissions.member_roles(user, slot.community_id) if slot is not None else set()
     if slot is None or RESIDENT not in roles or not slot.bookable.active:
-        return NotFound("该时段不存在", code="SLOT_NOT_FOUND")
+        return SlotNotFound()
     if db.session.scalar(sa.select(active_suspension(user.id, slot.community_id))):
-        return Forbidden("您近期多次预约未到，暂停预约", code="BOOKING_SUSPENDED")
+        return BookingSuspended()
     if slot.closed:
-        return BookingRefused("该时段暂停服务", code="SLOT_CLOSED")
+        return SlotClosed()
     if current > slot.book_until:
-        return BookingRefused("该时段已截止预约", code="TOO_LATE")
+        return TooLate()
     if current < slot.book_from:
-        return BookingRefused("该时段尚未开放预约", code="TOO_EARLY")
+        return TooEarly()
     mine = sa.exists().where(
         Booking.slot_id == slot.id, Booking.user_id == user.id, Booking.status.in_(ACTIVE)
     )
     if db.session.scalar(sa.select(mine)):
-        return BookingRefused("您已预约该时段", code="ALREADY_BOOKED")
+        return AlreadyBooked()
     if (
         db.session.scalar(sa.select(active_bookings_of(user.id, slot.bookable_id)))
         >= slot.bookable.max_active_per_user
     ):
-        return BookingRefused("您的待办预约已达上限", code="BOOKING_LIMIT")
-    return BookingRefused("该时段已约满", code="SLOT_FULL")
+        return BookingLimit()
+    return SlotFull()
 
 
 def release_place(booking: Booking, status: str, error: Conflict, **values) -> None:
@@ -355,20 +393,18 @@ def release_place(booking: Booking, status: str, error: Conflict, **values) -> N
 def cancel_booking(user: User, booking: Booking) -> Booking:
     """The resident cancels their own booking, until the service's cut-off before the start."""
     if booking.user_id != user.id:
-        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+        raise BookingNotFound()
     cutoff = booking.slot.starts_at - timedelta(hours=booking.bookable.cancel_cutoff_hours)
     if now() > cutoff:
-        raise Conflict("已过取消截止时间", code="CANCEL_TOO_LATE")
-    release_place(
-        booking, CANCELLED, Conflict("该预约已无法取消", code="BOOKING_NOT_ACTIVE"), cancelled_at=now()
-    )
+        raise CancelTooLate()
+    release_place(booking, CANCELLED, BookingNotActive(), cancelled_at=now())
     return booking
 
 
 @requires(MANAGE)
 def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Booking:
     """Approve or reject a booking that waits for staff approval (rejection frees the place)."""
-    not_pending = Conflict("该预约无需审核", code="NOT_PENDING")
+    not_pending = NotPending()
     if booking.status != PENDING_APPROVAL:
         raise not_pending
     if approve:
@@ -398,23 +434,23 @@ def check_in_at_venue(user: User, code: str) -> Booking:
     (from half an hour before its start until its end) is checked in.
 
     :raises VenueCodeInvalid, VenueCodeExpired: not a current code of a service's venue screen.
-    :raises NotFound: NO_BOOKING_TO_CHECK_IN, no confirmed booking of theirs for that service now.
+    :raises NoBookingToCheckIn: no confirmed booking of theirs for that service open now.
     """
     bookable_id = verify_venue_code(code, VENUE_PURPOSE)
     booking = queries.booking_open_for_check_in(user, bookable_id, CHECK_IN_EARLY)
     if booking is None:
-        raise NotFound("您在该服务当前时段没有可签到的预约", code="NO_BOOKING_TO_CHECK_IN")
+        raise NoBookingToCheckIn()
     return mark_checked_in(user, booking, staff_id=None)
 
 
 def mark_checked_in(actor: StaffAccount | User, booking: Booking, *, staff_id: int | None) -> Booking:
     current = now()
     if not booking.slot.starts_at - CHECK_IN_EARLY <= current <= booking.slot.ends_at:
-        raise Conflict("不在核销时间内", code="NOT_CHECK_IN_TIME")
+        raise NotCheckInTime()
     transition(
         booking,
         CHECKED_IN,
-        error=Conflict("该预约已核销或不可核销", code="NOT_CHECKABLE"),
+        error=NotCheckable(),
         checked_in_at=current,
         checked_in_by_id=staff_id,
     )
@@ -426,7 +462,7 @@ def mark_checked_in(actor: StaffAccount | User, booking: Booking, *, staff_id: i
 def lift_suspension(staff: StaffAccount, suspension: BookingSuspension) -> None:
     """Let a suspended resident book again before the suspension ends."""
     if suspension.lifted_at is not None:
-        raise Conflict("该暂停已解除", code="ALREADY_LIFTED")
+        raise AlreadyLifted()
     suspension.lifted_at, suspension.lifted_by_id = now(), staff.id
     record(staff, "booking.suspension_lift", target=suspension, community_id=suspension.community_id)
 

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from cloudplatform.clock import local_day_bounds, now
-from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import Community, Membership, StaffAccount, User
 from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import keyset_page
+from cloudplatform.service.bookings.errors import BookableNotFound, BookingNotFound
 from cloudplatform.service.bookings.models import (
     ACTIVE,
     CONFIRMED,
@@ -51,15 +51,21 @@ def active_bookings_of(user_id: int, bookable_id: sa.ColumnElement | int):
     )
 
 
-def community_bookables(community_id: int) -> list[Bookable]:
-    """The active services of a community with their opening hours (the caller checked membership)."""
-    return list(
-        db.session.scalars(
-            sa.select(Bookable)
-            .where(Bookable.community_id == community_id, Bookable.active)
-            .options(sa.orm.selectinload(Bookable.hours))
-            .order_by(Bookable.id)
-        )
+def community_bookables_page(community_id: int, cursor: str | None, limit: int):
+    """The active services of a community with their opening hours, by id (the caller checked
+    membership): (page, next cursor)."""
+    stmt = (
+        sa.select(Bookable)
+        .where(Bookable.community_id == community_id, Bookable.active)
+        .options(sa.orm.selectinload(Bookable.hours))
+    )
+    return keyset_page(stmt, [Bookable.id], cursor, limit, descending=False)
+
+
+def day_slots(bookable: Bookable, day: date) -> sa.Select:
+    start, end = local_day_bounds(day)
+    return sa.select(Slot).where(
+        Slot.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end
     )
 
 
@@ -109,43 +115,67 @@ def closures_from(bookable: Bookable, first_day: date) -> list[Closure]:
 
 
 def slots_of_day(bookable: Bookable, day: date) -> list[Slot]:
+    """A local day's slots of a service, in start order."""
+    return list(db.session.scalars(day_slots(bookable, day).order_by(Slot.starts_at)))
+
+
+def slots_of_day_page(bookable: Bookable, day: date, cursor: str | None, limit: int):
+    """A local day's slots of a service in start order: (page, next cursor)."""
+    return keyset_page(day_slots(bookable, day), [Slot.starts_at, Slot.id], cursor, limit, descending=False)
+
+
+def with_service(stmt: sa.Select) -> sa.Select:
+    """Bookings joined to their slot and service, loaded with them (the list's one statement)."""
+    return (
+        stmt.join(Slot, Slot.id == Booking.slot_id)
+        .join(Bookable, Bookable.id == Booking.bookable_id)
+        .options(sa.orm.contains_eager(Booking.slot), sa.orm.contains_eager(Booking.bookable))
+    )
+
+
+def booking_key(booking: Booking) -> list:
+    """A booking's values of the lists' order: (its slot's start, its id)."""
+    return [booking.slot.starts_at, booking.id]
+
+
+def day_bookings_statement(bookable: Bookable, day: date) -> sa.Select:
+    """A local day's bookings of a service with their slots, services and residents, in start order."""
     start, end = local_day_bounds(day)
-    return list(
-        db.session.scalars(
-            sa.select(Slot)
-            .where(Slot.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
-            .order_by(Slot.starts_at)
-        )
+    return (
+        with_service(sa.select(Booking))
+        .where(Booking.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .options(sa.orm.joinedload(Booking.user))
     )
 
 
 def day_bookings(bookable: Bookable, day: date) -> list[Booking]:
-    """A local day's bookings of a service with their slots and residents, in start order (one statement)."""
-    start, end = local_day_bounds(day)
+    """The whole day's bookings (the console's day view), in one statement."""
     return list(
-        db.session.scalars(
-            sa.select(Booking)
-            .join(Slot, Slot.id == Booking.slot_id)
-            .where(Booking.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
-            .options(sa.orm.contains_eager(Booking.slot), sa.orm.joinedload(Booking.user))
-            .order_by(Slot.starts_at, Booking.id)
-        )
+        db.session.scalars(day_bookings_statement(bookable, day).order_by(Slot.starts_at, Booking.id))
     )
 
 
-def my_bookings(user: User, upcoming: bool = True) -> list[Booking]:
-    """The user's active upcoming bookings, soonest first; or their last ``MY_HISTORY``, newest first."""
-    stmt = (
-        sa.select(Booking)
-        .join(Slot, Slot.id == Booking.slot_id)
-        .where(Booking.user_id == user.id)
-        .options(sa.orm.contains_eager(Booking.slot))
+def day_bookings_page(bookable: Bookable, day: date, cursor: str | None, limit: int):
+    """The day's bookings a page at a time (the mini-program's counter list): (page, next cursor)."""
+    return keyset_page(
+        day_bookings_statement(bookable, day),
+        [Slot.starts_at, Booking.id],
+        cursor,
+        limit,
+        descending=False,
+        values_of=booking_key,
     )
+
+
+def my_bookings_page(user: User, upcoming: bool, cursor: str | None, limit: int):
+    """The user's active bookings not yet over, soonest first; or (``upcoming`` false) all of them,
+    newest first; with their slots and services, in one statement: (page, next cursor)."""
+    stmt = with_service(sa.select(Booking)).where(Booking.user_id == user.id)
     if upcoming:
-        stmt = stmt.where(Booking.status.in_(ACTIVE), Slot.ends_at > now()).order_by(Slot.starts_at)
-    else:
-        stmt = stmt.order_by(Slot.starts_at.desc()).limit(MY_HISTORY)
-    return list(db.session.scalars(stmt))
+        stmt = stmt.where(Booking.status.in_(ACTIVE), Slot.ends_at > now())
+    return keyset_page(
+        stmt, [Slot.starts_at, Booking.id], cursor, limit, descending=not upcoming, values_of=booking_key
+    )
 
 
 def load_member_bookable(user: User, bookable_id: int) -> Bookable:
@@ -160,15 +190,17 @@ def load_member_bookable(user: User, bookable_id: int) -> Bookable:
         )
     )
     if bookable is None:
-        raise NotFound("预约事项不存在", code="BOOKABLE_NOT_FOUND")
+        raise BookableNotFound()
     return bookable
 
 
 def load_own_booking(user: User, booking_id: int) -> Booking:
-    """One of the user's own bookings; anyone else's is 404."""
-    booking = db.session.get(Booking, booking_id)
+    """One of the user's own bookings, with its slot and service; anyone else's is 404."""
+    booking = db.session.get(
+        Booking, booking_id, options=[sa.orm.joinedload(Booking.slot), sa.orm.joinedload(Booking.bookable)]
+    )
     if booking is None or booking.user_id != user.id:
-        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+        raise BookingNotFound()
     return booking
 
 
@@ -177,7 +209,7 @@ def load_booking_by_qr(staff: StaffAccount | None, qr_token: str) -> Booking:
     staff = permissions.require(staff, "booking.checkin")
     booking = db.session.scalar(sa.select(Booking).where(Booking.qr_token == qr_token))
     if booking is None or not permissions.in_scope(staff, booking.community_id):
-        raise NotFound("预约不存在", code="BOOKING_NOT_FOUND")
+        raise BookingNotFound()
     return booking
 
 

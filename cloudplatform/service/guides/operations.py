@@ -3,11 +3,13 @@
 import sqlalchemy as sa
 
 from cloudplatform.audit.operations import record
-from cloudplatform.errors import NotFound, Unprocessable
+from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
+from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import Community, StaffAccount
 from cloudplatform.identity.permissions import in_scope, requires
 from cloudplatform.service.bookings.models import Bookable
+from cloudplatform.service.guides.errors import BookableNotInCommunity
 from cloudplatform.service.guides.models import Guide
 
 ACTION = "guide.manage"
@@ -41,7 +43,7 @@ def create_guide(staff: StaffAccount, community_id: int, *, published: bool = Tr
     :raises Unprocessable: the linked bookable is not a service of that community.
     """
     if not in_scope(staff, community_id) or db.session.get(Community, community_id) is None:
-        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+        raise CommunityNotFound()
     guide = Guide(community_id=community_id, published=published, materials=[])
     apply_fields(guide, fields)
     db.session.add(guide)
@@ -110,7 +112,4 @@ def check_bookable(bookable_id: int, community_id: int) -> None:
     """A guide links only to a service of its own community."""
     owner = db.session.scalar(sa.select(Bookable.community_id).where(Bookable.id == bookable_id))
     if owner != community_id:
-        message = "关联的预约事项不属于该社区"
-        raise Unprocessable(
-            message, code="BOOKABLE_NOT_IN_COMMUNITY", details={"fields": {"bookable_id": [message]}}
-        )
+        raise BookableNotInCommunity.for_field("bookable_id")

@@ -2,15 +2,16 @@
 
 import sqlalchemy as sa
 
-from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import decode_cursor, encode_cursor
 from cloudplatform.service.bookings.models import Bookable
+from cloudplatform.service.guides.errors import GuideNotFound
 from cloudplatform.service.guides.models import Guide
 
 CURSOR_KEYS = [sa.column("title_match", sa.Integer), Guide.id]  # the search's keyset: (rank, id)
+CATEGORY_CURSOR_KEYS = [sa.column("count", sa.Integer), Guide.category]
 
 
 def like_pattern(q: str) -> str:
@@ -80,17 +81,30 @@ def published_guide(guide_id: int) -> tuple[Guide, Bookable | None]:
         .where(Guide.id == guide_id, Guide.published)
     ).first()
     if row is None:
-        raise NotFound("办事指南不存在", code="GUIDE_NOT_FOUND")
+        raise GuideNotFound()
     return row[0], row[1]
 
 
-def category_counts(community_id: int | None = None) -> list[tuple[str, int]]:
-    """(category, number of published guides), most guides first."""
+def category_counts_page(community_id: int | None, cursor: str | None, limit: int):
+    """The categories of published guides with their counts, most guides first, then by name:
+    ([{category, count}], next cursor). A count that changes between pages may move a category.
+
+    :raises InvalidCursor: the cursor was not made by this list.
+    """
     count = sa.func.count(Guide.id)
     stmt = sa.select(Guide.category, count).where(Guide.published).group_by(Guide.category)
     if community_id is not None:
         stmt = stmt.where(Guide.community_id == community_id)
-    return [tuple(row) for row in db.session.execute(stmt.order_by(count.desc(), Guide.category))]
+    if cursor:
+        last_count, last_category = decode_cursor(cursor, CATEGORY_CURSOR_KEYS)
+        stmt = stmt.having(
+            sa.or_(count < last_count, sa.and_(count == last_count, Guide.category > last_category))
+        )
+    rows = db.session.execute(stmt.order_by(count.desc(), Guide.category).limit(limit + 1)).all()
+    items = [{"category": category, "count": n} for category, n in rows[:limit]]
+    if len(rows) <= limit:
+        return items, None
+    return items, encode_cursor([items[-1]["count"], items[-1]["category"]])
 
 
 def bookables_of(community_id: int) -> list[Bookable]:

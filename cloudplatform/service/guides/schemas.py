@@ -1,14 +1,19 @@
+import re
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from cloudplatform.pagination import PageArgsSchema
+from cloudplatform.schemas import QueryId
 
 EXCERPT_LENGTH = 60
+PRINTABLE = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"  # no control characters (Unicode's Cc)
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def printable(value: str) -> None:
-    """Refuse control characters (PostgreSQL cannot even compare text with NUL in it)."""
-    if not value.isprintable():
+    """Refuse control characters (PostgreSQL cannot even compare text with NUL in it): ``PRINTABLE``."""
+    if CONTROL.search(value):
         raise ma.ValidationError("不能包含控制字符")
 
 
@@ -17,56 +22,78 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-CommunityFilter = lambda: fields.Integer(  # noqa: E731
-    load_default=None, validate=validate.Range(1, 2**31 - 1), metadata={"description": "one community"}
-)
-
-
 class GuideListArgsSchema(PageArgsSchema):
     q = fields.String(
         load_default="",
         validate=[validate.Length(max=50), printable],
-        metadata={"description": "words in the title, purpose, eligibility or materials (e.g. 老年证)"},
+        metadata={
+            "description": "搜索词：标题、用途、条件、材料中的文字 words in the title, purpose, "
+            "eligibility or materials; printable characters only",
+            "pattern": PRINTABLE,
+            "example": "老年证",
+        },
     )
-    community_id = CommunityFilter()
-    category = fields.String(load_default=None, validate=[validate.Length(max=32), printable])
+    community_id = QueryId("only this community's guides")
+    category = fields.String(
+        load_default=None,
+        validate=[validate.Length(max=32), printable],
+        metadata={
+            "description": "one category of GET /services/guides/categories",
+            "pattern": PRINTABLE,
+            "example": "老龄服务",
+        },
+    )
 
 
-class CategoryArgsSchema(ma.Schema):
-    community_id = CommunityFilter()
+class CategoryArgsSchema(PageArgsSchema):
+    community_id = QueryId("only this community's guides")
 
 
 class GuideListItemSchema(ma.Schema):
-    id = fields.Integer()
-    title = fields.String()
-    category = fields.String()
-    community_id = fields.Integer()
-    purpose_excerpt = fields.Function(lambda g: excerpt(g.purpose), metadata={"description": "short"})
+    id = fields.Integer(metadata={"example": 12})
+    title = fields.String(metadata={"example": "老年证办理"})
+    category = fields.String(metadata={"example": "老龄服务"})
+    community_id = fields.Integer(metadata={"example": 1})
+    purpose_excerpt = fields.Function(
+        lambda g: excerpt(g.purpose),
+        metadata={
+            "type": "string",
+            "maxLength": EXCERPT_LENGTH,
+            "description": "the start of the purpose, for the list",
+            "example": "为年满60周岁老年人办理老年优待证",
+        },
+    )
     has_booking = fields.Function(
-        lambda g: g.bookable_id is not None, metadata={"description": "a service to book is linked"}
+        lambda g: g.bookable_id is not None,
+        metadata={"type": "boolean", "description": "a service to book is linked", "example": True},
     )
 
 
 class BookableRefSchema(ma.Schema):
-    id = fields.Integer()
-    name = fields.String()
+    id = fields.Integer(metadata={"description": "for GET /services/bookables/{id}/slots", "example": 2})
+    name = fields.String(metadata={"example": "老年证办理"})
 
 
 class GuideSchema(ma.Schema):
     """A guide in full: what it is for, who qualifies, what to bring, where, when and whom to call."""
 
-    id = fields.Integer()
-    community_id = fields.Integer()
-    category = fields.String()
-    title = fields.String()
-    purpose = fields.String()
-    eligibility = fields.String()
-    materials = fields.List(fields.String(), metadata={"description": "the checklist, one item each"})
-    location = fields.String()
-    hours = fields.String()
-    contact_name = fields.String()
-    contact_phone = fields.String()
-    updated_at = fields.DateTime()
+    id = fields.Integer(metadata={"example": 12})
+    community_id = fields.Integer(metadata={"example": 1})
+    category = fields.String(metadata={"example": "老龄服务"})
+    title = fields.String(metadata={"example": "老年证办理"})
+    purpose = fields.String(
+        metadata={"example": "为年满60周岁老年人办理老年优待证，凭证享受公交、景区等优待。"}
+    )
+    eligibility = fields.String(metadata={"example": "年满60周岁、户籍或居住在本社区的老年人"})
+    materials = fields.List(
+        fields.String(metadata={"example": "身份证"}),
+        metadata={"description": "the checklist, one item each", "example": ["身份证", "户口簿", "一寸照片"]},
+    )
+    location = fields.String(metadata={"example": "社区服务中心一楼 2 号窗口"})
+    hours = fields.String(metadata={"example": "周一至周五 9:00-12:00"})
+    contact_name = fields.String(metadata={"example": "王老师"})
+    contact_phone = fields.String(metadata={"example": "0917-3211234"})
+    updated_at = fields.DateTime(metadata={"description": "UTC", "example": "2026-11-30T02:00:00+00:00"})
     bookable = fields.Nested(
         BookableRefSchema, allow_none=True, metadata={"description": "the service to book for it, or null"}
     )
@@ -79,5 +106,5 @@ class GuideSchema(ma.Schema):
 
 
 class CategoryCountSchema(ma.Schema):
-    category = fields.String()
-    count = fields.Integer()
+    category = fields.String(metadata={"example": "老龄服务"})
+    count = fields.Integer(metadata={"description": "published guides in it", "example": 3})

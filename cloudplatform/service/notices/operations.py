@@ -8,13 +8,23 @@ import sqlalchemy as sa
 
 from cloudplatform.audit.operations import record
 from cloudplatform.clock import now
-from cloudplatform.errors import Conflict, NotFound, Unprocessable
+from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
+from cloudplatform.identity.errors import BuildingNotFound, CommunityNotFound, GridNotFound
 from cloudplatform.identity.models import Building, Community, Grid, StaffAccount, User
 from cloudplatform.identity.permissions import in_scope, requires
 from cloudplatform.notify.models import PENDING, Notification
 from cloudplatform.notify.operations import notify
 from cloudplatform.orm import insert_for
+from cloudplatform.service.notices.errors import (
+    AlreadyWithdrawn,
+    ExpiryBeforePublish,
+    ExpiryPassed,
+    InvalidAttachments,
+    InvalidAudience,
+    TargetsNotAllowed,
+    TargetsRequired,
+)
 from cloudplatform.service.notices.models import (
     AUDIENCES,
     BUILDINGS,
@@ -29,10 +39,6 @@ ACTION = "notice.manage"
 TEMPLATE = "notice_published"
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_NAME, MAX_ATTACHMENT_URL = 100, 500
-
-
-def invalid(field: str, message: str, code: str) -> Unprocessable:
-    return Unprocessable(message, code=code, details={"fields": {field: [message]}})
 
 
 def notice_page(notice: Notice) -> str:
@@ -65,9 +71,9 @@ def publish_notice(
     """
     community = db.session.get(Community, community_id)
     if community is None or not in_scope(staff, community_id):
-        raise NotFound("社区不存在", code="COMMUNITY_NOT_FOUND")
+        raise CommunityNotFound()
     if audience not in AUDIENCES:
-        raise invalid("audience", "通知对象无效", "INVALID_AUDIENCE")
+        raise InvalidAudience.for_field("audience")
     grid_ids, building_ids = sorted(set(grid_ids)), sorted(set(building_ids))
     check_targets(community_id, audience, grid_ids, building_ids)
     at = now()
@@ -112,12 +118,12 @@ def check_targets(community_id: int, audience: str, grid_ids: list[int], buildin
         (BUILDINGS, "building_ids", building_ids, "楼栋"),
     ):
         if audience == kind and not ids:
-            raise invalid(field, f"请至少选择一个{noun}", "TARGETS_REQUIRED")
+            raise TargetsRequired.for_field(field, f"请至少选择一个{noun}")
         if audience != kind and ids:
-            raise invalid(field, f"只有按{noun}发布时才能选择{noun}", "TARGETS_NOT_ALLOWED")
-    for model, field, ids, noun, code in (
-        (Grid, "grid_ids", grid_ids, "网格", "GRID_NOT_FOUND"),
-        (Building, "building_ids", building_ids, "楼栋", "BUILDING_NOT_FOUND"),
+            raise TargetsNotAllowed.for_field(field, f"只有按{noun}发布时才能选择{noun}")
+    for model, field, ids, noun, error in (
+        (Grid, "grid_ids", grid_ids, "网格", GridNotFound),
+        (Building, "building_ids", building_ids, "楼栋", BuildingNotFound),
     ):
         if not ids:
             continue
@@ -128,31 +134,31 @@ def check_targets(community_id: int, audience: str, grid_ids: list[int], buildin
         )
         missing = [i for i in ids if i not in found]
         if missing:
-            raise NotFound(f"该社区没有所选{noun}", code=code, details={"fields": {field: missing}})
+            raise error(f"该社区没有所选{noun}", details={"fields": {field: missing}})
 
 
 def check_period(publish_at: datetime, expires_at: datetime | None, at: datetime) -> None:
     if expires_at is None:
         return
     if expires_at <= publish_at:
-        raise invalid("expires_at", "到期时间应晚于发布时间", "EXPIRY_BEFORE_PUBLISH")
+        raise ExpiryBeforePublish.for_field("expires_at")
     if expires_at <= at:
-        raise invalid("expires_at", "到期时间已过", "EXPIRY_PASSED")
+        raise ExpiryPassed.for_field("expires_at")
 
 
 def clean_attachments(attachments: Iterable[Mapping]) -> list[dict[str, str]]:
     """[{name, url}] with a name and an https address (the mini-program opens nothing else)."""
     items = list(attachments)
     if len(items) > MAX_ATTACHMENTS:
-        raise invalid("attachments", f"附件最多 {MAX_ATTACHMENTS} 个", "INVALID_ATTACHMENTS")
+        raise InvalidAttachments.for_field("attachments", f"附件最多 {MAX_ATTACHMENTS} 个")
     cleaned = []
     for number, item in enumerate(items, 1):
         name, url = str(item.get("name") or "").strip(), str(item.get("url") or "").strip()
         parts = urlsplit(url)
         if not name or len(name) > MAX_ATTACHMENT_NAME:
-            raise invalid("attachments", f"第 {number} 个附件的名称应为 1 至 100 个字", "INVALID_ATTACHMENTS")
+            raise InvalidAttachments.for_field("attachments", f"第 {number} 个附件的名称应为 1 至 100 个字")
         if parts.scheme != "https" or not parts.netloc or len(url) > MAX_ATTACHMENT_URL:
-            raise invalid("attachments", f"第 {number} 个附件的网址应以 https:// 开头", "INVALID_ATTACHMENTS")
+            raise InvalidAttachments.for_field("attachments", f"第 {number} 个附件的网址应以 https:// 开头")
         cleaned.append({"name": name, "url": url})
     return cleaned
 
@@ -195,7 +201,7 @@ def withdraw_notice(staff: StaffAccount | None, notice: Notice) -> Notice:
         .values(withdrawn_at=now())
     )
     if withdrawn.rowcount != 1:
-        raise Conflict("该通知已撤回", code="ALREADY_WITHDRAWN")
+        raise AlreadyWithdrawn()
     cancelled = db.session.execute(
         sa.delete(Notification).where(
             Notification.status == PENDING,

@@ -7,7 +7,6 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from cloudplatform.clock import now
-from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import (
     PARTY_MEMBER,
@@ -21,6 +20,7 @@ from cloudplatform.identity.models import (
 )
 from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import keyset_page
+from cloudplatform.service.notices.errors import NoticeNotFound
 from cloudplatform.service.notices.models import (
     ALL,
     BUILDINGS,
@@ -103,7 +103,7 @@ def load_visible(user: User, notice_id: int) -> Notice:
     """The notice if the user may read it; 404 otherwise (another community, audience or not out)."""
     notice = db.session.scalar(sa.select(Notice).where(Notice.id == notice_id, visible_to(user)))
     if notice is None:
-        raise NotFound("通知不存在或已撤回", code="NOTICE_NOT_FOUND")
+        raise NoticeNotFound()
     return notice
 
 

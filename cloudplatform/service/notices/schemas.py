@@ -2,42 +2,58 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from cloudplatform.pagination import PageArgsSchema, page_schema
+from cloudplatform.schemas import QueryId
 from cloudplatform.service.notices.models import AUDIENCES
 
 
 class NoticeListArgsSchema(PageArgsSchema):
-    community_id = fields.Integer(
-        load_default=None,
-        validate=validate.Range(1, 2**31 - 1),
-        metadata={"description": "only this community's notices (default: all of the caller's communities)"},
-    )
+    community_id = QueryId("only this community's notices (default: all of the caller's communities)")
 
 
 class AttachmentSchema(ma.Schema):
-    name = fields.String()
-    url = fields.String(metadata={"description": "https address"})
+    name = fields.String(metadata={"example": "报名表.docx"})
+    url = fields.String(
+        metadata={"description": "https address", "example": "https://files.example.cn/a/123.docx"}
+    )
 
 
 class NoticeSchema(ma.Schema):
     """A notice in the caller's list."""
 
-    id = fields.Integer()
-    community_id = fields.Integer()
-    title = fields.String()
-    summary = fields.String(metadata={"description": "the start of the body, for the list"})
-    audience = fields.String(validate=validate.OneOf(AUDIENCES))
-    pinned = fields.Boolean()
-    publish_at = fields.DateTime()
-    expires_at = fields.DateTime(allow_none=True)
-    read = fields.Boolean(metadata={"description": "the caller has opened it"})
+    id = fields.Integer(metadata={"example": 31})
+    community_id = fields.Integer(metadata={"example": 1})
+    title = fields.String(metadata={"example": "关于开展冬季消防安全检查的通知"})
+    summary = fields.String(
+        metadata={
+            "description": "the start of the body, for the list",
+            "example": "各位居民：为做好冬季消防安全工作…",
+        }
+    )
+    audience = fields.String(
+        validate=validate.OneOf(AUDIENCES),
+        metadata={
+            "description": "all 全体居民, party_members 在职党员, volunteers 志愿者, grids 指定网格, "
+            "buildings 指定楼栋",
+            "example": "all",
+        },
+    )
+    pinned = fields.Boolean(metadata={"description": "置顶: listed first", "example": False})
+    publish_at = fields.DateTime(metadata={"description": "UTC", "example": "2026-12-07T00:00:00+00:00"})
+    expires_at = fields.DateTime(
+        allow_none=True, metadata={"description": "UTC; null: does not expire", "example": None}
+    )
+    read = fields.Boolean(metadata={"description": "the caller has opened it", "example": False})
 
 
 class NoticeDetailSchema(NoticeSchema):
-    body = fields.String()
-    attachments = fields.List(fields.Nested(AttachmentSchema))
+    body = fields.String(
+        metadata={"example": "各位居民：为做好冬季消防安全工作，社区将于 12 月 10 日起逐户检查。"}
+    )
+    attachments = fields.List(fields.Nested(AttachmentSchema), metadata={"description": "at most 10"})
 
 
 class NoticePageSchema(page_schema(NoticeSchema, "NoticePageBase")):
     unread_count = fields.Integer(
-        metadata={"description": "notices listed (all pages) that the caller has not opened"}
+        required=True,
+        metadata={"description": "notices listed (all pages) that the caller has not opened", "example": 3},
     )

@@ -33,7 +33,7 @@ def bookings_count() -> int:
 def test_slots_show_free_places(client, service, resident):
     response = client.get(f"/api/v1/services/bookables/{service.id}/slots?date={TUESDAY}", headers=resident)
     assert response.status_code == 200
-    slots = response.json
+    slots = response.json["items"]
     assert [s["starts_at"][11:16] for s in slots] == ["01:00", "02:00", "03:00"]  # 9, 10, 11 o'clock local
     assert {s["free"] for s in slots} == {2}
 
@@ -151,7 +151,7 @@ def test_a_member_who_is_not_a_resident_cannot_book(client, world, service, db, 
     db.session.commit()
     headers = log_in(client, "member")
     listed = client.get(f"/api/v1/services/bookables?community_id={world.home.id}", headers=headers)
-    assert [b["id"] for b in listed.json] == [service.id]
+    assert [b["id"] for b in listed.json["items"]] == [service.id]
     slot = slot_at(service, TUESDAY, 9)
     response = book(client, headers, slot)
     assert response.status_code == 404
@@ -213,7 +213,7 @@ def test_new_slot_length_remakes_free_future_slots(client, world, service, resid
     update_bookable(world.staff["community_staff"], service, slot_minutes=30)
     _db.session.commit()
     response = client.get(f"/api/v1/services/bookables/{service.id}/slots?date={TUESDAY}", headers=resident)
-    starts = [s["starts_at"][11:16] for s in response.json]
+    starts = [s["starts_at"][11:16] for s in response.json["items"]]
     assert starts == ["01:00", "01:30", "02:00", "02:30", "03:00", "03:30"]  # 9:00 (booked, an hour) kept
 
 

@@ -73,7 +73,8 @@ def test_someone_elses_booking_cannot_be_cancelled(client, world, booking):
 
 def test_own_bookings_are_listed(client, resident, booking):
     mine = client.get("/api/v1/services/bookings/mine", headers=resident).json
-    assert [b["id"] for b in mine] == [booking["id"]]
+    assert [b["id"] for b in mine["items"]] == [booking["id"]]
+    assert mine["next_cursor"] is None
 
 
 def test_booking_qr_is_a_png_for_its_owner_only(client, world, resident, booking):

@@ -40,7 +40,9 @@ def find_and_book(client, headers):
     found = client.get("/api/v1/services/guides", query_string={"q": "老年证"}).json["items"]
     guide = client.get(f"/api/v1/services/guides/{found[0]['id']}").json
     bookable_id = guide["bookable"]["id"]
-    slots = client.get(f"/api/v1/services/bookables/{bookable_id}/slots?date={TUESDAY}", headers=headers).json
+    slots = client.get(
+        f"/api/v1/services/bookables/{bookable_id}/slots?date={TUESDAY}", headers=headers
+    ).json["items"]
     first_free = next(s for s in slots if s["free"] > 0)
     response = client.post("/api/v1/services/bookings", json={"slot_id": first_free["id"]}, headers=headers)
     assert response.status_code == 201

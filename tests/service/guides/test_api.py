@@ -233,17 +233,34 @@ def test_categories_count_published_guides_most_first(client, world):
     make_guide(world.home, category="社会保障", published=False)
     make_guide(world.elsewhere, category="社会保障")
     body = client.get(f"{URL}/categories", query_string={"community_id": world.home.id}).json
-    assert body == [
-        {"category": "老龄服务", "count": 2},
-        {"category": "证明开具", "count": 2},
-        {"category": "社会保障", "count": 1},
+    assert body == {
+        "items": [
+            {"category": "老龄服务", "count": 2},
+            {"category": "证明开具", "count": 2},
+            {"category": "社会保障", "count": 1},
+        ],
+        "next_cursor": None,
+    }
+
+
+def test_categories_page_in_the_same_order(client, world):
+    for category in ["老龄服务", "老龄服务", "社会保障", "证明开具", "证明开具", "就业创业"]:
+        make_guide(world.home, category=category)
+    first = client.get(f"{URL}/categories", query_string={"limit": 2}).json
+    second = client.get(f"{URL}/categories", query_string={"limit": 2, "cursor": first["next_cursor"]}).json
+    assert [c["category"] for c in first["items"] + second["items"]] == [
+        "老龄服务",
+        "证明开具",
+        "就业创业",
+        "社会保障",
     ]
+    assert second["next_cursor"] is None
 
 
 def test_categories_without_a_community_count_the_whole_city(client, world):
     make_guide(world.home, category="社会保障")
     make_guide(world.elsewhere, category="社会保障")
-    assert client.get(f"{URL}/categories").json == [{"category": "社会保障", "count": 2}]
+    assert client.get(f"{URL}/categories").json["items"] == [{"category": "社会保障", "count": 2}]
 
 
 def test_strangers_are_rate_limited(client, world):
