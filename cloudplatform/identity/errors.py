@@ -80,3 +80,21 @@ class CannotDeactivateSelf(Conflict):
     """(Console) A staff member cannot deactivate their own account."""
 
     code, message = "CANNOT_DEACTIVATE_SELF", "不能停用自己的账号"
+
+
+class WrongPassword(Unprocessable):
+    """(Console) The current password given to change it is not the account's."""
+
+    code, message = "WRONG_PASSWORD", "当前密码不正确"
+
+
+class WeakPassword(Unprocessable):
+    """(Console) A new password is shorter than 10 characters or equal to the username."""
+
+    code, message = "WEAK_PASSWORD", "新密码至少 10 位，且不能与用户名相同"
+
+
+class SamePassword(Unprocessable):
+    """(Console) The new password is the one the account has now."""
+
+    code, message = "SAME_PASSWORD", "新密码不能与当前密码相同"

@@ -142,6 +142,8 @@ class StaffAccount(TimestampMixin, db.Model):
     street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("street.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set when an administrator resets the password: the console lets the account only change it.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_sign_in_at: Mapped[datetime | None]
 
     community: Mapped[Community | None] = relationship()

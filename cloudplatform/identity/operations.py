@@ -21,8 +21,11 @@ from cloudplatform.identity.errors import (
     CannotDeactivateSelf,
     ReasonRequired,
     ResidencyPending,
+    SamePassword,
     UserAlreadyLinked,
     UsernameTaken,
+    WeakPassword,
+    WrongPassword,
 )
 from cloudplatform.identity.models import (
     APPROVED,
@@ -47,6 +50,7 @@ from cloudplatform.wechat import get_gateway
 REVIEW = "residency.review"
 
 hasher = PasswordHasher()  # argon2id with the library's current parameters
+MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = hasher.hash("timing-equaliser")
 
 
@@ -237,6 +241,52 @@ def set_staff_active(staff: StaffAccount, account: StaffAccount, active: bool) -
         "staff.activate" if active else "staff.deactivate",
         target=account,
         community_id=account.community_id,
+    )
+
+
+def _matches(account: StaffAccount, password: str) -> bool:
+    try:
+        return hasher.verify(account.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _check_new_password(account: StaffAccount, password: str, field: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH or password == account.username:
+        raise WeakPassword.for_field(field)
+
+
+@permissions.requires("account.own")
+def change_own_password(staff: StaffAccount, current_password: str, new_password: str) -> None:
+    """Replace one's own password, proving the current one; a forced change is then done.
+
+    Other sessions of the account are not signed out (console sessions are signed cookies).
+    """
+    if not _matches(staff, current_password):
+        record(staff, "staff.password_change_failed", target=staff, community_id=staff.community_id)
+        raise WrongPassword.for_field("current_password")
+    _check_new_password(staff, new_password, "new_password")
+    if new_password == current_password:
+        raise SamePassword.for_field("new_password")
+    staff.password_hash = hasher.hash(new_password)
+    staff.must_change_password = False
+    record(staff, "staff.password_change", target=staff, community_id=staff.community_id)
+
+
+@permissions.requires("staff.manage")
+def reset_staff_password(staff: StaffAccount, account: StaffAccount, temporary_password: str) -> None:
+    """Give an account of one's scope and rank a temporary password it must change at next sign-in."""
+    if not permissions.can_grant(staff, account.role, account.community_id, account.street_id):
+        raise Forbidden("无权管理该角色的账号")
+    _check_new_password(account, temporary_password, "password")
+    account.password_hash = hasher.hash(temporary_password)
+    account.must_change_password = True
+    record(
+        staff,
+        "staff.password_reset",
+        target=account,
+        community_id=account.community_id,
+        details={"username": account.username},
     )
 
 

@@ -29,6 +29,7 @@ from cloudplatform.identity.models import (
 ACTIONS = {
     "residency.review": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "staff.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "account.own": set(STAFF_ROLES),  # one's own password
     "outbox.view": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "audit.view": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "dev.tools": {CITY_ADMIN},
