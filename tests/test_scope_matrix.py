@@ -220,17 +220,19 @@ CONSOLE_PAGES = [
         lambda db, r: db.session.scalar(select(Bookable.capacity).where(Bookable.id == r.id)) == 9,
     ),
     ConsolePage(
-        "POST /admin/bookables/{id}/hours",
+        "POST /admin/bookables/{id}/edit?part=hours",
         "booking.manage",
         make_bookable,
-        lambda c, r: submit(c, f"/admin/bookables/{r.id}/hours", {"hours": "周六 09:00-10:00"}),
+        lambda c, r: submit(c, f"/admin/bookables/{r.id}/edit?part=hours", {"hours": "周六 09:00-10:00"}),
         lambda db, r: count(db, OpeningHours, OpeningHours.bookable_id == r.id) != 0,
     ),
     ConsolePage(
-        "POST /admin/bookables/{id}/closures",
+        "POST /admin/bookables/{id}/edit?part=closures",
         "booking.manage",
         make_bookable,
-        lambda c, r: submit(c, f"/admin/bookables/{r.id}/closures", {"day": in_two_days(), "reason": "检查"}),
+        lambda c, r: submit(
+            c, f"/admin/bookables/{r.id}/edit?part=closures", {"day": in_two_days(), "reason": "检查"}
+        ),
         lambda db, r: count(db, Closure, Closure.bookable_id == r.id) != 0,
     ),
     ConsolePage(

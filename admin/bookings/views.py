@@ -68,8 +68,15 @@ def bookable_new():
 @bp.route("/bookables/<id:bookable_id>/edit", methods=["GET", "POST"])
 @login_required
 def bookable_edit(bookable_id):
+    """The edit page and its three forms (rules; ``?part=hours``; ``?part=closures``), all posted to
+    this address, so a refused one is shown again here and the address stays one to open."""
     staff = current_staff()
     bookable = load_scoped(Bookable, bookable_id, staff, MANAGE)
+    part = request.args.get("part") if request.method == "POST" else None
+    if part == "hours":
+        return save_hours(staff, bookable)
+    if part == "closures":
+        return save_closure(staff, bookable)
     form = BookableForm(obj=bookable)
     if form.validate_on_submit():
         changed = {name: form[name].data for name in FIELDS if form[name].data != getattr(bookable, name)}
@@ -82,12 +89,8 @@ def bookable_edit(bookable_id):
     return render_edit(bookable, form=form, status=422 if form.errors else 200)
 
 
-@bp.post("/bookables/<id:bookable_id>/hours")
-@login_required
-def bookable_hours(bookable_id):
+def save_hours(staff, bookable: Bookable):
     """Replace the weekly opening hours; future free slots follow."""
-    staff = current_staff()
-    bookable = load_scoped(Bookable, bookable_id, staff, MANAGE)
     form = HoursForm(slot_minutes=bookable.slot_minutes)
     if not form.validate():
         return render_edit(bookable, hours_form=form, status=422)
@@ -97,12 +100,8 @@ def bookable_hours(bookable_id):
     return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
 
 
-@bp.post("/bookables/<id:bookable_id>/closures")
-@login_required
-def bookable_closure(bookable_id):
+def save_closure(staff, bookable: Bookable):
     """Close the service for a day: its bookings are cancelled and the residents told."""
-    staff = current_staff()
-    bookable = load_scoped(Bookable, bookable_id, staff, MANAGE)
     form = ClosureForm()
     if not form.validate():
         return render_edit(bookable, closure_form=form, status=422)

@@ -147,7 +147,9 @@ def test_hours_editor_makes_the_slots(client, world, counter, db):
     )
     db.session.commit()
     edit = f"/admin/bookables/{bookable.id}/edit"
-    page = text(submit(client, f"/admin/bookables/{bookable.id}/hours", {"hours": "周二 14:00-16:00"}, edit))
+    page = text(
+        submit(client, f"/admin/bookables/{bookable.id}/edit?part=hours", {"hours": "周二 14:00-16:00"}, edit)
+    )
     assert "已保存开放时间" in page
     starts = db.session.scalars(
         select(Slot.starts_at).where(
@@ -171,7 +173,7 @@ def test_hours_editor_makes_the_slots(client, world, counter, db):
 )
 def test_bad_hours_are_refused_with_a_message(client, service, counter, db, hours, message):
     edit = f"/admin/bookables/{service.id}/edit"
-    response = submit(client, f"/admin/bookables/{service.id}/hours", {"hours": hours}, page=edit)
+    response = submit(client, f"/admin/bookables/{service.id}/edit?part=hours", {"hours": hours}, page=edit)
     assert response.status_code == 422
     assert message in text(response)
     assert len(db.session.get(Bookable, service.id).hours) == 5  # still weekdays 9-12
@@ -181,7 +183,7 @@ def test_closure_cancels_the_days_bookings_and_shows_the_count(client, service, 
     bookings = [book(db, service, "王小明"), book(db, service, "李华", hour=10)]
     edit = f"/admin/bookables/{service.id}/edit"
     data = {"day": TUESDAY.isoformat(), "reason": "消防检查"}
-    page = text(submit(client, f"/admin/bookables/{service.id}/closures", data, page=edit))
+    page = text(submit(client, f"/admin/bookables/{service.id}/edit?part=closures", data, page=edit))
     assert f"已设置 {TUESDAY} 暂停服务（消防检查），取消了 2 个预约" in page
     assert [status_of(db, b) for b in bookings] == [CANCELLED, CANCELLED]
     closure_row = page.split(f'data-closure="{TUESDAY}"')[1].split("</tr>")[0]
@@ -192,7 +194,7 @@ def test_closure_cancels_the_days_bookings_and_shows_the_count(client, service, 
 def test_closure_of_a_past_day_is_refused(client, service, counter, db):
     edit = f"/admin/bookables/{service.id}/edit"
     data = {"day": (MONDAY - timedelta(days=1)).isoformat(), "reason": "补登"}
-    response = submit(client, f"/admin/bookables/{service.id}/closures", data, page=edit)
+    response = submit(client, f"/admin/bookables/{service.id}/edit?part=closures", data, page=edit)
     assert response.status_code == 422
     assert "不能为已经过去的日期设置暂停服务" in text(response)
 
