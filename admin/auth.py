@@ -1,6 +1,7 @@
 """Console sessions: who is signed in, the decorator that requires it, and what they may open."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 
@@ -35,11 +36,21 @@ def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_staff() is None:
-            target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
-            return redirect(url_for("admin.sign_in_page", next=target))
+            return redirect(url_for("admin.sign_in_page", next=return_target()))
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def return_target() -> str | None:
+    """Where to come back after signing in: this page, or for a form's POST the page the form was on
+    (its own address may answer only POST)."""
+    if request.method == "GET":
+        return request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 def require_dev_tools(staff: StaffAccount | None) -> StaffAccount:

@@ -2,10 +2,11 @@
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from admin.forms import optional_int
 from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
+from cloudplatform.identity.operations import MIN_PASSWORD_LENGTH
 
 
 class SignInForm(FlaskForm):
@@ -62,5 +63,34 @@ class LinkUserForm(FlaskForm):
         validators=[
             DataRequired("请输入微信用户 ID"),
             Regexp(r"^[1-9]\d{0,17}\Z", message="请输入有效的用户 ID"),
+        ],
+    )
+
+
+NEW_PASSWORD_LENGTH = Length(MIN_PASSWORD_LENGTH, 128, message=f"新密码为 {MIN_PASSWORD_LENGTH} 至 128 位")
+
+
+class PasswordChangeForm(FlaskForm):
+    """Its own password; the operation checks the current one and that the new one is not the username."""
+
+    current_password = PasswordField(
+        "当前密码", validators=[DataRequired("请输入当前密码"), Length(max=128, message="密码过长")]
+    )
+    new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码"), NEW_PASSWORD_LENGTH])
+    confirm_password = PasswordField(
+        "再次输入新密码",
+        validators=[
+            DataRequired("请再次输入新密码"),
+            EqualTo("new_password", message="两次输入的新密码不一致"),
+        ],
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(
+        "临时密码",
+        validators=[
+            DataRequired("请输入临时密码"),
+            Length(MIN_PASSWORD_LENGTH, 128, message=f"临时密码为 {MIN_PASSWORD_LENGTH} 至 128 位"),
         ],
     )

@@ -5,7 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.identity.forms import LinkUserForm, RejectForm, StaffCreateForm
+from admin.identity.forms import (
+    LinkUserForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    RejectForm,
+    StaffCreateForm,
+)
 from cloudplatform.errors import AppError, Forbidden
 from cloudplatform.identity import permissions, queries
 from cloudplatform.identity.models import (
@@ -18,10 +24,12 @@ from cloudplatform.identity.models import (
     StaffAccount,
 )
 from cloudplatform.identity.operations import (
+    change_own_password,
     create_staff_account,
     decide_residency,
     link_staff_to_user,
     open_residency_request,
+    reset_staff_password,
     set_staff_active,
 )
 from cloudplatform.identity.permissions import GRANTABLE, can_grant, load_scoped, require
@@ -179,3 +187,42 @@ def staff_unlink_user(account_id):
     link_staff_to_user(staff, account, None)
     flash(f"已解除账号 {account.username} 的微信关联", "info")
     return redirect(url_for("admin.staff_list"))
+
+
+@bp.route("/staff/<id:account_id>/password", methods=["GET", "POST"])
+@login_required
+def staff_reset_password(account_id):
+    """Set a temporary password; the account must change it at its next sign-in."""
+    staff, account = load_managed(account_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            reset_staff_password(staff, account, form.password.data)
+        except AppError as error:
+            flash_failure(error)
+        else:
+            flash(f"已重置账号 {account.username} 的密码，对方下次登录时须设置新密码", "info")
+            return redirect(url_for("admin.staff_list"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/identity/password_reset.html", form=form, account=account), status
+
+
+# -- 修改密码: one's own ----------------------------------------------------------------------------
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password_change():
+    """Change one's own password (the only page open while a reset one must be replaced)."""
+    staff = current_staff()
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(staff, form.current_password.data, form.new_password.data)
+        except AppError as error:
+            flash_failure(error)
+        else:
+            flash("密码已修改，下次登录请使用新密码", "info")
+            return redirect(url_for("admin.dashboard"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/identity/password_change.html", form=form), status

@@ -1,5 +1,5 @@
-"""Role awareness: the header shows who and where, its links are the pages the role may open, and a
-page outside the role answers 403."""
+"""Role awareness: the header shows who and where, the sidebar's groups and links are the pages the
+role may open, the current page is marked, and a page outside the role answers 403."""
 
 import re
 
@@ -15,7 +15,7 @@ from cloudplatform.identity.models import (
 from tests.admin.console import sign_in_as, text
 
 NOT_IN_NAV = {"/admin/staff/new", "/admin/notices/new", "/admin/guides/new", "/admin/bookables/new"}
-PAGES = {  # path -> roles that may open it, in the order of the header's links
+PAGES = {  # path -> roles that may open it, in the order of the sidebar's links
     "/admin/notices": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/notices/new": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/guides": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
@@ -34,9 +34,31 @@ PAGES = {  # path -> roles that may open it, in the order of the header's links
 ROLES = [GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN]
 
 
+SERVICE_CLOUD = ["通知公告", "办事指南", "预约事项", "预约日程", "预约暂停"]
+RESIDENTS_SYSTEM = ["居民认证", "工作人员", "消息发送", "审计日志", "开发用：微信消息记录"]
+
+
+def sidebar(page: str) -> str:
+    return re.search(r'<nav id="sidebar" aria-label="主导航">(.*?)</nav>', page, re.S).group(1)
+
+
 def nav_links(page: str) -> list[str]:
-    nav = re.search(r'<nav aria-label="主导航">(.*?)</nav>', page, re.S).group(1)
-    return re.findall(r'href="([^"]+)"', nav)
+    return re.findall(r'href="([^"]+)"', sidebar(page))
+
+
+def nav_groups(page: str) -> dict[str, list[str]]:
+    """Group heading -> the labels of its links, in order ("" for the links above every group)."""
+    groups, name = {}, ""
+    for heading, label in re.findall(r"<h2>([^<]+)</h2>|<a [^>]*>([^<]+)</a>", sidebar(page)):
+        if heading:
+            name = heading
+        else:
+            groups.setdefault(name, []).append(label)
+    return groups
+
+
+def current_links(page: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', sidebar(page))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -84,3 +106,62 @@ def test_dev_page_is_not_in_the_nav_in_production(client, world, app):
     app.config["CLOUDPLATFORM_ENV"] = "production"
     sign_in_as(client, world.staff[CITY_ADMIN])
     assert "/admin/dev/wechat-messages" not in nav_links(text(client.get("/admin/")))
+
+
+def test_nav_groups_pages_by_module_in_order(client, world):
+    sign_in_as(client, world.staff[CITY_ADMIN])
+    assert nav_groups(text(client.get("/admin/"))) == {
+        "": ["工作台"],
+        "服务云": SERVICE_CLOUD,
+        "居民 / 系统": RESIDENTS_SYSTEM,
+    }
+
+
+def test_grid_worker_sees_each_group_with_only_its_pages(client, world):
+    sign_in_as(client, world.staff[GRID_WORKER])
+    assert nav_groups(text(client.get("/admin/"))) == {
+        "": ["工作台"],
+        "服务云": ["预约日程"],
+        "居民 / 系统": ["居民认证"],
+    }
+
+
+def test_a_group_without_pages_the_role_may_open_is_left_out(world):
+    """The rule the coming modules' groups (党建云, 志愿云, 云柜) rely on, on a group of their kind."""
+    from admin.views import nav_for
+
+    staff = world.staff[GRID_WORKER]
+    nav = [
+        (None, [("admin.dashboard", "工作台", None)]),
+        ("党建云", [("admin.audit_log", "党员报到", "audit.view")]),
+    ]
+    assert [group for group, _ in nav_for(staff, nav)] == [None]
+    assert [group for group, _ in nav_for(world.staff[CITY_ADMIN], nav)] == [None, "党建云"]
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/admin/", "/admin/"),
+        ("/admin/notices", "/admin/notices"),
+        ("/admin/notices/new", "/admin/notices"),
+        ("/admin/bookables/new", "/admin/bookables"),
+        ("/admin/bookings/day", "/admin/bookings/day"),
+        ("/admin/staff/new", "/admin/staff"),
+    ],
+)
+def test_current_page_is_marked_in_the_nav(client, world, path, current):
+    sign_in_as(client, world.staff[CITY_ADMIN])
+    assert current_links(text(client.get(path))) == [current]
+
+
+def test_phone_menu_button_controls_the_sidebar(client, world):
+    sign_in_as(client, world.staff[COMMUNITY_STAFF])
+    page = text(client.get("/admin/"))
+    button = re.search(r'<button type="button" class="menu-toggle"([^>]*)>菜单</button>', page).group(1)
+    assert 'aria-controls="sidebar"' in button
+    assert 'aria-expanded="false"' in button
+
+
+def test_sign_in_page_has_no_nav(client):
+    assert 'id="sidebar"' not in text(client.get("/admin/sign-in"))
