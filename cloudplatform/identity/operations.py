@@ -263,7 +263,6 @@ def change_own_password(staff: StaffAccount, current_password: str, new_password
     Other sessions of the account are not signed out (console sessions are signed cookies).
     """
     if not _matches(staff, current_password):
-        record(staff, "staff.password_change_failed", target=staff, community_id=staff.community_id)
         raise WrongPassword.for_field("current_password")
     _check_new_password(staff, new_password, "new_password")
     if new_password == current_password:
