@@ -119,8 +119,9 @@ OPEN_WHILE_RESET = {
     "admin.sign_in_submit",
 }
 
-# What to do next, by status, on the console's error page: (label, endpoint) links
+# What to do next, by status, on the console's error page (with a link to 工作台 or to sign in)
 NEXT_STEPS = {
+    400: "页面已过期或表单不完整，请返回上一页刷新后重新提交。",
     403: "你的角色不能打开这个页面，如需使用请联系管理员。",
     404: "页面不存在，或记录不在你的管辖范围内。请检查地址，或从左侧菜单进入。",
     405: "这个地址不能直接打开，请回到页面上使用按钮提交。",
@@ -162,7 +163,7 @@ def console_http_error(error: HTTPException):
     return render_error(error.code or 500, http_error_class(error.code).message, headers)
 
 
-for _status in (404, 405, 429):
+for _status in (400, 404, 405, 429):
     bp.app_errorhandler(_status)(console_http_error)
 
 
