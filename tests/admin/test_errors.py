@@ -27,7 +27,7 @@ def test_unknown_console_page_is_a_404_in_the_layout_with_the_nav(client, worker
     assert response.status_code == 404
     assert in_console_layout(page)
     assert 'id="sidebar"' in page
-    assert "请检查地址，或从左侧菜单进入" in page
+    assert "请检查地址，或从菜单进入" in page
     assert 'href="/admin/">返回工作台' in page
 
 
