@@ -15,6 +15,7 @@ DESKTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 390, "height": 844}
 NEW_PASSWORD = "my-own-password-27"
 TEMPORARY = "temporary-pass-1"
+SERVICE_CLOUD = ["通知公告", "办事指南", "预约事项", "预约日程", "预约暂停"]
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_desktop_sidebar_shows_the_groups_and_marks_the_current_page(live_server
     expect(page.get_by_role("button", name="菜单")).to_be_hidden()
     expect(nav.get_by_role("heading", name="服务云")).to_be_visible()
     expect(nav.get_by_role("heading", name="居民 / 系统")).to_be_visible()
-    for label in ["工作台", "通知公告", "办事指南", "预约事项", "预约日程", "预约暂停", "居民认证", "工作人员"]:
+    for label in ["工作台", *SERVICE_CLOUD, "居民认证", "工作人员", "消息发送", "审计日志"]:
         expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
     nav.get_by_role("link", name="预约事项").click()
     expect(page).to_have_url(re.compile(r"/admin/bookables$"))
