@@ -15,8 +15,8 @@ from cloudplatform.clock import LOCAL_TZ, local, now
 from cloudplatform.errors import AppError
 from cloudplatform.extensions import limiter
 from cloudplatform.identity import queries as identity
-from cloudplatform.identity.operations import authenticate_staff
 from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
+from cloudplatform.identity.operations import authenticate_staff
 from cloudplatform.identity.permissions import allows
 from cloudplatform.notify import queries as notify
 from cloudplatform.privacy import mask_name, mask_phone
@@ -36,7 +36,6 @@ NAV = [
     ("admin.audit_log", "审计日志", "audit.view"),
 ]
 DEV_NAV = ("admin.dev_wechat_messages", "开发用：微信消息记录")
-
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,11 @@ def dashboard():
     """Today's work and the figures of the staff member's scope; every figure one statement."""
     staff = current_staff()
     tiles = [
-        (tile, tile.count(staff), url_for(tile.endpoint, **TILE_LINK_ARGS.get(tile.endpoint, {})) if tile.endpoint else None)
+        (
+            tile,
+            tile.count(staff),
+            url_for(tile.endpoint, **TILE_LINK_ARGS.get(tile.endpoint, {})) if tile.endpoint else None,
+        )
         for tile in DASHBOARD_TILES
         if tile.action is None or allows(staff, tile.action)
     ]

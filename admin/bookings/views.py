@@ -7,7 +7,6 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.exports import export_response
 from admin.bookings.forms import (
     DEFAULTS,
     FIELDS,
@@ -19,6 +18,7 @@ from admin.bookings.forms import (
     format_hours,
     parse_day,
 )
+from admin.exports import export_response
 from admin.forms import optional_int
 from cloudplatform.clock import local, now
 from cloudplatform.errors import AppError, NotFound

@@ -7,6 +7,7 @@ from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
 from admin.exports import export_response
 from admin.identity.forms import LinkUserForm, RejectForm, StaffCreateForm
+from cloudplatform.clock import local
 from cloudplatform.errors import AppError, Forbidden
 from cloudplatform.identity import permissions, queries
 from cloudplatform.identity.models import (
@@ -27,7 +28,6 @@ from cloudplatform.identity.operations import (
     set_staff_active,
 )
 from cloudplatform.identity.permissions import GRANTABLE, can_grant, load_scoped, require
-from cloudplatform.clock import local
 from cloudplatform.privacy import mask_name
 
 REVIEW, MANAGE = "residency.review", "staff.manage"
@@ -58,8 +58,14 @@ def residency_export(fmt):
     status = request.args.get("status") if request.args.get("status") in TABS else PENDING
     requests = export_residency_requests(current_staff(), status, fmt)
     rows = [
-        [r.id, f"{local(r.created_at):%Y-%m-%d %H:%M:%S}", mask_name(r.real_name), r.community.name,
-         r.building.name, TABS[r.status]]
+        [
+            r.id,
+            f"{local(r.created_at):%Y-%m-%d %H:%M:%S}",
+            mask_name(r.real_name),
+            r.community.name,
+            r.building.name,
+            TABS[r.status],
+        ]
         for r in requests
     ]
     return export_response(fmt, f"居民认证-{TABS[status]}", RESIDENCY_HEADERS, rows)

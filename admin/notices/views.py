@@ -12,9 +12,9 @@ from cloudplatform.errors import AppError
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import Community, StaffAccount
 from cloudplatform.identity.permissions import load_scoped, require
+from cloudplatform.privacy import mask_name
 from cloudplatform.service.notices import queries
 from cloudplatform.service.notices.models import Notice
-from cloudplatform.privacy import mask_name
 from cloudplatform.service.notices.operations import ACTION, export_unread, publish_notice, withdraw_notice
 
 PAGE_SIZE = 50

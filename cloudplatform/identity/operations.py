@@ -144,7 +144,12 @@ def export_residency_requests(staff: StaffAccount, status: str, fmt: str) -> lis
 def export_audit_log(staff: StaffAccount, fmt: str) -> list[AuditEntry]:
     """The newest audit entries in scope to take away; the export itself is recorded too."""
     entries = queries.audit_entries(staff, EXPORT_LIMIT)
-    record(staff, "export.audit_log", community_id=staff.community_id, details={"format": fmt, "rows": len(entries)})
+    record(
+        staff,
+        "export.audit_log",
+        community_id=staff.community_id,
+        details={"format": fmt, "rows": len(entries)},
+    )
     return entries
 
 

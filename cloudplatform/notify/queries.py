@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
+from cloudplatform.extensions import db
 from cloudplatform.identity.models import Membership, StaffAccount
 from cloudplatform.identity.permissions import scope_filter, sees_everything
-from cloudplatform.extensions import db
 from cloudplatform.notify.models import FAILED, Notification
 
 

@@ -51,7 +51,7 @@ def admin(client, world):
 
 @pytest.fixture
 def readers(client, world):
-    """A notice for everyone in home: 李建国 (building one) and 王芳 (two) have not read it; one reader has."""
+    """A notice for everyone in home: 李建国 (building one), 王芳 and a formula (two) have not read it."""
     first = world.buildings[world.home.id]
     second = BuildingFactory(grid_id=GridFactory(community_id=world.home.id).id, name="火炬路2号楼").id
     notice = make_notice(world.home, title="流感疫苗接种通知")
@@ -99,7 +99,11 @@ def test_unread_export_is_audited(client, db, readers, admin):
     notice, _, _ = readers
     client.get(f"/admin/notices/{notice.id}/unread.csv")
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.notice_unread")).one()
-    assert (entry.actor_name, entry.target_id, entry.details["format"]) == (admin.username, str(notice.id), "csv")
+    assert (entry.actor_name, entry.target_id, entry.details["format"]) == (
+        admin.username,
+        str(notice.id),
+        "csv",
+    )
 
 
 def test_another_communitys_unread_list_is_404(client, db, world, admin):

@@ -27,8 +27,8 @@ from cloudplatform.orm import insert_for
 from cloudplatform.service.bookings import queries
 from cloudplatform.service.bookings.errors import (
     AlreadyBooked,
-    BookableNotFound,
     AlreadyLifted,
+    BookableNotFound,
     BookingLimit,
     BookingNotActive,
     BookingNotFound,

@@ -318,4 +318,7 @@ def unread_list(notice: Notice, building_id: int | None, limit: int) -> list[Unr
     """The whole unread list (up to ``limit``) by building and room, those without a home last: two
     statements (the exports and the printable list)."""
     users = list(db.session.scalars(_unread_statement(notice, building_id).order_by(User.id).limit(limit)))
-    return sorted(_with_homes(notice, users), key=lambda u: (u.building is None, u.building or "", u.room or "", u.user_id))
+    return sorted(
+        _with_homes(notice, users),
+        key=lambda u: (u.building is None, u.building or "", u.room or "", u.user_id),
+    )
