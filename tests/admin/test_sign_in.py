@@ -126,7 +126,7 @@ def test_redirect_to_sign_in_keeps_the_page_and_its_query(client):
 
 
 def test_dashboard_runs_one_statement_per_figure(client, staff, app):
-    from admin.views import DASHBOARD_TILES
+    from admin.dashboard import DASHBOARD_TILES
     from tests.helpers import count_queries
 
     sign_in(client, "wangli", PASSWORD)  # a city admin: every card, the street table and the trend
