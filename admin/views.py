@@ -1,4 +1,5 @@
-"""The frame every console page shares: sign-in, the dashboard, the header's links, errors, filters."""
+"""The frame every console page shares: sign-in, the header's links, errors, filters (the dashboard:
+admin/dashboard.py)."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -8,12 +9,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.exceptions import HTTPException
 
 from admin import bp
-from admin.auth import current_staff, login_required, may_use_dev_tools, scope_name, sign_in, sign_out
+from admin.auth import current_staff, may_use_dev_tools, scope_name, sign_in, sign_out
 from admin.identity.forms import SignInForm
 from cloudplatform.clock import local
 from cloudplatform.errors import AppError, http_error_class
 from cloudplatform.extensions import api, limiter
-from cloudplatform.identity import queries as identity
 from cloudplatform.identity.operations import authenticate_staff
 from cloudplatform.identity.permissions import allows
 from cloudplatform.privacy import mask_name, mask_phone
@@ -44,15 +44,6 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
             ("admin.dev_wechat_messages", "开发用：微信消息记录", may_use_dev_tools),
         ],
     ),
-]
-
-# (label, staff -> the count in their scope): each domain's queries contribute theirs, one statement each
-DASHBOARD_CARDS = [
-    ("社区", identity.community_count),
-    ("居民", identity.resident_count),
-    ("在职党员", identity.party_member_count),
-    ("待审核居民认证", identity.pending_residency_count),
-    ("工作人员账号", identity.staff_account_count),
 ]
 
 
@@ -215,11 +206,3 @@ def sign_out_submit():
     sign_out()
     flash("已退出登录", "info")
     return redirect(url_for("admin.sign_in_page"))
-
-
-@bp.get("/")
-@login_required
-def dashboard():
-    staff = current_staff()
-    counts = [(label, count(staff)) for label, count in DASHBOARD_CARDS]
-    return render_template("admin/dashboard.html", counts=counts)

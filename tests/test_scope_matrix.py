@@ -243,6 +243,13 @@ CONSOLE_PAGES = [
         lambda db, r: False,
     ),
     ConsolePage(
+        "GET /admin/bookings/day/{id}/{day}.xlsx",
+        "booking.checkin",
+        make_bookable,
+        lambda c, r: c.get(f"/admin/bookings/day/{r.id}/2026-12-08.xlsx"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
         "GET /admin/venue/booking/{id}",
         "booking.checkin",
         make_bookable,

@@ -4,15 +4,18 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
+from admin.charts import bar_chart
+from admin.exports import export_response
 from admin.forms import optional_int
 from admin.notices.forms import NoticeForm, parse_attachments
 from cloudplatform.errors import AppError
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import Community, StaffAccount
 from cloudplatform.identity.permissions import load_scoped, require
+from cloudplatform.privacy import mask_name
 from cloudplatform.service.notices import queries
 from cloudplatform.service.notices.models import Notice
-from cloudplatform.service.notices.operations import ACTION, publish_notice, withdraw_notice
+from cloudplatform.service.notices.operations import ACTION, export_unread, publish_notice, withdraw_notice
 
 PAGE_SIZE = 50
 UNREAD_PAGE_SIZE = 100
@@ -105,6 +108,7 @@ def notice_detail(notice_id):
         audience_total=audience,
         read_total=read,
         by_building=by_building,
+        read_chart=read_rate_chart(by_building),
         building_id=building_id,
         unread=unread,
         next_cursor=next_cursor,
@@ -122,3 +126,44 @@ def notice_withdraw(notice_id):
     else:
         flash(f"已撤回通知“{notice.title}”", "info")
     return redirect(url_for("admin.notice_detail", notice_id=notice_id))
+
+
+def read_rate_chart(by_building) -> str:
+    """Bars of each building's read rate (per cent of its residents in the audience)."""
+    bars = [(row.name, round(100 * row.read / row.audience) if row.audience else 0) for row in by_building]
+    return bar_chart("各楼栋阅读率", bars, maximum=100, unit="%") if bars else ""
+
+
+UNREAD_HEADERS = ["昵称", "楼栋", "房号"]
+
+
+def unread_rows(unread) -> list[list]:
+    """The unread list's cells as the detail page shows them (names masked)."""
+    return [[mask_name(u.nickname) or "（未设置）", u.building or "", u.room or ""] for u in unread]
+
+
+@bp.get("/notices/<id:notice_id>/unread.<any(csv, xlsx):fmt>")
+@login_required
+def notice_unread_export(notice_id, fmt):
+    """The unread list (of one building, if picked) as CSV or Excel; recorded in the audit log."""
+    staff, notice = staff_and_notice(notice_id)
+    unread = export_unread(staff, notice, optional_int(request.args.get("building_id")), fmt)
+    return export_response(fmt, f"未读名单-{notice.title}", UNREAD_HEADERS, unread_rows(unread))
+
+
+@bp.get("/notices/<id:notice_id>/unread/print")
+@login_required
+def notice_unread_print(notice_id):
+    """The unread list grouped by building, to print for going door to door; recorded like an export."""
+    staff, notice = staff_and_notice(notice_id)
+    unread = export_unread(staff, notice, optional_int(request.args.get("building_id")), "print")
+    groups: dict[str, list] = {}
+    for u in unread:
+        groups.setdefault(u.building or "未登记楼栋", []).append(u)
+    return render_template(
+        "admin/notices/unread_print.html",
+        notice=notice,
+        community=identity.load_community(notice.community_id),
+        groups=groups,
+        total=len(unread),
+    )

@@ -9,11 +9,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from cloudplatform.audit.models import AuditEntry
 from cloudplatform.audit.operations import record
 from cloudplatform.clock import now
 from cloudplatform.errors import Forbidden, NotFound
 from cloudplatform.extensions import db
-from cloudplatform.identity import permissions
+from cloudplatform.identity import permissions, queries
 from cloudplatform.identity.errors import (
     AccountDeleted,
     AlreadyDecided,
@@ -48,6 +49,7 @@ from cloudplatform.transitions import transition
 from cloudplatform.wechat import get_gateway
 
 REVIEW = "residency.review"
+EXPORT_LIMIT = 20_000  # rows in one export
 
 hasher = PasswordHasher()  # argon2id with the library's current parameters
 MIN_PASSWORD_LENGTH = 10
@@ -131,6 +133,28 @@ def open_residency_request(staff: StaffAccount, request_id: int) -> ResidencyReq
     request = permissions.load_scoped(ResidencyRequest, request_id, staff, REVIEW)
     record(staff, "residency.view", target=request, community_id=request.community_id)
     return request
+
+
+@permissions.requires(REVIEW)
+def export_residency_requests(staff: StaffAccount, status: str, fmt: str) -> list[ResidencyRequest]:
+    """The residency requests of one status to take away; recorded in the audit log."""
+    requests = queries.residency_requests(staff, status, EXPORT_LIMIT)
+    details = {"format": fmt, "status": status, "rows": len(requests)}
+    record(staff, "export.residency_requests", community_id=staff.community_id, details=details)
+    return requests
+
+
+@permissions.requires("audit.view")
+def export_audit_log(staff: StaffAccount, fmt: str) -> list[AuditEntry]:
+    """The newest audit entries in scope to take away; the export itself is recorded too."""
+    entries = queries.audit_entries(staff, EXPORT_LIMIT)
+    record(
+        staff,
+        "export.audit_log",
+        community_id=staff.community_id,
+        details={"format": fmt, "rows": len(entries)},
+    )
+    return entries
 
 
 @permissions.requires(REVIEW)

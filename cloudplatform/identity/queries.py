@@ -1,6 +1,9 @@
 """Reads of identity both front ends share: a user's communities, public community pages, residency
 lists, staff accounts, the communities and streets in a staff member's scope, and the dashboard counts."""
 
+import itertools
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from cloudplatform.audit.models import AuditEntry
@@ -13,6 +16,7 @@ from cloudplatform.identity.models import (
     STREET_ADMIN,
     Building,
     Community,
+    District,
     Grid,
     Membership,
     ResidencyRequest,
@@ -81,6 +85,21 @@ def residency_requests_page(staff: StaffAccount, status: str, cursor: str | None
         .options(sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building))
     )
     return keyset_page(stmt, [ResidencyRequest.id], cursor, limit)
+
+
+def residency_requests(staff: StaffAccount, status: str, limit: int) -> list[ResidencyRequest]:
+    """The whole list of one status (up to ``limit``), newest first, in one statement (the export)."""
+    return list(
+        db.session.scalars(
+            sa.select(ResidencyRequest)
+            .where(ResidencyRequest.status == status, scope_filter(staff, ResidencyRequest.community_id))
+            .options(
+                sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building)
+            )
+            .order_by(ResidencyRequest.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # -- staff accounts --------------------------------------------------------------------------------
@@ -213,3 +232,69 @@ def audit_page(staff: StaffAccount, cursor: str | None, limit: int) -> tuple[lis
     """
     stmt = sa.select(AuditEntry).where(scope_filter(staff, AuditEntry.community_id))
     return keyset_page(stmt, [AuditEntry.id], cursor, limit)
+
+
+def audit_entries(staff: StaffAccount, limit: int) -> list[AuditEntry]:
+    """The newest ``limit`` audit entries in the staff member's scope, in one statement (the export)."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .where(scope_filter(staff, AuditEntry.community_id))
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# -- the dashboard's figures per street and over time, one statement each -------------------------
+
+
+def figures_by_street(staff: StaffAccount) -> list[sa.Row]:
+    """Per district and street in scope: (district, street, communities, residents, party_members)."""
+    members = (
+        sa.select(
+            Membership.community_id,
+            sa.func.count().filter(Membership.role == RESIDENT).label("residents"),
+            sa.func.count().filter(Membership.role == PARTY_MEMBER).label("party_members"),
+        )
+        .group_by(Membership.community_id)
+        .subquery()
+    )
+    return list(
+        db.session.execute(
+            sa.select(
+                District.name.label("district"),
+                Street.name.label("street"),
+                sa.func.count(Community.id).label("communities"),
+                sa.func.coalesce(sa.func.sum(members.c.residents), 0).label("residents"),
+                sa.func.coalesce(sa.func.sum(members.c.party_members), 0).label("party_members"),
+            )
+            .join(Street, Street.id == Community.street_id)
+            .join(District, District.id == Street.district_id)
+            .outerjoin(members, members.c.community_id == Community.id)
+            .where(scope_filter(staff, Community.id))
+            .group_by(District.id, District.name, Street.id, Street.name)
+            .order_by(District.name, District.id, Street.name, Street.id)
+        )
+    )
+
+
+def new_residents_by_month(staff: StaffAccount, month_starts: list[datetime]) -> list[int]:
+    """How many resident memberships began in each month [month_starts[i], month_starts[i+1]); the last
+    start closes the range. One statement (a conditional count per month, any database)."""
+    bounds = list(itertools.pairwise(month_starts))
+    if not bounds:
+        return []
+    counts = [
+        sa.func.count().filter(Membership.created_at >= start, Membership.created_at < end)
+        for start, end in bounds
+    ]
+    row = db.session.execute(
+        sa.select(*counts).where(
+            Membership.role == RESIDENT,
+            Membership.created_at >= month_starts[0],
+            Membership.created_at < month_starts[-1],
+            scope_filter(staff, Membership.community_id),
+        )
+    ).one()
+    return [int(n or 0) for n in row]

@@ -2,9 +2,10 @@
 
 import sqlalchemy as sa
 
+from cloudplatform.extensions import db
 from cloudplatform.identity.models import Membership, StaffAccount
 from cloudplatform.identity.permissions import scope_filter, sees_everything
-from cloudplatform.notify.models import Notification
+from cloudplatform.notify.models import FAILED, Notification
 
 
 def outbox_statement(staff: StaffAccount, status: str | None) -> sa.Select:
@@ -17,3 +18,9 @@ def outbox_statement(staff: StaffAccount, status: str | None) -> sa.Select:
     if status is not None:
         stmt = stmt.where(Notification.status == status)
     return stmt
+
+
+def failed_count(staff: StaffAccount) -> int:
+    """Messages in the staff member's outbox that failed (one statement)."""
+    stmt = outbox_statement(staff, FAILED).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt)) or 0

@@ -1,18 +1,37 @@
 """The dashboard counts what lies in the signed-in member's scope."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from cloudplatform.clock import local, now
 from cloudplatform.identity.models import (
     APPROVED,
     CITY_ADMIN,
     COMMUNITY_STAFF,
+    GRID_WORKER,
     PARTY_MEMBER,
     STREET_ADMIN,
 )
+from cloudplatform.notify.models import FAILED, Notification
+from cloudplatform.service.bookings.models import CANCELLED, CHECKED_IN, CONFIRMED
 from tests.admin.console import member, residency_request, sign_in_as, text
-from tests.factories import StaffAccountFactory
+from tests.factories import BookingFactory, SlotFactory, StaffAccountFactory, UserFactory
+from tests.helpers import count_queries
+from tests.service.bookings.fixtures import make_service
+
+TODAY = {"今日预约": 0, "今日核销": 0, "发送失败消息": 0}
+
+
+def figures(communities, residents, party_members, pending, accounts) -> dict[str, int]:
+    return TODAY | {
+        "社区": communities,
+        "居民": residents,
+        "在职党员": party_members,
+        "待审核居民认证": pending,
+        "工作人员账号": accounts,
+    }
 
 
 def cards(client) -> dict[str, int]:
@@ -36,16 +55,112 @@ def spread(world):
 def test_community_staff_count_their_community(client, spread):
     sign_in_as(client, spread.staff[COMMUNITY_STAFF])
     # home's staff: grid worker, community staff, community admin, and the one made above
-    assert cards(client) == {"社区": 1, "居民": 1, "在职党员": 1, "待审核居民认证": 1, "工作人员账号": 4}
+    assert cards(client) == figures(1, 1, 1, 1, 4)
 
 
 def test_street_admin_counts_the_street(client, spread):
     sign_in_as(client, spread.staff[STREET_ADMIN])
     # home's four, the neighbour's one, and the street admin's own street-level account
-    assert cards(client) == {"社区": 2, "居民": 2, "在职党员": 2, "待审核居民认证": 2, "工作人员账号": 6}
+    assert cards(client) == figures(2, 2, 2, 2, 6)
 
 
 def test_city_admin_counts_everything(client, spread):
     sign_in_as(client, spread.staff[CITY_ADMIN])
     # all accounts: the world's five and the three made above
-    assert cards(client) == {"社区": 3, "居民": 3, "在职党员": 3, "待审核居民认证": 3, "工作人员账号": 8}
+    assert cards(client) == figures(3, 3, 3, 3, 8)
+
+
+# -- today's work: links, the street table, the trend and its statements ---------------------------
+
+
+def tile_link(page: str, label: str) -> str:
+    return re.search(rf'data-tile="{label}">\s*<div class="label"><a href="([^"]+)">', page).group(1)
+
+
+def test_cards_of_todays_work_link_to_their_lists(client, spread):
+    sign_in_as(client, spread.staff[COMMUNITY_STAFF])
+    page = text(client.get("/admin/"))
+    assert tile_link(page, "待审核居民认证") == "/admin/residency"
+    assert tile_link(page, "今日预约") == "/admin/bookings/day"
+    assert tile_link(page, "发送失败消息") == "/admin/outbox?status=failed"
+
+
+def test_failed_messages_are_counted_in_scope(client, spread, db):
+    home_user, other_user = member(spread.home), member(spread.elsewhere)
+    for user in (home_user, other_user):
+        db.session.add(Notification(user_id=user.id, template_key="residency_result", status=FAILED))
+    db.session.commit()
+    sign_in_as(client, spread.staff[COMMUNITY_STAFF])
+    assert cards(client)["发送失败消息"] == 1
+
+
+def test_todays_bookings_and_check_ins_are_counted(client, world, db):
+    service = make_service(world)
+    today = local(now()).date()
+    slot = SlotFactory(
+        bookable_id=service.id,
+        community_id=world.home.id,
+        starts_at=now(),
+        ends_at=now() + timedelta(minutes=30),
+        capacity=3,
+        book_from=now() - timedelta(days=1),
+        book_until=now(),
+    )
+    for status in (CONFIRMED, CHECKED_IN, CANCELLED):
+        BookingFactory(
+            community_id=world.home.id,
+            bookable_id=service.id,
+            slot_id=slot.id,
+            user_id=UserFactory().id,
+            status=status,
+        )
+    assert local(slot.starts_at).date() == today
+    sign_in_as(client, world.staff[COMMUNITY_STAFF])
+    counted = cards(client)
+    assert (counted["今日预约"], counted["今日核销"]) == (2, 1)
+
+
+def test_grid_worker_sees_no_outbox_card(client, spread):
+    sign_in_as(client, spread.staff[GRID_WORKER])
+    assert "发送失败消息" not in cards(client)
+
+
+def test_street_admin_sees_the_street_table(client, spread):
+    sign_in_as(client, spread.staff[STREET_ADMIN])
+    page = text(client.get("/admin/"))
+    rows = re.findall(r"<tr data-street=\"[^\"]+\">(.*?)</tr>", page, re.S)
+    assert len(rows) == 1
+    assert re.findall(r"<td>(\d+)</td>", rows[0]) == ["2", "2", "2"]
+
+
+def test_city_admin_sees_every_street(client, spread):
+    sign_in_as(client, spread.staff[CITY_ADMIN])
+    assert len(re.findall(r"<tr data-street=", text(client.get("/admin/")))) == 2
+
+
+def test_community_staff_see_no_street_table(client, spread):
+    sign_in_as(client, spread.staff[COMMUNITY_STAFF])
+    assert 'data-table="streets"' not in text(client.get("/admin/"))
+
+
+def test_trend_charts_twelve_months_of_new_residents(client, spread):
+    sign_in_as(client, spread.staff[CITY_ADMIN])
+    page = text(client.get("/admin/"))
+    chart = page.split('data-chart="resident-trend"')[1].split("</svg>")[0]
+    assert chart.count('<g class="point">') == 12
+    assert "<title>近十二个月新增居民</title>" in chart
+    this_month = f"{local(now()).month}月：3人"  # the three residents made this month
+    assert this_month in chart
+
+
+def test_dashboard_statements_do_not_grow_with_the_data(app, client, spread):
+    sign_in_as(client, spread.staff[CITY_ADMIN])
+    client.get("/admin/")
+    with count_queries(app) as before:
+        client.get("/admin/")
+    for _ in range(3):
+        member(spread.neighbour)
+        residency_request(spread, spread.elsewhere)
+    with count_queries(app) as after:
+        client.get("/admin/")
+    assert len(after) == len(before) == 8 + 2 + 1  # cards, street table, trend, the signed-in account

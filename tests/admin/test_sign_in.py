@@ -125,12 +125,12 @@ def test_redirect_to_sign_in_keeps_the_page_and_its_query(client):
     assert response.headers["Location"] == "/admin/sign-in?next=/admin/audit?cursor%3Dabc"
 
 
-def test_dashboard_runs_one_count_per_card(client, staff, app):
-    from admin.views import DASHBOARD_CARDS
+def test_dashboard_runs_one_statement_per_figure(client, staff, app):
+    from admin.dashboard import DASHBOARD_TILES
     from tests.helpers import count_queries
 
-    sign_in(client, "wangli", PASSWORD)
+    sign_in(client, "wangli", PASSWORD)  # a city admin: every card, the street table and the trend
     with count_queries(app) as statements:
         client.get("/admin/")
-    assert len(DASHBOARD_CARDS) == 5
-    assert len(statements) == 5 + 1  # + loading the signed-in account with its community and street
+    assert len(DASHBOARD_TILES) == 8
+    assert len(statements) == 8 + 2 + 1  # + loading the signed-in account with its community and street

@@ -97,7 +97,7 @@ def test_community_admin_approves_a_pending_request(live_server, page, db, world
     fill_sign_in(page, world.staff[COMMUNITY_ADMIN].username, PASSWORD)
     expect(page.get_by_text("社区管理员", exact=True)).to_be_visible()
 
-    page.get_by_role("link", name="居民认证").click()
+    page.get_by_role("link", name="居民认证", exact=True).click()  # the header's, not the card's
     row = page.locator(f'tr[data-request="{request.id}"]')
     expect(row).to_contain_text("张**")
     row.get_by_role("link", name="审核").click()

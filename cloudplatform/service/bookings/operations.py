@@ -28,6 +28,7 @@ from cloudplatform.service.bookings import queries
 from cloudplatform.service.bookings.errors import (
     AlreadyBooked,
     AlreadyLifted,
+    BookableNotFound,
     BookingLimit,
     BookingNotActive,
     BookingNotFound,
@@ -529,3 +530,14 @@ def record_no_shows() -> dict[str, int]:
             )
             suspended += 1
     return {"no_shows": len(missed), "suspended": suspended}
+
+
+@requires(CHECKIN)
+def export_day_bookings(staff: StaffAccount, bookable: Bookable, day: date, fmt: str) -> list[Booking]:
+    """A service's bookings of one local day to take away (the day view's list); audited."""
+    if not permissions.in_scope(staff, bookable.community_id):
+        raise BookableNotFound()
+    bookings = queries.day_bookings(bookable, day)
+    details = {"format": fmt, "day": day.isoformat(), "rows": len(bookings)}
+    record(staff, "export.day_bookings", target=bookable, community_id=bookable.community_id, details=details)
+    return bookings

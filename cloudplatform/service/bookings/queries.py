@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from cloudplatform.clock import local_day_bounds, now
+from cloudplatform.clock import local, local_day_bounds, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import Community, Membership, StaffAccount, User
@@ -13,6 +13,7 @@ from cloudplatform.pagination import keyset_page
 from cloudplatform.service.bookings.errors import BookableNotFound, BookingNotFound
 from cloudplatform.service.bookings.models import (
     ACTIVE,
+    CHECKED_IN,
     CONFIRMED,
     Bookable,
     Booking,
@@ -256,3 +257,32 @@ register_purpose(
         ),
     )
 )
+
+
+# -- the dashboard: today's work, one statement each ------------------------------------------------
+
+
+def _today_bookings(staff: StaffAccount, *conditions) -> int:
+    start, end = local_day_bounds(local(now()).date())
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Booking.id))
+            .join(Slot, Slot.id == Booking.slot_id)
+            .where(
+                Slot.starts_at >= start,
+                Slot.starts_at < end,
+                scope_filter(staff, Slot.community_id),
+                *conditions,
+            )
+        )
+        or 0
+    )
+
+
+def today_booking_count(staff: StaffAccount) -> int:
+    """Today's (local day) bookings that still hold or used their place."""
+    return _today_bookings(staff, Booking.status.in_((*ACTIVE, CHECKED_IN)))
+
+
+def today_check_in_count(staff: StaffAccount) -> int:
+    return _today_bookings(staff, Booking.status == CHECKED_IN)

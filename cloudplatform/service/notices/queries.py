@@ -273,10 +273,7 @@ class Unread:
     room: str | None
 
 
-def unread_page(
-    notice: Notice, building_id: int | None, cursor: str | None, limit: int
-) -> tuple[list[Unread], str | None]:
-    """Who in the audience has not read the notice (of one building, if given), by user id."""
+def _unread_statement(notice: Notice, building_id: int | None) -> sa.Select:
     stmt = sa.select(User).where(User.id.in_(audience_user_ids(notice)), ~receipt_exists(notice.id, User.id))
     if building_id is not None:
         stmt = stmt.where(
@@ -288,7 +285,11 @@ def unread_page(
                 )
             )
         )
-    users, next_cursor = keyset_page(stmt, [User.id], cursor, limit, descending=False)
+    return stmt
+
+
+def _with_homes(notice: Notice, users: list[User]) -> list[Unread]:
+    """The users with their building and room in the notice's community (one statement, none if empty)."""
     homes = {}
     if users:
         residents = _residents(notice, [u.id for u in users]).subquery()
@@ -300,4 +301,24 @@ def unread_page(
                 )
             )
         }
-    return [Unread(u.id, u.nickname, *homes.get(u.id, (None, None))) for u in users], next_cursor
+    return [Unread(u.id, u.nickname, *homes.get(u.id, (None, None))) for u in users]
+
+
+def unread_page(
+    notice: Notice, building_id: int | None, cursor: str | None, limit: int
+) -> tuple[list[Unread], str | None]:
+    """Who in the audience has not read the notice (of one building, if given), by user id."""
+    users, next_cursor = keyset_page(
+        _unread_statement(notice, building_id), [User.id], cursor, limit, descending=False
+    )
+    return _with_homes(notice, users), next_cursor
+
+
+def unread_list(notice: Notice, building_id: int | None, limit: int) -> list[Unread]:
+    """The whole unread list (up to ``limit``) by building and room, those without a home last: two
+    statements (the exports and the printable list)."""
+    users = list(db.session.scalars(_unread_statement(notice, building_id).order_by(User.id).limit(limit)))
+    return sorted(
+        _with_homes(notice, users),
+        key=lambda u: (u.building is None, u.building or "", u.room or "", u.user_id),
+    )

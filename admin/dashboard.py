@@ -1,0 +1,79 @@
+"""工作台: today's work and the figures of the staff member's scope, every figure one statement."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from flask import render_template, url_for
+
+from admin import bp
+from admin.auth import current_staff, login_required
+from admin.charts import line_chart
+from cloudplatform.clock import LOCAL_TZ, local, now
+from cloudplatform.identity import queries as identity
+from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
+from cloudplatform.identity.permissions import allows
+from cloudplatform.notify import queries as notify
+from cloudplatform.service.bookings import queries as bookings
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A card: its label, the count in the staff member's scope (one statement), the page that lists
+    what it counts (with its query), and the right the card needs (None: any signed-in staff member)."""
+
+    label: str
+    count: Callable
+    endpoint: str | None = None
+    action: str | None = None
+    query: dict = field(default_factory=dict)
+
+
+# Each domain's queries contribute their cards here, in the order shown.
+DASHBOARD_TILES = [
+    Tile("待审核居民认证", identity.pending_residency_count, "admin.residency_list", "residency.review"),
+    Tile("今日预约", bookings.today_booking_count, "admin.booking_day", "booking.checkin"),
+    Tile("今日核销", bookings.today_check_in_count, "admin.booking_day", "booking.checkin"),
+    Tile("发送失败消息", notify.failed_count, "admin.outbox", "outbox.view", {"status": "failed"}),
+    Tile("社区", identity.community_count),
+    Tile("居民", identity.resident_count),
+    Tile("在职党员", identity.party_member_count),
+    Tile("工作人员账号", identity.staff_account_count),
+]
+
+
+def month_starts(months: int, today: date) -> list[datetime]:
+    """The starts (Beijing time, as UTC) of the last ``months`` months up to this one, and of the next."""
+    starts = []
+    for back in range(months - 1, -2, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        starts.append(datetime(year, month + 1, 1, tzinfo=LOCAL_TZ).astimezone(UTC))
+    return starts
+
+
+def resident_trend(staff) -> str:
+    """The line of new residents per month over the last twelve months (one statement)."""
+    starts = month_starts(TREND_MONTHS, local(now()).date())
+    counts = identity.new_residents_by_month(staff, starts)
+    points = [(f"{local(start).month}月", n) for start, n in zip(starts, counts, strict=False)]
+    return line_chart("近十二个月新增居民", points, unit="人")
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    staff = current_staff()
+    tiles = [
+        (tile, tile.count(staff), url_for(tile.endpoint, **tile.query) if tile.endpoint else None)
+        for tile in DASHBOARD_TILES
+        if tile.action is None or allows(staff, tile.action)
+    ]
+    wide = staff.role in (STREET_ADMIN, CITY_ADMIN)
+    return render_template(
+        "admin/dashboard.html",
+        tiles=tiles,
+        streets=identity.figures_by_street(staff) if wide else [],
+        trend=resident_trend(staff),
+    )
