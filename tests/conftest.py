@@ -74,11 +74,45 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def worker_index() -> int | None:
+    """Which pytest-xdist worker runs this session (gw0 → 0), None without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return int(worker.removeprefix("gw")) if worker else None
+
+
+def postgres_url() -> str:
+    """TEST_DATABASE_URL, or under xdist a database of this worker's own beside it (made if missing)."""
+    url = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
+    index = worker_index()
+    if index is None:
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_gw{index}")
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        found = conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not found:
+            conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def worker_redis_url(url: str) -> str:
+    """TEST_REDIS_URL, or under xdist the numbered database below it for each further worker."""
+    index = worker_index()
+    if not index:
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) - index}"
+
+
 @pytest.fixture(scope="session")
 def migrated_database(backend, tmp_path_factory):
-    """Run every migration once per session; tests start from a copy (SQLite) or a truncation."""
+    """Run every migration once per session (per xdist worker); tests start from a copy (SQLite) or a
+    truncation (PostgreSQL)."""
     if backend == "postgres":
-        url = os.environ["TEST_DATABASE_URL"]
+        url = postgres_url()
         reset_postgres(url)
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("template") / "template.db")
@@ -109,6 +143,7 @@ def redis_url(backend):
     """Redis for the PostgreSQL pass (flushed per test); the embedded default has none."""
     url = os.environ.get("TEST_REDIS_URL") if backend == "postgres" else None
     if url:
+        url = worker_redis_url(url)
         redis.Redis.from_url(url).flushdb()
     return url
 
