@@ -3,6 +3,11 @@
 Forms check the shape of input; the operations decide what is allowed.
 """
 
+from functools import wraps
+
+from flask import current_app, request
+from werkzeug.datastructures import FileStorage
+from wtforms import MultipleFileField
 from wtforms.validators import ValidationError
 
 
@@ -29,3 +34,24 @@ def optional_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def accepts_files(view):
+    """A console page whose form carries files: its body may be ``UPLOAD_FORM_MAX_BYTES``, where the
+    rest of the app (the JSON API) keeps ``MAX_CONTENT_LENGTH``."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        request.max_content_length = current_app.config["UPLOAD_FORM_MAX_BYTES"]
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+class FilesField(MultipleFileField):
+    """Files to upload; ``files()`` gives (name, bytes) of each one chosen (none chosen: an empty list)."""
+
+    def files(self) -> list[tuple[str, bytes]]:
+        return [
+            (f.filename or "", f.read()) for f in self.data or [] if isinstance(f, FileStorage) and f.filename
+        ]
