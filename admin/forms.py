@@ -3,9 +3,6 @@
 Forms check the shape of input; the operations decide what is allowed.
 """
 
-from functools import wraps
-
-from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 from wtforms import MultipleFileField
 from wtforms.validators import ValidationError
@@ -37,15 +34,10 @@ def optional_int(value) -> int | None:
 
 
 def accepts_files(view):
-    """A console page whose form carries files: its body may be ``UPLOAD_FORM_MAX_BYTES``, where the
-    rest of the app (the JSON API) keeps ``MAX_CONTENT_LENGTH``."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        request.max_content_length = current_app.config["UPLOAD_FORM_MAX_BYTES"]
-        return view(*args, **kwargs)
-
-    return wrapper
+    """Mark a console page whose form carries files: its body may be ``UPLOAD_FORM_MAX_BYTES`` (set by
+    ``admin.check_csrf`` before the form is read), where the JSON API keeps ``MAX_CONTENT_LENGTH``."""
+    view.accepts_files = True
+    return view
 
 
 class FilesField(MultipleFileField):

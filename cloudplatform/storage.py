@@ -92,7 +92,9 @@ def get_storage() -> Storage:
 
 def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback name and the real one as RFC 5987 ``filename*``."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename).strip("._") or "download"
+    fallback = re.sub(r"[^A-Za-z0-9.-]+", "_", filename).strip("_")
+    if not fallback or fallback.startswith("."):
+        fallback = "download" + fallback
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

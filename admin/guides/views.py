@@ -88,8 +88,8 @@ def guides():
 
 
 @bp.route("/guides/new", methods=["GET", "POST"])
-@login_required
 @accepts_files
+@login_required
 def guide_new():
     """Write a guide for one community: chosen by ``community_id``, or the only one in scope."""
     staff = require(current_staff(), ACTION)
@@ -120,8 +120,8 @@ def guide_new():
 
 
 @bp.route("/guides/<id:guide_id>/edit", methods=["GET", "POST"])
-@login_required
 @accepts_files
+@login_required
 def guide_edit(guide_id):
     staff = current_staff()
     guide = load_scoped(Guide, guide_id, staff, ACTION)

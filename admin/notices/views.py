@@ -51,8 +51,8 @@ def chosen_community(staff: StaffAccount) -> tuple[Community | None, list[Commun
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
-@login_required
 @accepts_files
+@login_required
 def notice_new():
     staff = require(current_staff(), ACTION)
     community, choices = chosen_community(staff)
