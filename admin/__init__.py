@@ -16,7 +16,7 @@ def check_csrf():
 
     Reading the token reads the body: a page marked ``accepts_files`` gets its larger limit first.
     """
-    if getattr(current_app.view_functions.get(request.endpoint), "accepts_files", False):
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "accepts_files", False):
         request.max_content_length = current_app.config["UPLOAD_FORM_MAX_BYTES"]
     if request.endpoint != "admin.sign_out_submit":
         csrf.protect()
