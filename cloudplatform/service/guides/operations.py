@@ -13,7 +13,7 @@ from cloudplatform.identity.permissions import in_scope, requires
 from cloudplatform.service.bookings.models import Bookable
 from cloudplatform.service.guides.errors import BookableNotInCommunity, TooManyAttachments
 from cloudplatform.service.guides.models import Guide, GuideUpload
-from cloudplatform.service.uploads.operations import store_upload
+from cloudplatform.service.uploads.operations import store_uploads
 
 ACTION = "guide.manage"
 # What staff may set on a guide; community_id is fixed at creation.
@@ -121,8 +121,7 @@ def _attach_files(staff: StaffAccount, guide: Guide, files: Iterable[tuple[str, 
     )
     if present + len(files) > MAX_ATTACHMENTS:
         raise TooManyAttachments.for_field("files", f"附件最多 {MAX_ATTACHMENTS} 个")
-    for name, data in files:
-        upload = store_upload(staff, guide.community_id, name, data)
+    for upload in store_uploads(staff, guide.community_id, files):
         db.session.add(GuideUpload(guide_id=guide.id, upload_id=upload.id))
     db.session.flush()
 

@@ -35,7 +35,7 @@ from cloudplatform.service.notices.models import (
     NoticeUpload,
 )
 from cloudplatform.service.notices.queries import audience_users, is_published
-from cloudplatform.service.uploads.operations import store_upload
+from cloudplatform.service.uploads.operations import store_uploads
 
 ACTION = "notice.manage"
 TEMPLATE = "notice_published"
@@ -103,8 +103,7 @@ def publish_notice(
     db.session.flush()
     db.session.add_all([NoticeTarget(notice_id=notice.id, grid_id=i) for i in grid_ids])
     db.session.add_all([NoticeTarget(notice_id=notice.id, building_id=i) for i in building_ids])
-    for name, data in files:
-        upload = store_upload(staff, community_id, name, data)
+    for upload in store_uploads(staff, community_id, files):
         db.session.add(NoticeUpload(notice_id=notice.id, upload_id=upload.id))
     db.session.flush()
     record(

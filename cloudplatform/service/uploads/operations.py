@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+from collections.abc import Iterable
 
 from flask import current_app
 
@@ -46,14 +47,28 @@ def checked_content(name: str, data: bytes) -> tuple[str, bytes]:
 
 
 def store_upload(uploader: StaffAccount, community_id: int, name: str, data: bytes) -> Upload:
-    """Check the file and keep it for one community; the calling operation has checked the right.
-
-    The bytes are written before the row; a request that fails afterwards leaves an unreferenced file
-    in the storage (no row names it, so nobody can download it).
+    """Check one file and keep it for one community; the calling operation has checked the right.
 
     :raises Unprocessable: not an allowed type by its content, too large, or a broken image.
     """
-    content_type, data = checked_content(name, data)
+    return store_uploads(uploader, community_id, [(name, data)])[0]
+
+
+def store_uploads(
+    uploader: StaffAccount, community_id: int, files: Iterable[tuple[str, bytes]]
+) -> list[Upload]:
+    """Check every file first, then keep them all: a refused file leaves none of the others stored.
+
+    The bytes are written before the rows; a request that fails later still leaves unreferenced files
+    in the storage (no row names them, so nobody can download them).
+
+    :raises Unprocessable: a file is not an allowed type by its content, too large, or a broken image.
+    """
+    checked = [(name, *checked_content(name, data)) for name, data in files]
+    return [_keep(uploader, community_id, name, content_type, data) for name, content_type, data in checked]
+
+
+def _keep(uploader: StaffAccount, community_id: int, name: str, content_type: str, data: bytes) -> Upload:
     upload = Upload(
         key=get_storage().save(data, content_type),
         original_name=clean_name(name, content_type),

@@ -10,7 +10,7 @@ from cloudplatform.audit.models import AuditEntry
 from cloudplatform.identity.models import COMMUNITY_ADMIN
 from cloudplatform.service.uploads import content
 from cloudplatform.service.uploads.errors import UploadTooLarge, UploadTypeRefused
-from cloudplatform.service.uploads.operations import store_upload
+from cloudplatform.service.uploads.operations import store_upload, store_uploads
 from cloudplatform.service.uploads.queries import read_upload
 from cloudplatform.storage import KEY, LocalStorage, StorageError, content_disposition, make_storage
 from tests.service.uploads import files
@@ -134,3 +134,9 @@ def test_the_download_name_is_given_as_rfc_5987():
     assert content_disposition("停水 通知.pdf") == (
         "attachment; filename=\"download.pdf\"; filename*=UTF-8''%E5%81%9C%E6%B0%B4%20%E9%80%9A%E7%9F%A5.pdf"
     )
+
+
+def test_a_refused_file_leaves_none_of_its_batch_stored(app, world, staff, tmp_path):
+    with pytest.raises(UploadTypeRefused):
+        store_uploads(staff, world.home.id, [("a.pdf", files.PDF), ("b.pdf", files.HTML_AS_PDF)])
+    assert not (tmp_path / "instance" / "uploads").exists()
