@@ -10,6 +10,7 @@ HTML_AS_PDF = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></ht
 TEXT = "停水时间：周六 8:00-18:00\n请提前储水。\n".encode()
 GPS = 0x8825  # the EXIF tag of the GPS block
 MAKE = 0x010F  # the camera maker
+STAMP = (2026, 12, 1, 0, 0, 0)
 
 
 def jpeg_with_exif(size=(64, 48)) -> bytes:
@@ -29,10 +30,11 @@ def png(size=(16, 16)) -> bytes:
 
 
 def office(part: str) -> bytes:
+    """The same bytes on every call (fixed member times)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(part, "<document/>")
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", STAMP), "<Types/>")
+        archive.writestr(zipfile.ZipInfo(part, STAMP), "<document/>")
     return out.getvalue()
 
 
