@@ -3,7 +3,7 @@
 import importlib
 import pkgutil
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from cloudplatform.extensions import csrf
 
@@ -12,7 +12,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 @bp.before_request
 def check_csrf():
-    """Every console form carries the session's CSRF token (signing out is harmless without it)."""
+    """Every console form carries the session's CSRF token (signing out is harmless without it).
+
+    Reading the token reads the body: a page marked ``accepts_files`` gets its larger limit first.
+    """
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "accepts_files", False):
+        request.max_content_length = current_app.config["UPLOAD_FORM_MAX_BYTES"]
     if request.endpoint != "admin.sign_out_submit":
         csrf.protect()
 

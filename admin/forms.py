@@ -3,6 +3,8 @@
 Forms check the shape of input; the operations decide what is allowed.
 """
 
+from werkzeug.datastructures import FileStorage
+from wtforms import MultipleFileField
 from wtforms.validators import ValidationError
 
 
@@ -29,3 +31,19 @@ def optional_int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def accepts_files(view):
+    """Mark a console page whose form carries files: its body may be ``UPLOAD_FORM_MAX_BYTES`` (set by
+    ``admin.check_csrf`` before the form is read), where the JSON API keeps ``MAX_CONTENT_LENGTH``."""
+    view.accepts_files = True
+    return view
+
+
+class FilesField(MultipleFileField):
+    """Files to upload; ``files()`` gives (name, bytes) of each one chosen (none chosen: an empty list)."""
+
+    def files(self) -> list[tuple[str, bytes]]:
+        return [
+            (f.filename or "", f.read()) for f in self.data or [] if isinstance(f, FileStorage) and f.filename
+        ]

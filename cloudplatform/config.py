@@ -27,6 +27,10 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "WECHAT_API_BASE": ("http://127.0.0.1:5002/", str),  # the local stand-in in development
     "WECHAT_TIMEOUT": (5.0, float),  # seconds per request to WeChat
     "MAX_CONTENT_LENGTH": (1024 * 1024, int),  # bytes; larger request bodies answer 413
+    "STORAGE_URL": ("", str),  # uploaded files: empty = instance/uploads, file:///path; see storage.py
+    "UPLOAD_MAX_BYTES": (10 * 1024 * 1024, int),  # one uploaded file
+    "UPLOAD_FORM_MAX_BYTES": (32 * 1024 * 1024, int),  # a console form carrying files (not the API)
+    "UPLOAD_MAX_PIXELS": (40_000_000, int),  # an uploaded image, width x height
     "IDEMPOTENCY_TTL_HOURS": (24, int),
     "SIGN_IN_RATE_LIMIT": ("5 per minute", str),
     "LOGIN_RATE_LIMIT": ("20 per minute", str),  # mini-program logins per client address

@@ -25,8 +25,9 @@ from cloudplatform.service.bookings.models import (
     OpeningHours,
     Slot,
 )
-from cloudplatform.service.guides.models import Guide
-from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTarget
+from cloudplatform.service.guides.models import Guide, GuideUpload
+from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTarget, NoticeUpload
+from cloudplatform.service.uploads.models import Upload
 
 __all__ = [
     "AuditEntry",
@@ -41,12 +42,14 @@ __all__ = [
     "Grid",
     "GridAssignment",
     "Guide",
+    "GuideUpload",
     "IdempotencyKey",
     "LoginToken",
     "Membership",
     "Notice",
     "NoticeReceipt",
     "NoticeTarget",
+    "NoticeUpload",
     "Notification",
     "OpeningHours",
     "ResidencyRequest",
@@ -54,5 +57,6 @@ __all__ = [
     "StaffAccount",
     "Street",
     "SubscriptionConsent",
+    "Upload",
     "User",
 ]

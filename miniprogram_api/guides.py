@@ -1,8 +1,13 @@
 """办事指南: procedure guides anyone may search and read, without logging in."""
 
+from flask import url_for
+
 from cloudplatform.pagination import page_schema
 from cloudplatform.service.guides import queries, schemas
 from cloudplatform.service.guides.errors import GuideNotFound
+from cloudplatform.service.guides.models import Guide
+from cloudplatform.service.uploads.errors import AttachmentNotFound
+from cloudplatform.service.uploads.queries import download
 from miniprogram_api.auth import public_rate_limit, rate_limited
 from miniprogram_api.docs import Blueprint, errors
 
@@ -48,4 +53,38 @@ def get_guide(guide_id):
     the service to book for it (`bookable`, or null). No login needed.
     """
     guide, bookable = queries.published_guide(guide_id)
-    return {"guide": guide, "bookable": bookable}
+    return {"guide": guide, "bookable": bookable, "attachments": attachments_of(guide)}
+
+
+def attachments_of(guide: Guide) -> list[dict]:
+    return [
+        {
+            "name": upload.original_name,
+            "url": url_for(
+                "guides.download_attachment", guide_id=guide.id, upload_id=upload.id, _external=True
+            ),
+            "size": upload.size,
+            "content_type": upload.content_type,
+        }
+        for upload in queries.guide_uploads(guide)
+    ]
+
+
+@bp.route("/guides/<id:guide_id>/attachments/<id:upload_id>", methods=["GET"])
+@rate_limited(public_rate_limit)
+@errors(GuideNotFound, AttachmentNotFound)
+@bp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/octet-stream",
+    description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 `filename*`); "
+    "`Content-Type` is what its content is (PDF, JPEG, PNG, .docx, .xlsx or plain text)",
+)
+def download_attachment(guide_id, upload_id):
+    """下载指南附件 Download a file attached to a guide
+
+    A file of a published guide (a form to fill in, a leaflet). No login needed; an unpublished guide,
+    or a file that is not one of its attachments, answers 404.
+    """
+    guide, _ = queries.published_guide(guide_id)
+    return download(queries.load_guide_upload(guide, upload_id))

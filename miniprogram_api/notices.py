@@ -1,8 +1,13 @@
 """通知公告 for the caller's communities; opening one records a read receipt."""
 
+from flask import url_for
+
 from cloudplatform.service.notices import queries, schemas
 from cloudplatform.service.notices.errors import NoticeNotFound
+from cloudplatform.service.notices.models import Notice
 from cloudplatform.service.notices.operations import read_notice
+from cloudplatform.service.uploads.errors import AttachmentNotFound
+from cloudplatform.service.uploads.queries import download
 from miniprogram_api.auth import current_user, login_required
 from miniprogram_api.docs import Blueprint, errors
 
@@ -25,6 +30,22 @@ def list_notices(args):
     return {"items": items, "next_cursor": cursor, "unread_count": unread}
 
 
+def attachments_of(notice: Notice) -> list[dict]:
+    """The notice's links, then its uploaded files with their download addresses."""
+    files = [
+        {
+            "name": upload.original_name,
+            "url": url_for(
+                "notices.download_attachment", notice_id=notice.id, upload_id=upload.id, _external=True
+            ),
+            "size": upload.size,
+            "content_type": upload.content_type,
+        }
+        for upload in queries.notice_uploads(notice)
+    ]
+    return list(notice.attachments) + files
+
+
 @bp.route("/notices/<id:notice_id>", methods=["GET"])
 @login_required
 @errors(NoticeNotFound)
@@ -36,4 +57,24 @@ def get_notice(notice_id):
     """
     notice = queries.load_visible(current_user(), notice_id)
     read_notice(current_user(), notice)
-    return queries.FeedItem(notice, read=True)
+    return queries.NoticeDetail(notice, read=True, attachments=attachments_of(notice))
+
+
+@bp.route("/notices/<id:notice_id>/attachments/<id:upload_id>", methods=["GET"])
+@login_required
+@errors(NoticeNotFound, AttachmentNotFound)
+@bp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/octet-stream",
+    description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 `filename*`); "
+    "`Content-Type` is what its content is (PDF, JPEG, PNG, .docx, .xlsx or plain text)",
+)
+def download_attachment(notice_id, upload_id):
+    """下载通知附件 Download a notice's uploaded file
+
+    For whoever may read the notice (`wx.downloadFile` with the `Authorization: Bearer` header); a
+    notice the caller may not read, or a file that is not one of its attachments, answers 404.
+    """
+    notice = queries.load_visible(current_user(), notice_id)
+    return download(queries.load_notice_upload(notice, upload_id))

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cloudplatform.clock import local, now
+from cloudplatform.extensions import db as database
 from cloudplatform.identity.models import (
     CITY_ADMIN,
     COMMUNITY_ADMIN,
@@ -23,6 +24,11 @@ from cloudplatform.identity.models import (
 )
 from cloudplatform.identity.permissions import ACTIONS
 from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Closure, OpeningHours
+from cloudplatform.service.guides.operations import create_guide
+from cloudplatform.service.guides.queries import guide_uploads
+from cloudplatform.service.notices.models import ALL
+from cloudplatform.service.notices.operations import publish_notice
+from cloudplatform.service.notices.queries import notice_uploads
 from tests.admin.console import sign_in_as, submit
 from tests.factories import (
     BookableFactory,
@@ -283,6 +289,39 @@ CONSOLE_PAGES = [
         make_suspension,
         lambda c, r: submit(c, f"/admin/booking-suspensions/{r.id}/lift"),
         lambda db, r: count(db, BookingSuspension, BookingSuspension.lifted_at.is_not(None)) != 0,
+    ),
+]
+
+
+FILE = [("停水通知.txt", "周六停水。".encode())]
+
+
+def make_notice_with_file(world, community):
+    notice = publish_notice(world.staff[CITY_ADMIN], community.id, "停水通知", "周六停水。", ALL, files=FILE)
+    database.session.commit()
+    return notice
+
+
+def make_guide_with_file(world, community):
+    guide = create_guide(world.staff[CITY_ADMIN], community.id, category="证明", title="居住证明", files=FILE)
+    database.session.commit()
+    return guide
+
+
+CONSOLE_PAGES += [
+    ConsolePage(
+        "GET /admin/notices/{id}/attachments/{upload_id}",
+        "notice.manage",
+        make_notice_with_file,
+        lambda c, r: c.get(f"/admin/notices/{r.id}/attachments/{notice_uploads(r)[0].id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "GET /admin/guides/{id}/attachments/{upload_id}",
+        "guide.manage",
+        make_guide_with_file,
+        lambda c, r: c.get(f"/admin/guides/{r.id}/attachments/{guide_uploads(r)[0].id}"),
+        lambda db, r: False,
     ),
 ]
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from admin.forms import optional_int, printable_line, printable_text, strip
+from admin.forms import FilesField, optional_int, printable_line, printable_text, strip
 from cloudplatform.service.guides.operations import FIELDS
 
 
@@ -54,6 +54,7 @@ class GuideForm(FlaskForm):
         ],
     )
     bookable_id = SelectField("关联预约事项", coerce=optional_int, validate_choice=False)
+    files = FilesField("上传附件（可多选；PDF、JPEG、PNG、Word、Excel 或纯文本，每个不超过 10 MB）")
 
     def guide_fields(self) -> dict:
         """The operation's keyword arguments: materials one per line, a field missing from the post empty."""

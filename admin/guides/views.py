@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.forms import optional_int
+from admin.forms import accepts_files, optional_int
 from admin.guides.forms import GuideCreateForm, GuideForm
 from cloudplatform.errors import AppError
 from cloudplatform.identity import queries as identity
@@ -19,7 +19,14 @@ from cloudplatform.service.guides.operations import (
     unpublish_guide,
     update_guide,
 )
-from cloudplatform.service.guides.queries import bookables_of, categories_in_scope, search_guides
+from cloudplatform.service.guides.queries import (
+    bookables_of,
+    categories_in_scope,
+    guide_uploads,
+    load_guide_upload,
+    search_guides,
+)
+from cloudplatform.service.uploads.queries import download
 
 PAGE_SIZE = 50
 MAX_QUERY = 50
@@ -46,7 +53,12 @@ def render_form(form: GuideForm, community: Community, guide: Guide | None, stat
     categories = sorted(set(SUGGESTED_CATEGORIES) | set(categories_in_scope(staff)))
     return (
         render_template(
-            "admin/guides/form.html", form=form, community=community, guide=guide, categories=categories
+            "admin/guides/form.html",
+            form=form,
+            community=community,
+            guide=guide,
+            categories=categories,
+            uploads=guide_uploads(guide) if guide else [],
         ),
         status,
     )
@@ -76,6 +88,7 @@ def guides():
 
 
 @bp.route("/guides/new", methods=["GET", "POST"])
+@accepts_files
 @login_required
 def guide_new():
     """Write a guide for one community: chosen by ``community_id``, or the only one in scope."""
@@ -91,7 +104,13 @@ def guide_new():
     offer_bookables(form, community_id)
     if form.validate_on_submit():
         try:
-            guide = create_guide(staff, community_id, published=form.published.data, **form.guide_fields())
+            guide = create_guide(
+                staff,
+                community_id,
+                published=form.published.data,
+                files=form.files.files(),
+                **form.guide_fields(),
+            )
         except AppError as error:
             flash_failure(error)
             return render_form(form, community, None, error.status)
@@ -101,6 +120,7 @@ def guide_new():
 
 
 @bp.route("/guides/<id:guide_id>/edit", methods=["GET", "POST"])
+@accepts_files
 @login_required
 def guide_edit(guide_id):
     staff = current_staff()
@@ -115,7 +135,7 @@ def guide_edit(guide_id):
     offer_bookables(form, guide.community_id)
     if form.validate_on_submit():
         try:
-            update_guide(staff, guide, **form.guide_fields())
+            update_guide(staff, guide, files=form.files.files(), **form.guide_fields())
         except AppError as error:
             flash_failure(error)
             return render_form(form, community, guide, error.status)
@@ -140,3 +160,11 @@ def guide_unpublish(guide_id):
     guide = unpublish_guide(staff, load_scoped(Guide, guide_id, staff, ACTION))
     flash(f"已撤下办事指南“{guide.title}”，居民将看不到它", "info")
     return redirect(url_for("admin.guides"))
+
+
+@bp.get("/guides/<id:guide_id>/attachments/<id:upload_id>")
+@login_required
+def guide_attachment(guide_id, upload_id):
+    """A file attached to a guide in the staff member's scope (published or not), as a file to save."""
+    guide = load_scoped(Guide, guide_id, current_staff(), ACTION)
+    return download(load_guide_upload(guide, upload_id))

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from admin.forms import optional_int, strip
+from admin.forms import FilesField, optional_int, strip
 from cloudplatform.clock import LOCAL_TZ
 from cloudplatform.identity.models import Community
 from cloudplatform.identity.queries import community_buildings, community_grids
@@ -71,8 +71,9 @@ class NoticeForm(FlaskForm):
     publish_at = LocalDateTimeField("发布时间（北京时间；留空为立即发布）")
     expires_at = LocalDateTimeField("到期时间（北京时间；留空为长期有效）")
     attachments = TextAreaField(
-        "附件（每行一个：名称|https 网址）", validators=[Length(max=5000, message="附件内容过长")]
+        "附件链接（每行一个：名称|https 网址）", validators=[Length(max=5000, message="附件内容过长")]
     )
+    files = FilesField("上传附件（可多选；PDF、JPEG、PNG、Word、Excel 或纯文本，每个不超过 10 MB）")
     push = BooleanField("同时推送微信订阅消息（仅发给订阅了通知的居民）")
 
     def offer(self, community: Community) -> None:

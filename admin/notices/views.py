@@ -6,7 +6,7 @@ from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
 from admin.charts import bar_chart
 from admin.exports import export_response
-from admin.forms import optional_int
+from admin.forms import accepts_files, optional_int
 from admin.notices.forms import NoticeForm, parse_attachments
 from cloudplatform.errors import AppError
 from cloudplatform.identity import queries as identity
@@ -16,6 +16,7 @@ from cloudplatform.privacy import mask_name
 from cloudplatform.service.notices import queries
 from cloudplatform.service.notices.models import Notice
 from cloudplatform.service.notices.operations import ACTION, export_unread, publish_notice, withdraw_notice
+from cloudplatform.service.uploads.queries import download
 
 PAGE_SIZE = 50
 UNREAD_PAGE_SIZE = 100
@@ -53,6 +54,7 @@ def chosen_community(staff: StaffAccount) -> tuple[Community | None, list[Commun
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
+@accepts_files
 @login_required
 def notice_new():
     staff = require(current_staff(), ACTION)
@@ -74,6 +76,7 @@ def notice_new():
                 publish_at=form.publish_at.data,
                 expires_at=form.expires_at.data,
                 attachments=parse_attachments(form.attachments.data),
+                files=form.files.files(),
                 push=form.push.data,
             )
         except AppError as error:
@@ -102,6 +105,7 @@ def notice_detail(notice_id):
         community=identity.load_community(notice.community_id),
         author=queries.author_of(notice),
         targets=queries.target_names(notice),
+        uploads=queries.notice_uploads(notice),
         audience_name=queries.AUDIENCE_NAMES[notice.audience],
         status=queries.status_of(notice),
         statuses=queries.STATUS_NAMES,
@@ -167,3 +171,11 @@ def notice_unread_print(notice_id):
         groups=groups,
         total=len(unread),
     )
+
+
+@bp.get("/notices/<id:notice_id>/attachments/<id:upload_id>")
+@login_required
+def notice_attachment(notice_id, upload_id):
+    """An uploaded attachment of a notice in the staff member's scope, as a file to save."""
+    _, notice = staff_and_notice(notice_id)
+    return download(queries.load_notice_upload(notice, upload_id))

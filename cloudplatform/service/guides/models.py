@@ -39,3 +39,11 @@ class Guide(TimestampMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
     # title, purpose, eligibility and materials in one lower-cased text: what the search matches
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class GuideUpload(db.Model):
+    """A file attached to the guide (a form to fill in, a leaflet)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(sa.ForeignKey("guide.id"), index=True)
+    upload_id: Mapped[int] = mapped_column(sa.ForeignKey("upload.id"), unique=True)

@@ -1,5 +1,7 @@
 """办事指南: staff write, publish and unpublish the guides of their communities."""
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
 from cloudplatform.audit.operations import record
@@ -9,8 +11,9 @@ from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import Community, StaffAccount
 from cloudplatform.identity.permissions import in_scope, requires
 from cloudplatform.service.bookings.models import Bookable
-from cloudplatform.service.guides.errors import BookableNotInCommunity
-from cloudplatform.service.guides.models import Guide
+from cloudplatform.service.guides.errors import BookableNotInCommunity, TooManyAttachments
+from cloudplatform.service.guides.models import Guide, GuideUpload
+from cloudplatform.service.uploads.operations import store_uploads
 
 ACTION = "guide.manage"
 # What staff may set on a guide; community_id is fixed at creation.
@@ -27,6 +30,7 @@ FIELDS = {
     "bookable_id",
 }
 SEARCHED = ("title", "purpose", "eligibility", "materials")
+MAX_ATTACHMENTS = 10
 
 
 def search_text_of(guide: Guide) -> str:
@@ -36,8 +40,15 @@ def search_text_of(guide: Guide) -> str:
 
 
 @requires(ACTION)
-def create_guide(staff: StaffAccount, community_id: int, *, published: bool = True, **fields) -> Guide:
-    """Write a guide for one of the staff member's communities.
+def create_guide(
+    staff: StaffAccount,
+    community_id: int,
+    *,
+    published: bool = True,
+    files: Iterable[tuple[str, bytes]] = (),
+    **fields,
+) -> Guide:
+    """Write a guide for one of the staff member's communities, with ``files`` (name, bytes) attached.
 
     :raises NotFound: the community is not one of theirs.
     :raises Unprocessable: the linked bookable is not a service of that community.
@@ -49,12 +60,15 @@ def create_guide(staff: StaffAccount, community_id: int, *, published: bool = Tr
     db.session.add(guide)
     db.session.flush()
     record(staff, "guide.create", target=guide, community_id=community_id, details={"title": guide.title})
+    _attach_files(staff, guide, files)
     return guide
 
 
 @requires(ACTION)
-def update_guide(staff: StaffAccount, guide: Guide, **fields) -> Guide:
-    """Change a guide's text, contact or linked bookable.
+def update_guide(
+    staff: StaffAccount, guide: Guide, *, files: Iterable[tuple[str, bytes]] = (), **fields
+) -> Guide:
+    """Change a guide's text, contact or linked bookable; attach ``files`` (name, bytes) beside its others.
 
     :raises Unprocessable: the linked bookable is not a service of the guide's community.
     """
@@ -63,6 +77,7 @@ def update_guide(staff: StaffAccount, guide: Guide, **fields) -> Guide:
     apply_fields(guide, fields)
     db.session.flush()
     record(staff, "guide.update", target=guide, community_id=guide.community_id, details={"fields": changed})
+    _attach_files(staff, guide, files)
     return guide
 
 
@@ -91,6 +106,24 @@ def _set_published(staff: StaffAccount, guide: Guide, published: bool) -> Guide:
 def _check_scope(staff: StaffAccount, guide: Guide) -> None:
     if not in_scope(staff, guide.community_id):
         raise NotFound()
+
+
+def _attach_files(staff: StaffAccount, guide: Guide, files: Iterable[tuple[str, bytes]]) -> None:
+    """Upload the files and link them to the guide, at most ``MAX_ATTACHMENTS`` in all."""
+    files = list(files)
+    if not files:
+        return
+    present = (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(GuideUpload).where(GuideUpload.guide_id == guide.id)
+        )
+        or 0
+    )
+    if present + len(files) > MAX_ATTACHMENTS:
+        raise TooManyAttachments.for_field("files", f"附件最多 {MAX_ATTACHMENTS} 个")
+    for upload in store_uploads(staff, guide.community_id, files):
+        db.session.add(GuideUpload(guide_id=guide.id, upload_id=upload.id))
+    db.session.flush()
 
 
 def apply_fields(guide: Guide, fields: dict) -> None:

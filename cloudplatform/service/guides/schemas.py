@@ -74,6 +74,25 @@ class BookableRefSchema(ma.Schema):
     name = fields.String(metadata={"example": "老年证办理"})
 
 
+class GuideAttachmentSchema(ma.Schema):
+    """A file attached to a guide."""
+
+    name = fields.String(metadata={"example": "老年优待证申请表.docx"})
+    url = fields.String(
+        metadata={
+            "description": "its download address (no login needed: guides are public)",
+            "example": "https://api.example.cn/api/v1/services/guides/12/attachments/7",
+        }
+    )
+    size = fields.Integer(metadata={"description": "bytes", "example": 48213})
+    content_type = fields.String(
+        metadata={
+            "description": "application/pdf, image/jpeg, image/png, text/plain, .docx or .xlsx",
+            "example": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
+    )
+
+
 class GuideSchema(ma.Schema):
     """A guide in full: what it is for, who qualifies, what to bring, where, when and whom to call."""
 
@@ -97,12 +116,19 @@ class GuideSchema(ma.Schema):
     bookable = fields.Nested(
         BookableRefSchema, allow_none=True, metadata={"description": "the service to book for it, or null"}
     )
+    attachments = fields.List(
+        fields.Nested(GuideAttachmentSchema), metadata={"description": "files to download, at most 10"}
+    )
 
     @ma.pre_dump
     def with_bookable(self, found: dict, **kwargs) -> dict:
-        """Dump ``{"guide": guide, "bookable": bookable or None}`` as one object."""
-        names = [name for name in self.dump_fields if name != "bookable"]
-        return {**{name: getattr(found["guide"], name) for name in names}, "bookable": found["bookable"]}
+        """Dump ``{"guide": guide, "bookable": bookable or None, "attachments": [...]}`` as one object."""
+        names = [name for name in self.dump_fields if name not in ("bookable", "attachments")]
+        return {
+            **{name: getattr(found["guide"], name) for name in names},
+            "bookable": found["bookable"],
+            "attachments": found.get("attachments", []),
+        }
 
 
 class CategoryCountSchema(ma.Schema):

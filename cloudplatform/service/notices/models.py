@@ -62,3 +62,11 @@ class NoticeReceipt(db.Model):
     notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notice.id"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     read_at: Mapped[datetime]
+
+
+class NoticeUpload(db.Model):
+    """A file uploaded as one of the notice's attachments (its https links stay in ``attachments``)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notice.id"), index=True)
+    upload_id: Mapped[int] = mapped_column(sa.ForeignKey("upload.id"), unique=True)

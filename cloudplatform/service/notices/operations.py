@@ -32,8 +32,10 @@ from cloudplatform.service.notices.models import (
     Notice,
     NoticeReceipt,
     NoticeTarget,
+    NoticeUpload,
 )
 from cloudplatform.service.notices.queries import Unread, audience_users, is_published, unread_list
+from cloudplatform.service.uploads.operations import store_uploads
 
 ACTION = "notice.manage"
 TEMPLATE = "notice_published"
@@ -61,12 +63,14 @@ def publish_notice(
     publish_at: datetime | None = None,
     expires_at: datetime | None = None,
     attachments: Iterable[Mapping] = (),
+    files: Iterable[tuple[str, bytes]] = (),
     push: bool = False,
 ) -> Notice:
     """Publish a notice to an audience of one community, now or at ``publish_at``.
 
     With ``push``, a notice that is out at once queues a subscribe message to each user of its audience
     (their consents decide delivery); a scheduled one is left for a job to push when its time comes.
+    ``attachments`` are https links; ``files`` (name, bytes) are uploaded and kept in the storage.
     :raises NotFound: the community, or one of its grids or buildings, is not there or not in scope.
     :raises Unprocessable: audience, targets, times or attachments do not fit together.
     """
@@ -80,7 +84,8 @@ def publish_notice(
     at = now()
     publish_at = publish_at or at
     check_period(publish_at, expires_at, at)
-    attachments = clean_attachments(attachments)
+    files = list(files)
+    attachments = clean_attachments(attachments, len(files))
 
     notice = Notice(
         community_id=community_id,
@@ -99,13 +104,15 @@ def publish_notice(
     db.session.flush()
     db.session.add_all([NoticeTarget(notice_id=notice.id, grid_id=i) for i in grid_ids])
     db.session.add_all([NoticeTarget(notice_id=notice.id, building_id=i) for i in building_ids])
+    for upload in store_uploads(staff, community_id, files):
+        db.session.add(NoticeUpload(notice_id=notice.id, upload_id=upload.id))
     db.session.flush()
     record(
         staff,
         "notice.publish",
         target=notice,
         community_id=community_id,
-        details={"title": title, "audience": audience, "push": push},
+        details={"title": title, "audience": audience, "push": push, "files": len(files)},
     )
     if push and publish_at <= at:
         push_notice(notice, community)
@@ -147,10 +154,11 @@ def check_period(publish_at: datetime, expires_at: datetime | None, at: datetime
         raise ExpiryPassed.for_field("expires_at")
 
 
-def clean_attachments(attachments: Iterable[Mapping]) -> list[dict[str, str]]:
-    """[{name, url}] with a name and an https address (the mini-program opens nothing else)."""
+def clean_attachments(attachments: Iterable[Mapping], files: int = 0) -> list[dict[str, str]]:
+    """[{name, url}] with a name and an https address (the mini-program opens nothing else); with the
+    ``files`` uploaded beside them, at most ``MAX_ATTACHMENTS``."""
     items = list(attachments)
-    if len(items) > MAX_ATTACHMENTS:
+    if len(items) + files > MAX_ATTACHMENTS:
         raise InvalidAttachments.for_field("attachments", f"附件最多 {MAX_ATTACHMENTS} 个")
     cleaned = []
     for number, item in enumerate(items, 1):

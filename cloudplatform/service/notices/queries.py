@@ -1,7 +1,7 @@
 """Who sees which notice (the one visibility rule), and the reads behind the feed and the statistics."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -30,7 +30,10 @@ from cloudplatform.service.notices.models import (
     Notice,
     NoticeReceipt,
     NoticeTarget,
+    NoticeUpload,
 )
+from cloudplatform.service.uploads.errors import AttachmentNotFound
+from cloudplatform.service.uploads.models import Upload
 
 AUDIENCE_NAMES = {
     ALL: "全体居民",
@@ -123,6 +126,13 @@ class FeedItem:
     def summary(self) -> str:
         text = re.sub(r"\s+", " ", self.notice.body).strip()
         return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+
+
+@dataclass(frozen=True)
+class NoticeDetail(FeedItem):
+    """A notice in full for one user, with its attachments: links and uploaded files' download URLs."""
+
+    attachments: list[dict] = field(default_factory=list)
 
 
 def _feed_where(user: User, community_id: int | None) -> list[sa.ColumnElement[bool]]:
@@ -322,3 +332,31 @@ def unread_list(notice: Notice, building_id: int | None, limit: int) -> list[Unr
         _with_homes(notice, users),
         key=lambda u: (u.building is None, u.building or "", u.room or "", u.user_id),
     )
+
+
+# Uploaded attachments: listed with the notice, downloaded by whoever may see it.
+
+
+def notice_uploads(notice: Notice) -> list[Upload]:
+    """The files uploaded as the notice's attachments, in upload order."""
+    return list(
+        db.session.scalars(
+            sa.select(Upload)
+            .join(NoticeUpload, NoticeUpload.upload_id == Upload.id)
+            .where(NoticeUpload.notice_id == notice.id)
+            .order_by(NoticeUpload.id)
+        )
+    )
+
+
+def load_notice_upload(notice: Notice, upload_id: int) -> Upload:
+    """One of the notice's uploaded files; 404 for any other upload. The caller has loaded the notice
+    for the viewer (``load_visible`` for a resident, ``load_scoped`` for staff)."""
+    upload = db.session.scalar(
+        sa.select(Upload)
+        .join(NoticeUpload, NoticeUpload.upload_id == Upload.id)
+        .where(NoticeUpload.notice_id == notice.id, Upload.id == upload_id)
+    )
+    if upload is None:
+        raise AttachmentNotFound()
+    return upload

@@ -11,9 +11,22 @@ class NoticeListArgsSchema(PageArgsSchema):
 
 
 class AttachmentSchema(ma.Schema):
+    """A link (name and url only) or a file kept by the platform (with its size and content type)."""
+
     name = fields.String(metadata={"example": "报名表.docx"})
     url = fields.String(
-        metadata={"description": "https address", "example": "https://files.example.cn/a/123.docx"}
+        metadata={
+            "description": "a link's https address; a file's download address, to fetch with "
+            "`wx.downloadFile` and the caller's `Authorization: Bearer` header",
+            "example": "https://api.example.cn/api/v1/services/notices/31/attachments/7",
+        }
+    )
+    size = fields.Integer(metadata={"description": "bytes; files only", "example": 48213})
+    content_type = fields.String(
+        metadata={
+            "description": "files only: application/pdf, image/jpeg, image/png, text/plain, .docx or .xlsx",
+            "example": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
     )
 
 

@@ -203,6 +203,7 @@ def test_detail_shows_everything_with_the_linked_bookable(client, world):
         "contact_name": "李老师",
         "contact_phone": "0917-3311234",
         "bookable": {"id": bookable.id, "name": "老年证办理"},
+        "attachments": [],
     }
 
 
