@@ -9,8 +9,8 @@ from cloudplatform.pagination import decode_cursor, encode_cursor
 from cloudplatform.service.bookings.models import Bookable
 from cloudplatform.service.guides.errors import GuideNotFound
 from cloudplatform.service.guides.models import Guide, GuideUpload
-from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.models import Upload
+from cloudplatform.service.uploads.queries import attached_uploads, load_attached_upload
 
 CURSOR_KEYS = [sa.column("title_match", sa.Integer), Guide.id]  # the search's keyset: (rank, id)
 CATEGORY_CURSOR_KEYS = [sa.column("count", sa.Integer), Guide.category]
@@ -134,24 +134,10 @@ def categories_in_scope(staff: StaffAccount) -> list[str]:
 
 def guide_uploads(guide: Guide) -> list[Upload]:
     """The files attached to the guide, in upload order."""
-    return list(
-        db.session.scalars(
-            sa.select(Upload)
-            .join(GuideUpload, GuideUpload.upload_id == Upload.id)
-            .where(GuideUpload.guide_id == guide.id)
-            .order_by(GuideUpload.id)
-        )
-    )
+    return attached_uploads(GuideUpload.guide_id, guide.id)
 
 
 def load_guide_upload(guide: Guide, upload_id: int) -> Upload:
     """One of the guide's files; 404 for any other upload. The caller has loaded the guide for the viewer
     (``published_guide`` for the public, ``load_scoped`` for staff)."""
-    upload = db.session.scalar(
-        sa.select(Upload)
-        .join(GuideUpload, GuideUpload.upload_id == Upload.id)
-        .where(GuideUpload.guide_id == guide.id, Upload.id == upload_id)
-    )
-    if upload is None:
-        raise AttachmentNotFound()
-    return upload
+    return load_attached_upload(GuideUpload.guide_id, guide.id, upload_id)

@@ -32,8 +32,8 @@ from cloudplatform.service.notices.models import (
     NoticeTarget,
     NoticeUpload,
 )
-from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.models import Upload
+from cloudplatform.service.uploads.queries import attached_uploads, load_attached_upload
 
 AUDIENCE_NAMES = {
     ALL: "全体居民",
@@ -339,24 +339,10 @@ def unread_list(notice: Notice, building_id: int | None, limit: int) -> list[Unr
 
 def notice_uploads(notice: Notice) -> list[Upload]:
     """The files uploaded as the notice's attachments, in upload order."""
-    return list(
-        db.session.scalars(
-            sa.select(Upload)
-            .join(NoticeUpload, NoticeUpload.upload_id == Upload.id)
-            .where(NoticeUpload.notice_id == notice.id)
-            .order_by(NoticeUpload.id)
-        )
-    )
+    return attached_uploads(NoticeUpload.notice_id, notice.id)
 
 
 def load_notice_upload(notice: Notice, upload_id: int) -> Upload:
     """One of the notice's uploaded files; 404 for any other upload. The caller has loaded the notice
     for the viewer (``load_visible`` for a resident, ``load_scoped`` for staff)."""
-    upload = db.session.scalar(
-        sa.select(Upload)
-        .join(NoticeUpload, NoticeUpload.upload_id == Upload.id)
-        .where(NoticeUpload.notice_id == notice.id, Upload.id == upload_id)
-    )
-    if upload is None:
-        raise AttachmentNotFound()
-    return upload
+    return load_attached_upload(NoticeUpload.notice_id, notice.id, upload_id)

@@ -1,7 +1,10 @@
 """Reads of 上传文件: one upload's bytes, and the response that hands it over."""
 
+import sqlalchemy as sa
 from flask import Response
 
+from cloudplatform.extensions import db
+from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.models import Upload
 from cloudplatform.storage import download_response, get_storage
 
@@ -14,3 +17,30 @@ def read_upload(upload: Upload) -> bytes:
 def download(upload: Upload) -> Response:
     """The upload as a file to save under its original name (never shown inline)."""
     return download_response(read_upload(upload), upload.original_name, upload.content_type)
+
+
+def attached_uploads(owner: sa.orm.InstrumentedAttribute, owner_id: int) -> list[Upload]:
+    """The files linked to a record through a link table's ``owner`` column, in upload order."""
+    link = owner.class_
+    return list(
+        db.session.scalars(
+            sa.select(Upload)
+            .join(link, link.upload_id == Upload.id)
+            .where(owner == owner_id)
+            .order_by(link.id)
+        )
+    )
+
+
+def load_attached_upload(owner: sa.orm.InstrumentedAttribute, owner_id: int, upload_id: int) -> Upload:
+    """One of the files linked to the record; 404 ATTACHMENT_NOT_FOUND for any other upload. The caller
+    has loaded the record for the viewer."""
+    link = owner.class_
+    upload = db.session.scalar(
+        sa.select(Upload)
+        .join(link, link.upload_id == Upload.id)
+        .where(owner == owner_id, Upload.id == upload_id)
+    )
+    if upload is None:
+        raise AttachmentNotFound()
+    return upload
