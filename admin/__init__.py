@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, request
 
 from cloudplatform.extensions import csrf
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 
 
 @bp.before_request

@@ -5,6 +5,7 @@ import binascii
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -115,3 +116,51 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
         },
         name=name,
     )
+
+
+# -- numbered pages with a total: the console's lists ----------------------------------------------
+
+CONSOLE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class NumberedPage:
+    """One page of a console list: its rows, the total of the whole (filtered) list, and where it is."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first(self) -> int:
+        """The position of its first row in the whole list (1-based; 0 when the list is empty)."""
+        return min((self.page - 1) * self.per_page + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+def numbered_page(
+    stmt: sa.Select, order_by: list, page: int, per_page: int = CONSOLE_PAGE_SIZE
+) -> NumberedPage:
+    """Page ``page`` (1-based; past the end gives the last page) of ``stmt`` in ``order_by`` order (the last
+    column unique), with the total: two statements. For staff lists, which a worker reads a few pages of;
+    the API's lists that grow without end use ``keyset_page``."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = list(db.session.scalars(stmt.order_by(*order_by).offset((page - 1) * per_page).limit(per_page)))
+    return NumberedPage(rows, total, page, per_page)

@@ -2,6 +2,8 @@
 lists, staff accounts, the communities and streets in a staff member's scope, and the dashboard counts."""
 
 import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +12,7 @@ from cloudplatform.audit.models import AuditEntry
 from cloudplatform.extensions import db
 from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import (
+    APPROVED,
     PARTY_MEMBER,
     PENDING,
     RESIDENT,
@@ -26,6 +29,7 @@ from cloudplatform.identity.models import (
 )
 from cloudplatform.identity.permissions import account_filter, can_grant, in_scope, scope_filter
 from cloudplatform.pagination import keyset_page
+from cloudplatform.privacy import mask_name, mask_phone
 from cloudplatform.routing import MAX_ID
 
 
@@ -298,3 +302,121 @@ def new_residents_by_month(staff: StaffAccount, month_starts: list[datetime]) ->
         )
     ).one()
     return [int(n or 0) for n in row]
+
+
+# -- names, not ids: users by masked name and home, and the console's type-ahead pickers ---------
+
+
+@dataclass(frozen=True)
+class UserLabel:
+    """A user as staff lists show them: the name masked (the verified real name, else the WeChat
+    nickname), and their building if they are a resident."""
+
+    user_id: int
+    name: str
+    building: str | None = None
+    phone: str | None = None  # masked
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.building}）" if self.building else self.name
+
+
+def _real_name(user_id_column) -> sa.ScalarSelect:
+    """The name of the user's newest approved residency request (None if never verified)."""
+    return (
+        sa.select(ResidencyRequest.real_name)
+        .where(ResidencyRequest.user_id == user_id_column, ResidencyRequest.status == APPROVED)
+        .order_by(ResidencyRequest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _labels_statement() -> sa.Select:
+    return (
+        sa.select(User.id, User.nickname, User.phone, _real_name(User.id).label("real_name"), Building.name)
+        .outerjoin(Membership, sa.and_(Membership.user_id == User.id, Membership.role == RESIDENT))
+        .outerjoin(Building, Building.id == Membership.building_id)
+    )
+
+
+def _label(row) -> UserLabel:
+    user_id, nickname, phone, real_name, building = row
+    name = mask_name(real_name or nickname) or f"微信用户{user_id}"
+    return UserLabel(user_id, name, building, mask_phone(phone))
+
+
+def user_labels(user_ids: Iterable[int | None]) -> dict[int, UserLabel]:
+    """Users by id as staff lists show them, in one statement (none for no ids); a user with no record
+    left is missing from the answer."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(_labels_statement().where(User.id.in_(ids)))
+    return {label.user_id: label for label in map(_label, rows)}
+
+
+PICKER_LIMIT = 10
+
+
+def _words(q: str) -> str:
+    """A LIKE pattern of the search words (``%`` and ``_`` are taken literally)."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_communities(staff: StaffAccount, q: str, limit: int = PICKER_LIMIT) -> list[tuple[int, str]]:
+    """Communities in scope whose name, street or district contains ``q``: (id, "name（street）")."""
+    pattern = _words(q)
+    rows = db.session.execute(
+        sa.select(Community.id, Community.name, Street.name)
+        .join(Street, Street.id == Community.street_id)
+        .join(District, District.id == Street.district_id)
+        .where(
+            scope_filter(staff, Community.id),
+            sa.or_(
+                Community.name.like(pattern, escape="\\"),
+                Street.name.like(pattern, escape="\\"),
+                District.name.like(pattern, escape="\\"),
+            ),
+        )
+        .order_by(Community.name, Community.id)
+        .limit(limit)
+    )
+    return [(community_id, f"{name}（{street}）") for community_id, name, street in rows]
+
+
+def search_buildings(
+    staff: StaffAccount, community_id: int, q: str, limit: int = PICKER_LIMIT
+) -> list[tuple[int, str]]:
+    """Buildings of one community in scope (404 otherwise) whose name or grid contains ``q``."""
+    community = load_community_in_scope(staff, community_id)
+    pattern = _words(q)
+    rows = db.session.execute(
+        sa.select(Building.id, Building.name, Grid.name)
+        .join(Grid, Grid.id == Building.grid_id)
+        .where(
+            Building.community_id == community.id,
+            sa.or_(Building.name.like(pattern, escape="\\"), Grid.name.like(pattern, escape="\\")),
+        )
+        .order_by(Building.id)
+        .limit(limit)
+    )
+    return [(building_id, f"{name}（{grid}）") for building_id, name, grid in rows]
+
+
+def search_users(staff: StaffAccount, q: str, limit: int = PICKER_LIMIT) -> list[UserLabel]:
+    """Users with a role in the staff member's communities whose verified name or nickname contains
+    ``q``, or whose phone ends with it (digits), by id."""
+    pattern = _words(q)
+    matches = [User.nickname.like(pattern, escape="\\"), _real_name(User.id).like(pattern, escape="\\")]
+    if q.isdigit() and len(q) >= 4:
+        matches.append(User.phone.like(f"%{q}"))
+    in_scope_ids = sa.select(Membership.user_id).where(scope_filter(staff, Membership.community_id))
+    rows = db.session.execute(
+        _labels_statement()
+        .where(User.deleted_at.is_(None), User.id.in_(in_scope_ids), sa.or_(*matches))
+        .order_by(User.id)
+        .limit(limit)
+    )
+    return [_label(row) for row in rows]
