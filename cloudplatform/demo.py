@@ -9,7 +9,7 @@ from flask import Flask
 from cloudplatform.extensions import db
 from cloudplatform.identity import demo as identity_demo
 from cloudplatform.identity.demo import TOTAL_COMMUNITIES  # noqa: F401  (tests read it here)
-from cloudplatform.identity.models import City
+from cloudplatform.identity.models import RESIDENT, City
 from cloudplatform.service.bookings import demo as bookings_demo
 from cloudplatform.service.guides import demo as guides_demo
 from cloudplatform.service.notices import demo as notices_demo
@@ -19,10 +19,15 @@ def load_demo_data() -> bool:
     """Create the demo records unless they exist; returns whether anything was loaded."""
     if db.session.scalar(sa.select(City.id).limit(1)) is not None:
         return False
-    huoju, staff = identity_demo.load_demo()
+    communities, accounts = identity_demo.load_demo()
+    huoju, jinhe = communities["火炬路社区"], communities["金河尚居社区"]
+    staff = accounts["huoju_staff"]
     bookables = bookings_demo.load_demo(huoju, staff)
+    bookings_demo.load_demo(jinhe, accounts["jinhe_admin"], names=("证明开具", "活动室预约"))
+    bookings_demo.refused_reminder(notices_demo.members(huoju, RESIDENT, 1)[0], "证明开具")
     guides_demo.load_demo(huoju, staff, bookables)
     notices_demo.load_demo(huoju, staff)
+    notices_demo.load_estate_demo(jinhe, accounts["jinhe_admin"])
     return True
 
 

@@ -41,7 +41,10 @@ def test_demo_services_have_slots_and_bookings(db):
 
     load_demo_data()
     db.session.commit()
-    names = db.session.scalars(select(Bookable.name).order_by(Bookable.id)).all()
+    huoju = db.session.scalar(select(Community).where(Community.name == "火炬路社区"))
+    names = db.session.scalars(
+        select(Bookable.name).where(Bookable.community_id == huoju.id).order_by(Bookable.id)
+    ).all()
     assert names == ["证明开具", "老年证办理", "活动室预约", "自助服务终端"]
     assert db.session.scalar(select(func.count()).select_from(Slot)) > 100
     assert db.session.scalar(select(func.count()).select_from(Booking)) > 0
@@ -68,3 +71,48 @@ def test_the_round_the_clock_service_can_be_booked_and_checked_in_at_any_hour(db
     # the first slot starting more than two minutes from now is within the check-in window already
     assert timedelta(minutes=2 + bookable.slot_minutes) <= CHECK_IN_EARLY
     assert bookable.min_notice_hours == 0
+
+
+def test_demo_shows_every_queue_at_work_in_both_detailed_communities(db):
+    """居民认证, 预约暂停, 消息发送, 通知公告 and 预约日程 each have something to show in both communities."""
+    from cloudplatform.identity.models import APPROVED, PENDING, REJECTED, ResidencyRequest
+    from cloudplatform.notify.models import FAILED, Notification
+    from cloudplatform.service.bookings.models import Booking, BookingSuspension
+    from cloudplatform.service.notices.models import Notice
+
+    load_demo_data()
+    db.session.commit()
+
+    def count(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    for name in ("火炬路社区", "金河尚居社区"):
+        community = db.session.scalar(select(Community).where(Community.name == name))
+        for status in (PENDING, APPROVED, REJECTED):
+            assert count(
+                ResidencyRequest,
+                ResidencyRequest.community_id == community.id,
+                ResidencyRequest.status == status,
+            ), (name, status)
+        assert (
+            count(
+                BookingSuspension,
+                BookingSuspension.community_id == community.id,
+                BookingSuspension.lifted_at.is_(None),
+            )
+            == 2
+        )
+        assert count(Notice, Notice.community_id == community.id) >= 3
+        assert count(Booking, Booking.community_id == community.id) > 0
+    assert count(Notification, Notification.status == FAILED, Notification.errcode == 40003) == 1
+
+
+def test_demo_residents_joined_over_the_last_year(db):
+    """The dashboard's trend of new residents has a shape: joins spread over twelve months."""
+    from cloudplatform.clock import local
+
+    load_demo_data()
+    db.session.commit()
+    joined = db.session.scalars(select(Membership.created_at).where(Membership.role == RESIDENT)).all()
+    months = {(local(at).year, local(at).month) for at in joined}
+    assert len(months) >= 12

@@ -1,9 +1,11 @@
 """Identity's demo data: 宝鸡市 with its districts and streets and 188 communities, as the seed counts
-them; 火炬路社区 and 金河尚居社区 in detail (grids, buildings, thousands of residents, 350 in-service
-party members); the demo users and console accounts the README lists.
+them; 火炬路社区 and 金河尚居社区 in detail (grids, buildings, thousands of residents who joined over
+the last year, 350 in-service party members); their residency requests (verified, waiting, decided
+lately, one rejected); the demo users and console accounts the README lists.
 """
 
 import random
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,6 +13,7 @@ from flask import current_app
 from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import (
+    APPROVED,
     CITY_ADMIN,
     COMMUNITY_ADMIN,
     COMMUNITY_STAFF,
@@ -25,11 +28,17 @@ from cloudplatform.identity.models import (
     Grid,
     GridAssignment,
     Membership,
+    ResidencyRequest,
     StaffAccount,
     Street,
     User,
 )
-from cloudplatform.identity.operations import create_staff_account, link_staff_to_user
+from cloudplatform.identity.operations import (
+    create_staff_account,
+    decide_residency,
+    link_staff_to_user,
+    request_residency,
+)
 from cloudplatform.wechat.standin import openid_for
 
 TOTAL_COMMUNITIES = 188
@@ -74,6 +83,11 @@ DETAIL = {
     "火炬路社区": (8, 36, 3000, 350),
     "金河尚居社区": (6, 30, 2000, 0),
 }  # grids, buildings, residents, party
+# Residency requests still waiting, decided by the community's reviewer lately (approved, rejected), per
+# detailed community: what 居民认证 shows.
+WAITING, APPROVED_LATELY, REJECTED_LATELY = 6, 2, 1
+REJECTION = "房号与房屋登记信息不符，请核对后重新提交"
+HISTORY_DAYS = 400  # residents joined over the last year or so: the dashboard's trend has a shape
 
 
 def person_name(rng: random.Random) -> str:
@@ -138,11 +152,11 @@ def load_detail(community: Community, grids: int, buildings: int, residents: int
     building_ids = db.session.scalars(
         sa.select(Building.id).where(Building.community_id == community.id)
     ).all()
-    created = now()
+    joined = sorted(now() - timedelta(days=rng.uniform(0, HISTORY_DAYS)) for _ in range(residents))
     db.session.execute(
         sa.insert(User),
         [
-            {"openid": f"demo-{community.id}-{i}", "nickname": person_name(rng), "created_at": created}
+            {"openid": f"demo-{community.id}-{i}", "nickname": person_name(rng), "created_at": joined[i]}
             for i in range(residents)
         ],
     )
@@ -156,19 +170,73 @@ def load_detail(community: Community, grids: int, buildings: int, residents: int
             "role": RESIDENT,
             "building_id": rng.choice(building_ids),
             "room": f"{rng.randint(1, 6)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}",
-            "created_at": created,
+            "created_at": at,
         }
-        for uid in user_ids
+        for uid, at in zip(user_ids, joined, strict=True)
     ]
     memberships += [
-        {"user_id": uid, "community_id": community.id, "role": PARTY_MEMBER, "created_at": created}
-        for uid in user_ids[:party]
+        {"user_id": uid, "community_id": community.id, "role": PARTY_MEMBER, "created_at": at}
+        for uid, at in zip(user_ids[:party], joined[:party], strict=True)
     ]
     db.session.execute(sa.insert(Membership), memberships)
+    verified_by_their_request(community)
 
 
-def load_demo() -> tuple[Community, StaffAccount]:
-    """Create the city, its people and the console accounts; returns 火炬路社区 and its counter staff."""
+def verified_by_their_request(community: Community) -> None:
+    """Each generated resident was verified through an approved request (their nickname as real name)."""
+    residents = (
+        sa.select(
+            Membership.user_id,
+            Membership.community_id,
+            Membership.building_id,
+            Membership.room,
+            User.nickname,
+            sa.literal(APPROVED),
+            Membership.created_at,
+            Membership.created_at,
+        )
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.community_id == community.id, Membership.role == RESIDENT)
+    )
+    columns = [
+        "user_id",
+        "community_id",
+        "building_id",
+        "room",
+        "real_name",
+        "status",
+        "created_at",
+        "decided_at",
+    ]
+    db.session.execute(sa.insert(ResidencyRequest).from_select(columns, residents))
+
+
+def ask_for_residency(community: Community, reviewer: StaffAccount, rng: random.Random) -> None:
+    """Newcomers ask to be verified: some wait in 居民认证, some the reviewer decided lately (the result
+    message queued, the decision in the audit log), one rejected with its reason."""
+    buildings = db.session.scalars(
+        sa.select(Building.id).where(Building.community_id == community.id).order_by(Building.id)
+    ).all()
+    count = WAITING + APPROVED_LATELY + REJECTED_LATELY
+    for i in range(count):
+        name = person_name(rng)
+        user = User(
+            openid=f"demo-newcomer-{community.id}-{i}",
+            nickname=name,
+            phone=f"1380000{community.id:02d}{i:02d}",
+        )
+        db.session.add(user)
+        db.session.flush()
+        room = f"{rng.randint(1, 6)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}"
+        request = request_residency(user, community.id, rng.choice(buildings), room, name)
+        if i >= WAITING:
+            approve = i < WAITING + APPROVED_LATELY
+            decide_residency(reviewer, request, approve, "" if approve else REJECTION)
+
+
+def load_demo() -> tuple[dict[str, Community], dict[str, StaffAccount]]:
+    """Create the city, its people and the console accounts; returns the detailed communities by name
+    and the console accounts by username."""
     rng = random.Random(20191228)  # noqa: S311  (the seed document's date: the same demo data every time)
     communities = load_regions()
     for name, sizes in DETAIL.items():
@@ -211,5 +279,8 @@ def load_demo() -> tuple[Community, StaffAccount]:
             grid_ids = db.session.scalars(sa.select(Grid.id).where(Grid.community_id == huoju.id).limit(2))
             db.session.add_all(GridAssignment(staff_id=account.id, grid_id=g) for g in grid_ids)
     db.session.flush()
-    staff = db.session.scalars(sa.select(StaffAccount).where(StaffAccount.username == "huoju_staff")).one()
-    return huoju, staff
+    accounts = {a.username: a for a in db.session.scalars(sa.select(StaffAccount))}
+    detailed = {name: communities[name] for name in DETAIL}
+    ask_for_residency(detailed["火炬路社区"], accounts["huoju_staff"], rng)
+    ask_for_residency(detailed["金河尚居社区"], accounts["jinhe_admin"], rng)
+    return detailed, accounts

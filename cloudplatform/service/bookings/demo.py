@@ -1,20 +1,25 @@
-"""Demo services of 火炬路社区 and a few bookings of its residents for the coming days."""
+"""Demo services of 火炬路社区 and 金河尚居社区, a few bookings of their residents for the coming days,
+and residents whose no-shows suspended their booking (预约暂停)."""
 
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from cloudplatform.clock import now
+from cloudplatform.clock import local, now
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import RESIDENT, Community, Membership, StaffAccount, User
-from cloudplatform.service.bookings.models import Slot
+from cloudplatform.notify.models import FAILED
+from cloudplatform.notify.operations import notify
+from cloudplatform.service.bookings.models import BookingSuspension, Slot
 from cloudplatform.service.bookings.operations import (
     BookingRefused,
     book_slot,
+    booking_message,
     create_bookable,
     set_opening_hours,
 )
+from cloudplatform.wechat.errors import WeChatOpenidInvalid
 
 WEEKDAYS, EVERY_DAY = range(5), range(7)
 SERVICES: list[tuple[str, str, dict[str, Any], list]] = [
@@ -74,7 +79,8 @@ SERVICES: list[tuple[str, str, dict[str, Any], list]] = [
         [(EVERY_DAY, "00:00", "24:00")],
     ),
 ]
-LOCATION = "火炬路社区党群服务中心一楼服务大厅"
+LOCATION = "党群服务中心一楼服务大厅"  # after the community's name
+SUSPENDED = [(3, 20, None), (4, 9, None), (3, -12, 25)]  # (no-shows, days left, lifted days ago)
 
 
 def minutes(text: str) -> int:
@@ -82,22 +88,62 @@ def minutes(text: str) -> int:
     return int(hours) * 60 + int(mins)
 
 
-def load_demo(community: Community, staff: StaffAccount) -> dict[str, int]:
-    """Create the services (with their slots) and some bookings; returns service name → id."""
+def load_demo(
+    community: Community, staff: StaffAccount, names: tuple[str, ...] | None = None
+) -> dict[str, int]:
+    """Create the services (those ``names``, else all) with their slots, some bookings and suspensions;
+    returns service name → id."""
     ids = {}
     for name, description, rules, hours in SERVICES:
+        if names is not None and name not in names:
+            continue
         bookable = create_bookable(
             staff,
             community.id,
             name=name,
             description=description,
-            **{"location": LOCATION, **rules},
+            **{"location": community.name + LOCATION, **rules},
         )
         periods = [(day, minutes(opens), minutes(closes)) for days, opens, closes in hours for day in days]
         set_opening_hours(staff, bookable, periods)
         ids[name] = bookable.id
     book_for_residents(community, ids["证明开具"])
+    suspend_for_no_shows(community)
     return ids
+
+
+def refused_reminder(user: User, service_name: str) -> None:
+    """A reminder WeChat refused (40003: the openid is not this app's), so 消息发送 and the dashboard's
+    发送失败 card show what a failed message looks like."""
+    tomorrow = local(now() + timedelta(days=1)).date()
+    message = notify(user, "booking_reminder", booking_message(service_name, tomorrow, "请按时到场办理"))
+    error = WeChatOpenidInvalid(errmsg="invalid openid")
+    message.status, message.attempts, message.errcode = FAILED, 1, 40003
+    message.last_error = f"{error.code}: {error.errmsg}"
+
+
+def suspend_for_no_shows(community: Community) -> None:
+    """Residents whose no-shows suspended their booking: two still suspended, one lifted by staff."""
+    residents = db.session.scalars(
+        sa.select(Membership.user_id)
+        .where(Membership.community_id == community.id, Membership.role == RESIDENT)
+        .order_by(Membership.user_id.desc())
+        .limit(len(SUSPENDED))
+    ).all()
+    t = now()
+    for user_id, (no_shows, days_left, lifted_days_ago) in zip(residents, SUSPENDED, strict=False):
+        ends_at = t + timedelta(days=days_left)
+        db.session.add(
+            BookingSuspension(
+                user_id=user_id,
+                community_id=community.id,
+                no_shows=no_shows,
+                ends_at=ends_at,
+                created_at=ends_at - timedelta(days=30),
+                lifted_at=t - timedelta(days=lifted_days_ago) if lifted_days_ago else None,
+            )
+        )
+    db.session.flush()
 
 
 def book_for_residents(community: Community, bookable_id: int, count: int = 12) -> None:

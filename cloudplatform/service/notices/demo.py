@@ -1,4 +1,4 @@
-"""Demo notices of 火炬路社区, written as the community writes them, with a few read receipts."""
+"""Demo notices of 火炬路社区 and 金河尚居社区, written as the communities write them, with read receipts."""
 
 from datetime import datetime, timedelta
 
@@ -162,3 +162,49 @@ def members(community: Community, role: str, limit: int) -> list[User]:
             .limit(limit)
         )
     )
+
+
+def load_estate_demo(community: Community, staff: StaffAccount) -> list[Notice]:
+    """A few notices of a second community (金河尚居社区): one pinned, one for a building, with receipts."""
+    t = now()
+    office = f"{community.name}居民委员会"
+    building = db.session.scalar(
+        sa.select(Building).where(Building.community_id == community.id).order_by(Building.id)
+    )
+    assert building is not None
+    heating = publish_notice(
+        staff,
+        community.id,
+        "冬季供暖试运行通知",
+        f"各位居民：\n小区供暖定于{day(t + timedelta(days=1))}起试运行，请各户检查家中暖气阀门，"
+        f"家中无人的请关闭阀门，以免跑水。发现漏水请及时联系物业服务中心。\n{office}",
+        ALL,
+        publish_at=t - timedelta(days=1),
+        expires_at=t + timedelta(days=10),
+        pinned=True,
+    )
+    parking = publish_notice(
+        staff,
+        community.id,
+        "小区停车位规划征求意见",
+        "各位业主：\n为缓解小区停车难，社区拟在东侧空地增设停车位60个，现公开征求意见。"
+        f"请于本月底前在小程序“服务云”留言，或到社区居委会填写意见表。\n{office}",
+        ALL,
+        publish_at=t - timedelta(days=5),
+        expires_at=t + timedelta(days=25),
+    )
+    pipe = publish_notice(
+        staff,
+        community.id,
+        f"{building.name}二次供水设施清洗通知",
+        f"{building.name}的居民：\n{day(t + timedelta(days=2))}9:00至15:00 清洗二次供水水箱，期间暂停供水，"
+        f"请提前储水。\n{office}",
+        BUILDINGS,
+        publish_at=t - timedelta(days=0.5),
+        expires_at=t + timedelta(days=3),
+        building_ids=[building.id],
+    )
+    for notice, count in ((heating, 30), (parking, 12)):
+        for user in members(community, RESIDENT, count):
+            read_notice(user, notice)
+    return [heating, parking, pipe]
