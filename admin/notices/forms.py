@@ -18,7 +18,7 @@ from admin.forms import FilesField, optional_int, strip
 from cloudplatform.clock import LOCAL_TZ
 from cloudplatform.identity.models import Community
 from cloudplatform.identity.queries import community_buildings, community_grids
-from cloudplatform.service.notices.models import BUILDINGS, GRIDS
+from cloudplatform.service.notices.models import BROADCAST_AUDIENCES, BUILDINGS, GRIDS
 from cloudplatform.service.notices.queries import AUDIENCE_NAMES
 
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
@@ -94,6 +94,20 @@ class NoticeForm(FlaskForm):
             parse_attachments(field.data)
         except ValueError as error:
             raise ValidationError(str(error)) from None
+
+
+class BroadcastForm(NoticeForm):
+    """A street's or the city's notice: everyone, party members or volunteers; links for attachments."""
+
+    grid_ids = None
+    building_ids = None
+    files = None
+
+    def offer_broadcast(self) -> None:
+        self.audience.choices = [(a, AUDIENCE_NAMES[a]) for a in BROADCAST_AUDIENCES]
+
+    def targets(self) -> dict[str, list[int]]:
+        return {}
 
 
 def parse_attachments(text: str | None) -> list[dict[str, str]]:

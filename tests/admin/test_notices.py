@@ -140,8 +140,10 @@ def test_building_of_another_community_is_refused(client, db, world, admin):
 def test_street_admin_picks_a_community_first(client, world):
     sign_in_as(client, world.staff[STREET_ADMIN])
     page = text(client.get(NEW))
-    assert f'<option value="{world.neighbour.id}">' in page
-    assert f'<option value="{world.elsewhere.id}">' not in page
+    assert 'data-picker="/admin/pick/communities"' in page
+    assert '<option value="' not in page  # no list of every community
+    picked = client.get("/admin/pick/communities", query_string={"q": ""}).get_json()["items"]
+    assert {item["id"] for item in picked} == {world.home.id, world.neighbour.id}
     form = text(client.get(NEW, query_string={"community_id": world.neighbour.id}))
     assert options(form, "building_ids") == [str(world.buildings[world.neighbour.id])]
 

@@ -1,6 +1,6 @@
 """The errors of 通知公告. Their codes are part of the API contract."""
 
-from cloudplatform.errors import Conflict, NotFound, Unprocessable
+from cloudplatform.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class NoticeNotFound(NotFound):
@@ -49,3 +49,34 @@ class InvalidAttachments(Unprocessable):
     """(Console) Too many attachments, or one without a name or an https address."""
 
     code, message = "INVALID_ATTACHMENTS", "附件无效"
+
+
+class BroadcastNotFound(NotFound):
+    """(Console) No such street or city notice among the staff member's communities."""
+
+    code, message = "BROADCAST_NOT_FOUND", "该统一发布的通知不存在"
+
+
+class StreetNotFound(NotFound):
+    """(Console) No such street in the staff member's scope (a street admin names only its own)."""
+
+    code, message = "STREET_NOT_FOUND", "街道不存在"
+
+
+class BroadcastNotAllowed(Forbidden):
+    """(Console) Only a street admin (to its street) or a city admin (to a street or the city) publishes
+    to many communities at once, and only they withdraw such a notice."""
+
+    code, message = "BROADCAST_NOT_ALLOWED", "只有街道或市级管理员可以统一发布或撤回街道、全市通知"
+
+
+class InvalidBroadcastScope(Unprocessable):
+    """(Console) A street or city notice is for one street (``street``) or the whole city (``city``)."""
+
+    code, message = "INVALID_BROADCAST_SCOPE", "发布范围无效"
+
+
+class BroadcastCopy(Conflict):
+    """(Console) A community's copy of a street or city notice is withdrawn only with the whole notice."""
+
+    code, message = "BROADCAST_COPY", "这是街道或全市统一发布的通知，只能由发布方整体撤回"

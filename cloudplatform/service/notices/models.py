@@ -13,6 +13,29 @@ from cloudplatform.orm import TimestampMixin
 # residents of chosen grids or buildings (NoticeTarget rows).
 ALL, PARTY_MEMBERS, VOLUNTEERS, GRIDS, BUILDINGS = "all", "party_members", "volunteers", "grids", "buildings"
 AUDIENCES = (ALL, PARTY_MEMBERS, VOLUNTEERS, GRIDS, BUILDINGS)
+# A street's or the city's notice goes to every community of it: grids and buildings are one community's.
+BROADCAST_AUDIENCES = (ALL, PARTY_MEMBERS, VOLUNTEERS)
+STREET, CITY = "street", "city"
+BROADCAST_SCOPES = (STREET, CITY)
+
+
+class NoticeBroadcast(TimestampMixin, db.Model):
+    """One notice a street or city admin published to every community of a street or of the city at once:
+    a Notice per community (``Notice.broadcast_id``), each with its own receipts, statistics and pushes;
+    they are withdrawn together."""
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(scope = 'street' AND street_id IS NOT NULL) OR (scope = 'city' AND street_id IS NULL)",
+            name="scope_names_street",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(8))
+    street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("street.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(100))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
 
 
 class Notice(TimestampMixin, db.Model):
@@ -35,6 +58,7 @@ class Notice(TimestampMixin, db.Model):
     pushed_at: Mapped[datetime | None]  # when the push was queued (at publish, or by a job when scheduled)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
     read_count: Mapped[int] = mapped_column(default=0)  # kept with the receipts, in the same transaction
+    broadcast_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice_broadcast.id"), index=True)
 
 
 class NoticeTarget(db.Model):

@@ -11,13 +11,23 @@ from cloudplatform.clock import now
 from cloudplatform.errors import NotFound
 from cloudplatform.extensions import db
 from cloudplatform.identity.errors import BuildingNotFound, CommunityNotFound, GridNotFound
-from cloudplatform.identity.models import Building, Community, Grid, StaffAccount, User
+from cloudplatform.identity.models import (
+    CITY_ADMIN,
+    STREET_ADMIN,
+    Building,
+    Community,
+    Grid,
+    StaffAccount,
+    User,
+)
 from cloudplatform.identity.permissions import in_scope, requires
 from cloudplatform.notify.models import PENDING, Notification
 from cloudplatform.notify.operations import notify
 from cloudplatform.orm import insert_for
 from cloudplatform.service.notices.errors import (
     AlreadyWithdrawn,
+    BroadcastCopy,
+    BroadcastNotAllowed,
     ExpiryBeforePublish,
     ExpiryPassed,
     InvalidAttachments,
@@ -27,14 +37,24 @@ from cloudplatform.service.notices.errors import (
 )
 from cloudplatform.service.notices.models import (
     AUDIENCES,
+    BROADCAST_AUDIENCES,
     BUILDINGS,
+    CITY,
     GRIDS,
+    STREET,
     Notice,
+    NoticeBroadcast,
     NoticeReceipt,
     NoticeTarget,
     NoticeUpload,
 )
-from cloudplatform.service.notices.queries import Unread, audience_users, is_published, unread_list
+from cloudplatform.service.notices.queries import (
+    Unread,
+    audience_pairs,
+    broadcast_communities,
+    is_published,
+    unread_list,
+)
 from cloudplatform.service.uploads.operations import store_uploads
 
 ACTION = "notice.manage"
@@ -87,19 +107,10 @@ def publish_notice(
     files = list(files)
     attachments = clean_attachments(attachments, len(files))
 
-    notice = Notice(
-        community_id=community_id,
-        title=title,
-        body=body,
-        audience=audience,
-        pinned=pinned,
-        publish_at=publish_at,
-        expires_at=expires_at,
-        attachments=attachments,
-        push=push,
-        created_by_id=staff.id,
-        read_count=0,
+    fields = new_notice_fields(
+        staff.id, title, body, audience, pinned, publish_at, expires_at, attachments, push
     )
+    notice = Notice(community_id=community_id, **fields)
     db.session.add(notice)
     db.session.flush()
     db.session.add_all([NoticeTarget(notice_id=notice.id, grid_id=i) for i in grid_ids])
@@ -115,8 +126,100 @@ def publish_notice(
         details={"title": title, "audience": audience, "push": push, "files": len(files)},
     )
     if push and publish_at <= at:
-        push_notice(notice, community)
+        push_notices([notice])
     return notice
+
+
+def new_notice_fields(
+    author_id: int,
+    title: str,
+    body: str,
+    audience: str,
+    pinned: bool,
+    publish_at: datetime,
+    expires_at: datetime | None,
+    attachments: list[dict[str, str]],
+    push: bool,
+) -> dict:
+    """A new notice's columns but its community (a community's notice and a broadcast's copies alike)."""
+    return {
+        "title": title,
+        "body": body,
+        "audience": audience,
+        "pinned": pinned,
+        "publish_at": publish_at,
+        "expires_at": expires_at,
+        "attachments": attachments,
+        "push": push,
+        "created_by_id": author_id,
+        "read_count": 0,
+    }
+
+
+@requires(ACTION)
+def publish_broadcast(
+    staff: StaffAccount | None,
+    scope: str,
+    street_id: int | None,
+    title: str,
+    body: str,
+    audience: str,
+    *,
+    pinned: bool = False,
+    publish_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    attachments: Iterable[Mapping] = (),
+    files: Iterable[tuple[str, bytes]] = (),
+    push: bool = False,
+) -> NoticeBroadcast:
+    """Publish one notice to every community of a street (``scope`` "street", a street admin its own, a
+    city admin any) or of the city ("city", city admins): a Notice per community, checked and pushed as
+    ``publish_notice`` does one, in the caller's transaction. Only everyone, party members or volunteers:
+    grids and buildings are one community's. Attachments are links (an uploaded file belongs to one
+    community). Statements do not grow with the number of communities or residents: the copies are one
+    batched INSERT, their pushes one SELECT and batched INSERTs.
+
+    :raises Forbidden: a community's staff, or a street admin naming the city.
+    :raises NotFound: the street is not there or not the street admin's.
+    :raises Unprocessable: scope, audience, times or attachments do not fit together.
+    """
+    community_ids = broadcast_communities(staff, scope, street_id)
+    if audience not in BROADCAST_AUDIENCES:
+        raise InvalidAudience.for_field("audience", "街道或全市通知只能发给全体居民、在职党员或志愿者")
+    if list(files):
+        raise InvalidAttachments.for_field("files", "街道或全市通知请以链接添加附件，不能上传文件")
+    at = now()
+    publish_at = publish_at or at
+    check_period(publish_at, expires_at, at)
+    attachments = clean_attachments(attachments)
+
+    broadcast = NoticeBroadcast(
+        scope=scope, street_id=street_id if scope == STREET else None, title=title, created_by_id=staff.id
+    )
+    db.session.add(broadcast)
+    db.session.flush()
+    fields = new_notice_fields(
+        staff.id, title, body, audience, pinned, publish_at, expires_at, attachments, push
+    )
+    notices = [Notice(community_id=i, broadcast_id=broadcast.id, **fields) for i in community_ids]
+    db.session.add_all(notices)
+    db.session.flush()
+    record(
+        staff,
+        "notice.broadcast",
+        target=broadcast,
+        details={
+            "title": title,
+            "scope": scope,
+            "street_id": broadcast.street_id,
+            "communities": len(notices),
+            "audience": audience,
+            "push": push,
+        },
+    )
+    if push and publish_at <= at:
+        push_notices(notices)
+    return broadcast
 
 
 def check_targets(community_id: int, audience: str, grid_ids: list[int], building_ids: list[int]) -> None:
@@ -172,14 +275,43 @@ def clean_attachments(attachments: Iterable[Mapping], files: int = 0) -> list[di
     return cleaned
 
 
-def push_notice(notice: Notice, community: Community) -> int:
+def push_notice(notice: Notice, community: Community | None = None) -> int:
     """Queue the "notice_published" message to every user of the audience; returns how many."""
-    data = {"thing1": notice.title, "thing2": community.name, "time3": notice.publish_at}
-    notice.pushed_at = now()
-    users = audience_users(notice)
-    for user in users:
+    return push_notices([notice])
+
+
+def push_notices(notices: list[Notice]) -> int:
+    """Queue the "notice_published" message to every user of each notice's audience; returns how many.
+
+    Two SELECTs however many notices (a street's or the city's copies) and users; the messages are
+    added to the session, which inserts them in batches.
+    """
+    if not notices:
+        return 0
+    by_id = {n.id: n for n in notices}
+    community_ids = {n.community_id for n in notices}
+    names = {
+        community_id: name
+        for community_id, name in db.session.execute(
+            sa.select(Community.id, Community.name).where(Community.id.in_(community_ids))
+        )
+    }
+    at = now()
+    for notice in notices:
+        notice.pushed_at = at
+    pairs = audience_pairs(Notice.id.in_(list(by_id))).subquery()
+    rows = db.session.execute(
+        sa.select(pairs.c.notice_id, User)
+        .join(User, User.id == pairs.c.user_id)
+        .order_by(pairs.c.notice_id, User.id)
+    ).tuples()
+    count = 0
+    for notice_id, user in rows:
+        notice = by_id[notice_id]
+        data = {"thing1": notice.title, "thing2": names[notice.community_id], "time3": notice.publish_at}
         notify(user, TEMPLATE, data, page=notice_page(notice))
-    return len(users)
+        count += 1
+    return count
 
 
 def push_due_notices(limit: int = 100) -> int:
@@ -191,8 +323,7 @@ def push_due_notices(limit: int = 100) -> int:
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for notice in due:
-        push_notice(notice, db.session.get(Community, notice.community_id))
+    push_notices(list(due))
     return len(due)
 
 
@@ -204,6 +335,8 @@ def withdraw_notice(staff: StaffAccount | None, notice: Notice) -> Notice:
     """
     if not in_scope(staff, notice.community_id):
         raise NotFound()
+    if notice.broadcast_id is not None:
+        raise BroadcastCopy()
     withdrawn = db.session.execute(
         sa.update(Notice)
         .where(Notice.id == notice.id, Notice.withdrawn_at.is_(None))
@@ -226,6 +359,44 @@ def withdraw_notice(staff: StaffAccount | None, notice: Notice) -> Notice:
         details={"cancelled_pushes": cancelled} if cancelled else None,
     )
     return notice
+
+
+@requires(ACTION)
+def withdraw_broadcast(staff: StaffAccount | None, broadcast: NoticeBroadcast) -> NoticeBroadcast:
+    """Take a street's or the city's notice down in every community; pushes still waiting are cancelled.
+    Only staff whose scope covers it (its street's admin, a city admin) may.
+
+    :raises Forbidden: a community's staff, or a street admin and the city's notice.
+    :raises NotFound: another street's notice.
+    :raises Conflict: it was withdrawn already.
+    """
+    if staff.role not in (STREET_ADMIN, CITY_ADMIN) or (broadcast.scope == CITY and staff.role != CITY_ADMIN):
+        raise BroadcastNotAllowed()
+    if staff.role == STREET_ADMIN and broadcast.street_id != staff.street_id:
+        raise NotFound()
+    withdrawn = db.session.execute(
+        sa.update(Notice)
+        .where(Notice.broadcast_id == broadcast.id, Notice.withdrawn_at.is_(None))
+        .values(withdrawn_at=now())
+    )
+    if withdrawn.rowcount == 0:
+        raise AlreadyWithdrawn()
+    copies = db.session.scalars(sa.select(Notice).where(Notice.broadcast_id == broadcast.id))
+    pages = [notice_page(n) for n in copies]
+    cancelled = db.session.execute(
+        sa.delete(Notification).where(
+            Notification.status == PENDING,
+            Notification.template_key == TEMPLATE,
+            Notification.page.in_(pages),
+        )
+    ).rowcount
+    record(
+        staff,
+        "notice.broadcast_withdraw",
+        target=broadcast,
+        details={"notices": withdrawn.rowcount, "cancelled_pushes": cancelled},
+    )
+    return broadcast
 
 
 def read_notice(user: User, notice: Notice) -> bool:

@@ -1,5 +1,6 @@
 """Who sees which notice (the one visibility rule), and the reads behind the feed and the statistics."""
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,25 +10,38 @@ import sqlalchemy as sa
 from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import (
+    CITY_ADMIN,
     PARTY_MEMBER,
     RESIDENT,
+    STREET_ADMIN,
     VOLUNTEER,
     Building,
+    Community,
     Grid,
     Membership,
     StaffAccount,
+    Street,
     User,
 )
-from cloudplatform.identity.permissions import scope_filter
-from cloudplatform.pagination import keyset_page
-from cloudplatform.service.notices.errors import NoticeNotFound
+from cloudplatform.identity.permissions import require, scope_filter
+from cloudplatform.pagination import NumberedPage, keyset_page, numbered_page
+from cloudplatform.service.notices.errors import (
+    BroadcastNotAllowed,
+    BroadcastNotFound,
+    InvalidBroadcastScope,
+    NoticeNotFound,
+    StreetNotFound,
+)
 from cloudplatform.service.notices.models import (
     ALL,
     BUILDINGS,
+    CITY,
     GRIDS,
     PARTY_MEMBERS,
+    STREET,
     VOLUNTEERS,
     Notice,
+    NoticeBroadcast,
     NoticeReceipt,
     NoticeTarget,
     NoticeUpload,
@@ -44,6 +58,10 @@ AUDIENCE_NAMES = {
 }
 SCHEDULED, PUBLISHED, EXPIRED, WITHDRAWN = "scheduled", "published", "expired", "withdrawn"
 STATUS_NAMES = {SCHEDULED: "待发布", PUBLISHED: "已发布", EXPIRED: "已过期", WITHDRAWN: "已撤回"}
+SCOPE_NAMES = {STREET: "街道通知", CITY: "全市通知"}
+SINGLE = "single"  # the list's filter for notices of one community (not a street's or the city's)
+KIND_NAMES = {SINGLE: "单社区", STREET: "街道", CITY: "全市"}
+LIST_SORTS = ("-publish", "publish", "-reads", "reads")
 # The feed's order, newest first with pinned notices on top: ix_notice_feed after its community_id.
 FEED_ORDER = [Notice.pinned, Notice.publish_at, Notice.id]
 SUMMARY_LENGTH = 60
@@ -202,10 +220,259 @@ def target_names(notice: Notice) -> list[str]:
 # The staff's side: the console's list and a notice's details.
 
 
-def notices_page(staff: StaffAccount, cursor: str | None, limit: int) -> tuple[list[Notice], str | None]:
-    """Notices of the staff member's communities, latest publish time first (any status)."""
-    stmt = sa.select(Notice).where(scope_filter(staff, Notice.community_id))
-    return keyset_page(stmt, [Notice.publish_at, Notice.id], cursor, limit)
+def status_is(status: str, at: datetime | None = None) -> sa.ColumnElement[bool]:
+    """SQL: the notice's ``status_of`` is ``status`` at ``at``."""
+    at = at or now()
+    live = Notice.withdrawn_at.is_(None)
+    expired = sa.and_(Notice.expires_at.is_not(None), Notice.expires_at <= at)
+    return {
+        WITHDRAWN: Notice.withdrawn_at.is_not(None),
+        SCHEDULED: sa.and_(live, Notice.publish_at > at),
+        EXPIRED: sa.and_(live, Notice.publish_at <= at, expired),
+        PUBLISHED: is_published(at),
+    }[status]
+
+
+def groups_broadcasts(staff: StaffAccount) -> bool:
+    """Whether the staff member's list shows a street's or the city's notice as one row (street and city
+    admins); a community's staff see their community's copy as a notice of their own."""
+    return staff.role in (STREET_ADMIN, CITY_ADMIN)
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """A row of the console's list: a notice, or (``communities`` set) a street's or the city's notice
+    standing for its copies in the staff member's communities, with their reads added up."""
+
+    notice: Notice
+    broadcast: NoticeBroadcast | None = None
+    communities: int | None = None
+    read_count: int = 0
+
+    @property
+    def grouped(self) -> bool:
+        return self.communities is not None
+
+
+def _like(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def notices_list(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    status: str | None = None,
+    audience: str | None = None,
+    community_id: int | None = None,
+    kind: str | None = None,
+    sort: str = LIST_SORTS[0],
+    page: int = 1,
+    per_page: int = 50,
+) -> NumberedPage:
+    """The console's list of notices in the staff member's scope, of ``NoticeRow``: titles containing
+    ``q``, of a status, audience, community and kind (single / street / city) if given, sorted by publish
+    time or reads (``LIST_SORTS``), with the total. For street and city admins a street's or the city's
+    notice is one row (its copies in their communities, reads added up) unless a community is chosen.
+    Three statements: the total, the page, and the street's or city's notices on it with their counts."""
+    at = now()
+    in_scope = scope_filter(staff, Notice.community_id)
+    stmt = sa.select(Notice).where(in_scope)
+    if q:
+        stmt = stmt.where(Notice.title.like(_like(q), escape="\\"))
+    if status in STATUS_NAMES:
+        stmt = stmt.where(status_is(status, at))
+    if audience in AUDIENCE_NAMES:
+        stmt = stmt.where(Notice.audience == audience)
+    if community_id is not None:
+        stmt = stmt.where(Notice.community_id == community_id)
+    if kind == SINGLE:
+        stmt = stmt.where(Notice.broadcast_id.is_(None))
+    elif kind in SCOPE_NAMES:
+        stmt = stmt.where(
+            Notice.broadcast_id.in_(sa.select(NoticeBroadcast.id).where(NoticeBroadcast.scope == kind))
+        )
+    grouped = groups_broadcasts(staff) and community_id is None
+    reads: sa.SQLColumnExpression[int] = Notice.read_count
+    if grouped:
+        copy = sa.orm.aliased(Notice)
+        first_copies = (
+            sa.select(sa.func.min(copy.id))
+            .where(copy.broadcast_id.is_not(None), scope_filter(staff, copy.community_id))
+            .group_by(copy.broadcast_id)
+        )
+        stmt = stmt.where(sa.or_(Notice.broadcast_id.is_(None), Notice.id.in_(first_copies)))
+        copies_read = (
+            sa.select(sa.func.sum(copy.read_count))
+            .where(copy.broadcast_id == Notice.broadcast_id, scope_filter(staff, copy.community_id))
+            .correlate(Notice)
+            .scalar_subquery()
+        )
+        reads = sa.case((Notice.broadcast_id.is_(None), Notice.read_count), else_=copies_read)
+    key = {"publish": Notice.publish_at, "reads": reads}[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    order = [key.desc(), Notice.id.desc()] if descending else [key.asc(), Notice.id.asc()]
+    result = numbered_page(stmt, order, page, per_page)
+    broadcasts = _broadcasts_in_scope(staff, {n.broadcast_id for n in result.items})
+    rows = []
+    for notice in result.items:
+        broadcast, communities, read = broadcasts.get(notice.broadcast_id, (None, 0, 0))
+        if grouped and broadcast is not None:
+            rows.append(NoticeRow(notice, broadcast, communities, read))
+        else:
+            rows.append(NoticeRow(notice, broadcast, None, notice.read_count))
+    return dataclasses.replace(result, items=rows)
+
+
+def _broadcasts_in_scope(
+    staff: StaffAccount, ids: set[int | None]
+) -> dict[int, tuple[NoticeBroadcast, int, int]]:
+    """broadcast id → (it, how many of its copies are in scope, their reads): one statement, none for none."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    copies = (
+        sa.select(
+            Notice.broadcast_id,
+            sa.func.count(Notice.id).label("communities"),
+            sa.func.sum(Notice.read_count).label("read"),
+        )
+        .where(Notice.broadcast_id.in_(ids), scope_filter(staff, Notice.community_id))
+        .group_by(Notice.broadcast_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(NoticeBroadcast, copies.c.communities, copies.c.read).join(
+            copies, copies.c.broadcast_id == NoticeBroadcast.id
+        )
+    )
+    return {b.id: (b, communities, read or 0) for b, communities, read in rows}
+
+
+def broadcast_of(notice: Notice) -> NoticeBroadcast | None:
+    """The street's or city's notice this one is a community's copy of (None for a community's own)."""
+    return db.session.get(NoticeBroadcast, notice.broadcast_id) if notice.broadcast_id else None
+
+
+def load_broadcast(staff: StaffAccount | None, broadcast_id: int, action: str) -> NoticeBroadcast:
+    """A street's or the city's notice with a copy in the staff member's communities: 403 without the
+    right, 404 otherwise (another street's)."""
+    staff = require(staff, action)
+    broadcast = db.session.scalar(
+        sa.select(NoticeBroadcast).where(
+            NoticeBroadcast.id == broadcast_id,
+            sa.exists().where(
+                Notice.broadcast_id == NoticeBroadcast.id, scope_filter(staff, Notice.community_id)
+            ),
+        )
+    )
+    if broadcast is None:
+        raise BroadcastNotFound()
+    return broadcast
+
+
+def broadcast_copies(staff: StaffAccount, broadcast: NoticeBroadcast) -> list[Notice]:
+    """The broadcast's notices in the staff member's communities, by id."""
+    return list(
+        db.session.scalars(
+            sa.select(Notice)
+            .where(Notice.broadcast_id == broadcast.id, scope_filter(staff, Notice.community_id))
+            .order_by(Notice.id)
+        )
+    )
+
+
+def audience_pairs(notice_filter: sa.ColumnElement[bool]) -> sa.Select:
+    """(notice_id, user_id) of every (not deleted) user each notice matching ``notice_filter`` is for,
+    each pair once."""
+    return (
+        sa.select(Notice.id.label("notice_id"), Membership.user_id.label("user_id"))
+        .select_from(Notice)
+        .join(Membership, in_audience(Membership))
+        .join(User, User.id == Membership.user_id)
+        .where(notice_filter, User.deleted_at.is_(None))
+        .distinct()
+    )
+
+
+def reads_by_community(staff: StaffAccount, broadcast: NoticeBroadcast) -> list[sa.Row]:
+    """Per copy in the staff member's communities: (notice_id, community_id, name, audience, read), by
+    community name; one statement."""
+    in_scope = sa.and_(Notice.broadcast_id == broadcast.id, scope_filter(staff, Notice.community_id))
+    pairs = audience_pairs(in_scope).subquery()
+    return list(
+        db.session.execute(
+            sa.select(
+                Notice.id.label("notice_id"),
+                Community.id.label("community_id"),
+                Community.name,
+                sa.func.count(pairs.c.user_id).label("audience"),
+                sa.func.count(NoticeReceipt.id).label("read"),
+            )
+            .select_from(Notice)
+            .join(Community, Community.id == Notice.community_id)
+            .outerjoin(pairs, pairs.c.notice_id == Notice.id)
+            .outerjoin(
+                NoticeReceipt,
+                sa.and_(
+                    NoticeReceipt.notice_id == pairs.c.notice_id, NoticeReceipt.user_id == pairs.c.user_id
+                ),
+            )
+            .where(in_scope)
+            .group_by(Notice.id, Community.id, Community.name)
+            .order_by(Community.name, Community.id)
+        )
+    )
+
+
+def broadcast_communities(staff: StaffAccount, scope: str, street_id: int | None) -> list[int]:
+    """The ids of the communities a street's (``street_id``) or the city's notice goes to, if the staff
+    member may publish it: a street admin to its own street, a city admin to any street or the city.
+
+    :raises Forbidden: a community's staff, or a street admin naming the city.
+    :raises NotFound: the street is not there, is another street admin's, or has no community.
+    :raises Unprocessable: not "street" or "city".
+    """
+    if staff.role not in (STREET_ADMIN, CITY_ADMIN):
+        raise BroadcastNotAllowed()
+    if scope not in (STREET, CITY):
+        raise InvalidBroadcastScope.for_field("scope")
+    where: sa.ColumnElement[bool] = sa.true()
+    if scope == CITY:
+        if staff.role != CITY_ADMIN:
+            raise BroadcastNotAllowed("只有市级管理员可以发布全市通知")
+    else:
+        street = db.session.get(Street, street_id) if street_id else None
+        if street is None or (staff.role == STREET_ADMIN and street.id != staff.street_id):
+            raise StreetNotFound()
+        where = Community.street_id == street.id
+    ids = list(db.session.scalars(sa.select(Community.id).where(where).order_by(Community.id)))
+    if not ids:
+        raise StreetNotFound("该范围内没有社区")
+    return ids
+
+
+def may_withdraw_broadcast(staff: StaffAccount, broadcast: NoticeBroadcast) -> bool:
+    """A street's notice is withdrawn by its street's admin or a city admin, the city's by a city admin."""
+    if staff.role == CITY_ADMIN:
+        return True
+    return staff.role == STREET_ADMIN and broadcast.scope == STREET and broadcast.street_id == staff.street_id
+
+
+def broadcast_streets(staff: StaffAccount) -> list[Street]:
+    """The streets the staff member may publish a street's notice to: a street admin its own, a city admin
+    every street; nobody else any."""
+    if staff.role == STREET_ADMIN:
+        return [s for s in [db.session.get(Street, staff.street_id)] if s is not None]
+    if staff.role == CITY_ADMIN:
+        return list(db.session.scalars(sa.select(Street).order_by(Street.name, Street.id)))
+    return []
+
+
+def street_name(street_id: int | None) -> str:
+    street = db.session.get(Street, street_id) if street_id else None
+    return street.name if street else ""
 
 
 def author_of(notice: Notice) -> StaffAccount | None:
@@ -314,14 +581,11 @@ def _with_homes(notice: Notice, users: list[User]) -> list[Unread]:
     return [Unread(u.id, u.nickname, *homes.get(u.id, (None, None))) for u in users]
 
 
-def unread_page(
-    notice: Notice, building_id: int | None, cursor: str | None, limit: int
-) -> tuple[list[Unread], str | None]:
-    """Who in the audience has not read the notice (of one building, if given), by user id."""
-    users, next_cursor = keyset_page(
-        _unread_statement(notice, building_id), [User.id], cursor, limit, descending=False
-    )
-    return _with_homes(notice, users), next_cursor
+def unread_page(notice: Notice, building_id: int | None, page: int, per_page: int = 100) -> NumberedPage:
+    """Who in the audience has not read the notice (of one building, if given), by user id: a numbered
+    page of ``Unread`` with the total; three statements."""
+    result = numbered_page(_unread_statement(notice, building_id), [User.id], page, per_page)
+    return dataclasses.replace(result, items=_with_homes(notice, result.items))
 
 
 def unread_list(notice: Notice, building_id: int | None, limit: int) -> list[Unread]:
