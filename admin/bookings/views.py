@@ -1,5 +1,6 @@
 """预约服务: staff set up bookable services, run the day's counter (核销) and lift booking suspensions."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -7,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
+from admin.bookings.communities import CommunityChoice, chosen_community, community_choice
 from admin.bookings.forms import (
     DEFAULTS,
     FIELDS,
@@ -20,38 +22,77 @@ from admin.bookings.forms import (
 )
 from admin.exports import export_response
 from admin.forms import optional_int
+from admin.lists import list_args
 from cloudplatform.clock import local, now
 from cloudplatform.errors import AppError, NotFound
 from cloudplatform.identity import queries as identity
+from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.permissions import allows, load_scoped, require
-from cloudplatform.privacy import mask_name
+from cloudplatform.pagination import CONSOLE_PAGE_SIZE
 from cloudplatform.routing import MAX_ID
 from cloudplatform.service.bookings import operations, queries
 from cloudplatform.service.bookings.models import STATUS_NAMES, Bookable, Booking, BookingSuspension, Slot
 
 MANAGE, CHECKIN = "booking.manage", "booking.checkin"
-PAGE_SIZE = 50
+PAGE_SIZE = CONSOLE_PAGE_SIZE
 MAX_SERVICES = 500  # in the day view's picker
+
+
+YES_NO = {"yes": True, "no": False}
+ACTIVE_STATES = {"active": True, "inactive": False}
 
 
 @bp.get("/bookables")
 @login_required
 def bookables():
+    """Search by name, filters (``community_id`` for staff of several communities, ``approval`` yes/no,
+    ``state`` active/inactive), ``sort`` by name or creation, numbered ``page``s."""
     staff = require(current_staff(), MANAGE)
-    items, next_cursor = queries.bookables_page(staff, request.args.get("cursor"), PAGE_SIZE)
-    return render_template("admin/bookings/services.html", items=items, next_cursor=next_cursor)
+    args = list_args(
+        sorts=("name", "-name", "-created", "created"), filters=("community_id", "approval", "state")
+    )
+    choice = community_choice(staff)
+    chosen = chosen_community(staff, choice, args.get("community_id"))
+    page = queries.bookables_list(
+        staff,
+        q=args.q,
+        community_id=chosen[0] if chosen else None,
+        requires_approval=YES_NO.get(args.get("approval")),
+        active=ACTIVE_STATES.get(args.get("state")),
+        sort=args.sort,
+        page=args.page,
+        per_page=PAGE_SIZE,
+    )
+    filters = [
+        *choice.filter(),
+        ("approval", "需审核", [("yes", "需审核"), ("no", "无需审核")]),
+        ("state", "状态", [("active", "启用"), ("inactive", "停用")]),
+    ]
+    return render_template(
+        "admin/bookings/services.html", page=page, args=args, filters=filters, choice=choice, chosen=chosen
+    )
+
+
+def render_new(staff: StaffAccount, form: BookableCreateForm, choice: CommunityChoice, status: int = 200):
+    """The new service's form; for the picker, its text is the chosen community's name (if any)."""
+    chosen = chosen_community(staff, choice, form.community_id.data) if choice.picker else None
+    return render_template(
+        "admin/bookings/service_form.html", form=form, bookable=None, choice=choice, chosen=chosen
+    ), status
 
 
 @bp.route("/bookables/new", methods=["GET", "POST"])
 @login_required
 def bookable_new():
+    """A new service of a community in scope: the only one, a select's option, or the picker's choice
+    (street and city admins with more than ``SELECT_LIMIT`` communities)."""
     staff = require(current_staff(), MANAGE)
-    communities = identity.communities_in_scope(staff)
-    only = {"community_id": communities[0].id} if len(communities) == 1 else {}
-    form = BookableCreateForm(data=DEFAULTS | only)
-    form.community_id.choices = [("", "请选择社区")] + [
-        (c.id, f"{c.name}（{c.street.name}）") for c in communities
-    ]
+    choice = community_choice(staff)
+    form = BookableCreateForm(data=DEFAULTS | ({"community_id": choice.only} if choice.only else {}))
+    options = choice.options
+    if choice.only is not None:  # a select of the one community, chosen already
+        options = [(c.id, f"{c.name}（{c.street.name}）") for c in identity.communities_in_scope(staff)]
+    form.community_id.choices = [("", "请选择社区"), *options]
     if form.validate_on_submit():
         try:
             bookable = operations.create_bookable(
@@ -59,11 +100,10 @@ def bookable_new():
             )
         except AppError as error:
             flash_failure(error)
-            return render_template("admin/bookings/service_form.html", form=form, bookable=None), error.status
+            return render_new(staff, form, choice, error.status)
         flash(f"已创建预约事项“{bookable.name}”，请设置开放时间", "info")
         return redirect(url_for("admin.bookable_edit", bookable_id=bookable.id))
-    status = 422 if form.errors else 200
-    return render_template("admin/bookings/service_form.html", form=form, bookable=None), status
+    return render_new(staff, form, choice, 422 if form.errors else 200)
 
 
 @bp.route("/bookables/<id:bookable_id>/edit", methods=["GET", "POST"])
@@ -143,7 +183,8 @@ class SlotRow:
 @bp.get("/bookings/day")
 @login_required
 def booking_day():
-    """One service's slots of one local day with their bookings, in a fixed number of statements."""
+    """One service's slots of one local day with their bookings, in a fixed number of statements; ``status``
+    and ``q`` (the resident's name) narrow the bookings shown, the day's total stays."""
     staff = require(current_staff(), CHECKIN)
     services = queries.bookables_in_scope(staff, MAX_SERVICES)
     today = local(now()).date()
@@ -158,7 +199,15 @@ def booking_day():
         bookable = load_scoped(Bookable, bookable_id, staff, CHECKIN)
     else:
         bookable = services[0] if services else None
-    rows = day_rows(bookable, day) if bookable is not None else []
+    args = list_args(filters=("status",))
+    status = args.get("status") if args.get("status") in STATUS_NAMES else None
+    narrowed = bool(status or args.q)
+    rows, bookings, counts = [], [], {}
+    if bookable is not None:
+        rows, bookings = day_rows(bookable, day, status=status, q=args.q)
+        counts = queries.day_status_counts(bookable, day) if narrowed else Counter(b.status for b in bookings)
+        if narrowed:
+            rows = [row for row in rows if row.bookings]
     return render_template(
         "admin/bookings/day.html",
         services=services,
@@ -167,6 +216,12 @@ def booking_day():
         today=today,
         days=(day - timedelta(days=1), day + timedelta(days=1)),
         rows=rows,
+        args=args,
+        status=status,
+        narrowed=narrowed,
+        shown=len(bookings),
+        counts=counts,
+        labels=identity.user_labels(b.user_id for b in bookings),
         status_names=STATUS_NAMES,
         may_decide=allows(staff, MANAGE),
         form=CheckInForm(formdata=None),
@@ -174,15 +229,23 @@ def booking_day():
     )
 
 
-def day_rows(bookable: Bookable, day: date) -> list[SlotRow]:
-    """The day's slots (closed ones too), each with its bookings and their residents: two statements."""
+def day_rows(bookable: Bookable, day: date, **narrow) -> tuple[list[SlotRow], list[Booking]]:
+    """The day's slots (closed ones too), each with its bookings (``narrow``: ``queries.day_bookings``'
+    status and name), and those bookings: two statements."""
     rows = {
         slot.id: SlotRow(slot, local(slot.starts_at).strftime("%H:%M"), local(slot.ends_at).strftime("%H:%M"))
         for slot in queries.slots_of_day(bookable, day)
     }
-    for booking in queries.day_bookings(bookable, day):
+    bookings = queries.day_bookings(bookable, day, **narrow)
+    for booking in bookings:
         rows[booking.slot_id].bookings.append(booking)
-    return list(rows.values())
+    return list(rows.values()), bookings
+
+
+def resident(labels: dict, user_id: int) -> str:
+    """A booking's resident as the console shows them: masked name and building."""
+    label = labels.get(user_id)
+    return str(label) if label else "已注销用户"
 
 
 DAY_HEADERS = ["时段", "预约人", "状态"]
@@ -198,10 +261,11 @@ def booking_day_export(bookable_id, day, fmt):
     if when is None:
         raise NotFound()
     bookings = operations.export_day_bookings(staff, bookable, when, fmt)
+    labels = identity.user_labels(b.user_id for b in bookings)
     rows = [
         [
             f"{local(b.slot.starts_at):%H:%M}–{local(b.slot.ends_at):%H:%M}",
-            mask_name(b.user.nickname) or f"用户{b.user_id}",
+            resident(labels, b.user_id),
             STATUS_NAMES[b.status],
         ]
         for b in bookings
@@ -216,7 +280,7 @@ def day_url(bookable_id: int | None, day: date | None) -> str:
 def describe(booking: Booking) -> tuple[str, str]:
     """(the booking's day view, "王** 12月08日 09:00 证明开具") — taken before an operation may roll back."""
     starts = local(booking.slot.starts_at)
-    who = mask_name(booking.user.nickname) or f"用户{booking.user_id}"
+    who = resident(identity.user_labels([booking.user_id]), booking.user_id)
     return (
         day_url(booking.bookable_id, starts.date()),
         f"{who} {starts:%m月%d日 %H:%M} {booking.bookable.name}",
@@ -280,17 +344,41 @@ def booking_reject(booking_id):
 # -- 预约暂停: residents suspended for no-shows -------------------------------------------------------
 
 
+# the list's 状态 filter: its value → suspensions_list's state (生效中 by default, so no empty "全部")
+SUSPENSION_FILTER = {"": "active", "lifted": "lifted", "expired": "expired", "all": None}
+SUSPENSION_FILTER_NAMES = [("", "生效中"), ("lifted", "已解除"), ("expired", "已到期"), ("all", "全部")]
+
+
 @bp.get("/booking-suspensions")
 @login_required
 def booking_suspensions():
+    """Search by the resident's name, ``state`` (in force by default; lifted, expired, all),
+    ``community_id`` for staff of several communities, ``sort`` by start or end, numbered ``page``s."""
     staff = require(current_staff(), MANAGE)
-    items, next_cursor = queries.suspensions_page(staff, request.args.get("cursor"), PAGE_SIZE)
+    args = list_args(sorts=("-start", "start", "-end", "end"), filters=("state", "community_id"))
+    state = args.get("state") if args.get("state") in SUSPENSION_FILTER else ""
+    choice = community_choice(staff)
+    chosen = chosen_community(staff, choice, args.get("community_id"))
+    page = queries.suspensions_list(
+        staff,
+        q=args.q,
+        state=SUSPENSION_FILTER[state],
+        community_id=chosen[0] if chosen else None,
+        sort=args.sort,
+        page=args.page,
+        per_page=PAGE_SIZE,
+    )
     return render_template(
         "admin/bookings/suspensions.html",
-        items=items,
-        next_cursor=next_cursor,
-        nicknames=identity.nicknames({s.user_id for s in items}),
-        names=identity.community_names({s.community_id for s in items}),
+        page=page,
+        args=args,
+        state=state,
+        states=SUSPENSION_FILTER_NAMES,
+        choice=choice,
+        chosen=chosen,
+        current=now(),
+        labels=identity.user_labels(s.user_id for s in page.items),
+        names=identity.community_names({s.community_id for s in page.items}),
     )
 
 
@@ -299,11 +387,11 @@ def booking_suspensions():
 def booking_suspension_lift(suspension_id):
     staff = current_staff()
     suspension = load_scoped(BookingSuspension, suspension_id, staff, MANAGE)
-    who = mask_name(identity.nicknames({suspension.user_id}).get(suspension.user_id))
+    who = resident(identity.user_labels([suspension.user_id]), suspension.user_id)
     try:
         operations.lift_suspension(staff, suspension)
     except AppError as error:
         flash_failure(error)
     else:
-        flash(f"已解除 {who or '该居民'} 的预约暂停，可以重新预约", "info")
+        flash(f"已解除 {who} 的预约暂停，可以重新预约", "info")
     return redirect(url_for("admin.booking_suspensions"))

@@ -4,12 +4,15 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
+from admin.bookings.communities import chosen_community, community_choice
 from admin.forms import accepts_files, optional_int
 from admin.guides.forms import GuideCreateForm, GuideForm
+from admin.lists import list_args
 from cloudplatform.errors import AppError
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import Community
 from cloudplatform.identity.permissions import load_scoped, require
+from cloudplatform.pagination import CONSOLE_PAGE_SIZE
 from cloudplatform.service.guides.models import Guide
 from cloudplatform.service.guides.operations import (
     ACTION,
@@ -20,16 +23,16 @@ from cloudplatform.service.guides.operations import (
     update_guide,
 )
 from cloudplatform.service.guides.queries import (
+    GUIDE_SORTS,
     bookables_of,
     categories_in_scope,
     guide_uploads,
+    guides_list,
     load_guide_upload,
-    search_guides,
 )
 from cloudplatform.service.uploads.queries import download
 
-PAGE_SIZE = 50
-MAX_QUERY = 50
+PAGE_SIZE = CONSOLE_PAGE_SIZE
 SUGGESTED_CATEGORIES = [
     "老龄服务",
     "社会保障",
@@ -64,26 +67,43 @@ def render_form(form: GuideForm, community: Community, guide: Guide | None, stat
     )
 
 
+GUIDE_STATES = {"published": True, "unpublished": False}  # the list's 状态 filter: 已发布 / 未发布
+
+
 @bp.get("/guides")
 @login_required
 def guides():
+    """Search (title, purpose, eligibility, materials), filters (``category``, ``status``, ``community_id``
+    for staff of several communities), ``sort`` by update time or title, numbered ``page``s."""
     staff = require(current_staff(), ACTION)
-    q = request.args.get("q", "").strip()[:MAX_QUERY]
-    category = request.args.get("category", "").strip()[:32]
-    if not (q + category).isprintable():
-        flash("搜索词不能包含控制字符", "error")
-        q = category = ""
-    items, next_cursor = search_guides(
-        q, category=category or None, cursor=request.args.get("cursor"), limit=PAGE_SIZE, staff=staff
+    args = list_args(sorts=GUIDE_SORTS, filters=("category", "status", "community_id"))
+    categories = categories_in_scope(staff)
+    choice = community_choice(staff)
+    chosen = chosen_community(staff, choice, args.get("community_id"))
+    category = args.get("category")
+    page = guides_list(
+        staff,
+        q=args.q,
+        category=category if category in categories else None,
+        published=GUIDE_STATES.get(args.get("status")),
+        community_id=chosen[0] if chosen else None,
+        sort=args.sort,
+        page=args.page,
+        per_page=PAGE_SIZE,
     )
+    filters = [
+        ("category", "分类", [(c, c) for c in categories]),
+        ("status", "状态", [("published", "已发布"), ("unpublished", "未发布")]),
+        *choice.filter(),
+    ]
     return render_template(
         "admin/guides/list.html",
-        items=items,
-        next_cursor=next_cursor,
-        q=q,
-        category=category,
-        categories=categories_in_scope(staff),
-        names=identity.community_names({g.community_id for g in items}),
+        page=page,
+        args=args,
+        filters=filters,
+        choice=choice,
+        chosen=chosen,
+        names=identity.community_names({g.community_id for g in page.items}),
     )
 
 
@@ -95,10 +115,10 @@ def guide_new():
     staff = require(current_staff(), ACTION)
     community_id = optional_int(request.args.get("community_id"))
     if community_id is None:
-        communities = identity.communities_in_scope(staff)
-        if len(communities) != 1:
-            return render_template("admin/guides/community.html", communities=communities)
-        community_id = communities[0].id
+        choice = community_choice(staff)
+        if choice.only is None:
+            return render_template("admin/guides/community.html", choice=choice)
+        community_id = choice.only
     community = identity.load_community_in_scope(staff, community_id)
     form = GuideCreateForm()
     offer_bookables(form, community_id)

@@ -339,7 +339,8 @@ def test_day_view_runs_the_same_few_statements_however_many_bookings(
     with count_queries(app) as six:
         page = text(client.get(url))
     assert page.count("data-booking=") == 6
-    assert len(six) == len(one) == 4  # the signed-in account, the services, the slots, the bookings
+    # the signed-in account, the services, the slots, the bookings, their residents' labels
+    assert len(six) == len(one) == 5
 
 
 # -- 预约暂停 ---------------------------------------------------------------------------------------

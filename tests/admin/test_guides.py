@@ -1,12 +1,19 @@
 """办事指南 in the console: list and search in scope, create and edit through forms, publish and withdraw."""
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
+from admin.bookings.communities import SELECT_LIMIT
+from admin.guides.views import PAGE_SIZE
 from cloudplatform.audit.models import AuditEntry
-from cloudplatform.identity.models import COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
+from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
 from cloudplatform.service.guides.models import Guide
 from tests.admin.console import sign_in_as, submit, text
+from tests.factories import CommunityFactory
+from tests.helpers import count_queries
 from tests.service.guides.factories import make_bookable, make_guide
 from tests.world import log_in, wechat_user
 
@@ -274,3 +281,160 @@ def test_edit_with_fields_left_out_of_the_post_empties_them(client, db, world, s
 def test_create_for_an_unknown_community_is_404(client, world, community_id):
     sign_in_as(client, world.staff[STREET_ADMIN])
     assert client.get(f"/admin/guides/new?community_id={community_id}").status_code == 404
+
+
+# -- the list: totals, search, filters, sort, pages -------------------------------------------------
+
+
+def guide_ids(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'data-guide="(\d+)"', page)]
+
+
+def many_guides(db, community, n, **fields) -> None:
+    """``n`` guides of ``community`` in one commit (titles 批量事项000 ...)."""
+    db.session.add_all(
+        Guide(community_id=community.id, category="综合服务", title=f"批量事项{i:03d}", **fields)
+        for i in range(n)
+    )
+    db.session.commit()
+
+
+def test_list_shows_the_total(client, world, staff):
+    for _ in range(3):
+        make_guide(world.home)
+    make_guide(world.neighbour)
+    assert "共 3 条，第 1–3 条" in text(client.get("/admin/guides"))
+
+
+def test_search_narrows_the_list_and_its_total(client, world, staff):
+    found = make_guide(world.home, title="老年证办理")
+    make_guide(world.home, title="居住证明开具")
+    page = text(client.get("/admin/guides", query_string={"q": "老年"}))
+    assert guide_ids(page) == [found.id]
+    assert "共 1 条" in page
+
+
+@pytest.mark.parametrize("q", ["%", "_", "\\"])
+def test_search_takes_like_wildcards_literally(client, world, staff, q):
+    literal = make_guide(world.home, title=f"百分比{q}说明")
+    make_guide(world.home, title="老年证办理")
+    assert guide_ids(text(client.get("/admin/guides", query_string={"q": q}))) == [literal.id]
+
+
+def test_status_filter_keeps_unpublished_guides(client, world, staff):
+    make_guide(world.home, title="已发布的")
+    draft = make_guide(world.home, title="草稿", published=False)
+    page = text(client.get("/admin/guides", query_string={"status": "unpublished"}))
+    assert guide_ids(page) == [draft.id]
+    assert '<option value="unpublished" selected>未发布</option>' in page
+
+
+def test_list_is_newest_update_first_and_sorts_by_title(client, world, staff):
+    older = make_guide(world.home, title="乙", updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+    newer = make_guide(world.home, title="甲", updated_at=datetime(2026, 6, 1, tzinfo=UTC))
+    third = make_guide(world.home, title="丙", updated_at=datetime(2026, 3, 1, tzinfo=UTC))
+    assert guide_ids(text(client.get("/admin/guides"))) == [newer.id, third.id, older.id]
+    by_title = sorted([older, newer, third], key=lambda g: g.title)
+    assert guide_ids(text(client.get("/admin/guides?sort=title"))) == [g.id for g in by_title]
+    assert guide_ids(text(client.get("/admin/guides?sort=-title"))) == [g.id for g in reversed(by_title)]
+    assert guide_ids(text(client.get("/admin/guides?sort=updated"))) == [older.id, third.id, newer.id]
+
+
+def test_pages_of_fifty_with_previous_and_next(client, db, world, staff):
+    assert PAGE_SIZE == 50
+    many_guides(db, world.home, 51)
+    first = text(client.get("/admin/guides?sort=title"))
+    assert len(guide_ids(first)) == 50
+    assert "共 51 条，第 1–50 条" in first
+    assert 'rel="next" href="/admin/guides?sort=title&amp;page=2"' in first
+    assert 'rel="prev"' not in first
+    second = text(client.get("/admin/guides?sort=title&page=2"))
+    assert "共 51 条，第 51–51 条" in second
+    assert "批量事项050" in second and "批量事项049" not in second
+    assert 'rel="prev" href="/admin/guides?sort=title"' in second
+    assert 'rel="next"' not in second
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=-3",
+        "page=99999999999999999999",
+        "status=bogus",
+        "category=%01",
+        "community_id=99999999999999999999",
+        "community_id=abc",
+        "sort=password",
+        "q=%00%1b",
+    ],
+)
+def test_bad_query_strings_are_ignored(client, world, staff, query):
+    guide = make_guide(world.home)
+    response = client.get(f"/admin/guides?{query}")
+    assert response.status_code == 200
+    assert guide_ids(text(response)) == [guide.id]
+
+
+def test_list_runs_the_same_statements_however_many_guides(client, app, db, world, staff):
+    make_guide(world.home)
+    with count_queries(app) as one:
+        client.get("/admin/guides")
+    many_guides(db, world.home, 30)
+    with count_queries(app) as many:
+        page = text(client.get("/admin/guides"))
+    assert len(guide_ids(page)) == 31
+    # the account, the categories, the total, the page, the communities' names
+    assert len(many) == len(one) == 5
+
+
+def test_street_admin_filters_by_community(client, world):
+    home, neighbour = make_guide(world.home), make_guide(world.neighbour)
+    sign_in_as(client, world.staff[STREET_ADMIN])
+    page = text(client.get("/admin/guides"))
+    assert set(guide_ids(page)) == {home.id, neighbour.id}
+    assert f'<option value="{world.neighbour.id}">' in page  # a select: two communities
+    assert "data-picker" not in page.split('role="search"')[1].split("</form>")[0]
+    filtered = text(client.get("/admin/guides", query_string={"community_id": world.neighbour.id}))
+    assert guide_ids(filtered) == [neighbour.id]
+
+
+def test_another_streets_community_filter_is_ignored(client, world):
+    home = make_guide(world.home)
+    make_guide(world.elsewhere)
+    sign_in_as(client, world.staff[STREET_ADMIN])
+    page = text(client.get("/admin/guides", query_string={"community_id": world.elsewhere.id}))
+    assert guide_ids(page) == [home.id]
+
+
+def crowd_the_street(world, n=SELECT_LIMIT) -> None:
+    """Enough communities in the home street that a select would offer more than SELECT_LIMIT."""
+    for _ in range(n):
+        CommunityFactory(street_id=world.home.street_id)
+
+
+def test_street_admin_of_many_communities_filters_with_the_picker(client, world):
+    crowd_the_street(world)
+    home, neighbour = make_guide(world.home), make_guide(world.neighbour)
+    sign_in_as(client, world.staff[STREET_ADMIN])
+    page = text(client.get("/admin/guides"))
+    search = page.split('role="search"')[1].split("</form>")[0]
+    assert 'data-picker="/admin/pick/communities"' in search
+    assert 'name="community_id"' in search and '<select name="community_id"' not in search
+    filtered = text(client.get("/admin/guides", query_string={"community_id": world.neighbour.id}))
+    assert guide_ids(filtered) == [neighbour.id]
+    assert f'value="{world.neighbour.name}"' in filtered  # the picker shows the chosen community
+    ignored = text(client.get("/admin/guides", query_string={"community_id": world.elsewhere.id}))
+    assert set(guide_ids(ignored)) == {home.id, neighbour.id}
+    assert world.elsewhere.name not in ignored
+
+
+def test_city_admin_of_many_communities_picks_the_new_guides_community(client, db, world):
+    crowd_the_street(world)
+    sign_in_as(client, world.staff[CITY_ADMIN])
+    page = text(client.get("/admin/guides/new"))
+    assert 'data-picker="/admin/pick/communities"' in page
+    assert "<option" not in page.split("<main>")[1]
+    url = f"/admin/guides/new?community_id={world.elsewhere.id}"
+    submit(client, url, FORM, page=url)
+    assert db.session.scalar(select(Guide.community_id)) == world.elsewhere.id

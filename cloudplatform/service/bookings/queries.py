@@ -1,4 +1,5 @@
-"""Reads of 预约事项 both front ends share: services, slots, bookings, and the scoped loaders."""
+"""Reads of 预约事项 both front ends share: services, slots, bookings, and the scoped loaders; the console's
+numbered lists (``bookables_list``, ``suspensions_list``)."""
 
 from datetime import date, timedelta
 
@@ -7,9 +8,16 @@ import sqlalchemy as sa
 from cloudplatform.clock import local, local_day_bounds, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
-from cloudplatform.identity.models import Community, Membership, StaffAccount, User
+from cloudplatform.identity.models import (
+    APPROVED,
+    Community,
+    Membership,
+    ResidencyRequest,
+    StaffAccount,
+    User,
+)
 from cloudplatform.identity.permissions import scope_filter
-from cloudplatform.pagination import keyset_page
+from cloudplatform.pagination import CONSOLE_PAGE_SIZE, NumberedPage, keyset_page, numbered_page
 from cloudplatform.service.bookings.errors import BookableNotFound, BookingNotFound
 from cloudplatform.service.bookings.models import (
     ACTIVE,
@@ -70,14 +78,65 @@ def day_slots(bookable: Bookable, day: date) -> sa.Select:
     )
 
 
-def bookables_page(staff: StaffAccount, cursor: str | None, limit: int) -> tuple[list[Bookable], str | None]:
-    """The services of the staff member's communities, newest first, with their community."""
+# -- the console's lists: numbered pages with a total, searched, filtered and sorted ----------------
+
+SUSPENSION_STATES = ("active", "lifted", "expired")  # 生效中, 已解除, 已到期
+
+
+def like_pattern(q: str) -> str:
+    """``%q%`` for LIKE with escape character ``\\``: the worker's ``%``, ``_`` and ``\\`` are literal."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def users_named(q: str) -> sa.Select:
+    """The ids of users whose WeChat nickname or verified (approved) real name contains ``q``."""
+    pattern = like_pattern(q)
+    verified = sa.exists().where(
+        ResidencyRequest.user_id == User.id,
+        ResidencyRequest.status == APPROVED,
+        ResidencyRequest.real_name.ilike(pattern, escape="\\"),
+    )
+    return sa.select(User.id).where(sa.or_(User.nickname.ilike(pattern, escape="\\"), verified))
+
+
+def ordering(sort: str, keys: dict[str, list]) -> list:
+    """``sort`` ("name", "-name"; unknown keys give the first) as ORDER BY columns of ``keys``."""
+    key = sort.lstrip("-")
+    columns = keys.get(key) or next(iter(keys.values()))
+    return [c.desc() if sort.startswith("-") else c.asc() for c in columns]
+
+
+def bookables_list(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    community_id: int | None = None,
+    requires_approval: bool | None = None,
+    active: bool | None = None,
+    sort: str = "name",
+    page: int = 1,
+    per_page: int = CONSOLE_PAGE_SIZE,
+) -> NumberedPage:
+    """The console's 预约事项: the services of the staff member's communities whose name contains ``q``,
+    filtered and sorted (``name`` / ``-name``, ``created`` / ``-created``), with their community; two
+    statements (the total and the page)."""
     stmt = (
         sa.select(Bookable)
+        .join(Bookable.community)
         .where(scope_filter(staff, Bookable.community_id))
-        .options(sa.orm.joinedload(Bookable.community))
+        .options(sa.orm.contains_eager(Bookable.community))
     )
-    return keyset_page(stmt, [Bookable.id], cursor, limit)
+    if q:
+        stmt = stmt.where(Bookable.name.ilike(like_pattern(q), escape="\\"))
+    if community_id is not None:
+        stmt = stmt.where(Bookable.community_id == community_id)
+    if requires_approval is not None:
+        stmt = stmt.where(Bookable.requires_approval == requires_approval)
+    if active is not None:
+        stmt = stmt.where(Bookable.active == active)
+    keys: dict[str, list] = {"name": [Bookable.name, Bookable.id], "created": [Bookable.id]}
+    return numbered_page(stmt, ordering(sort, keys), page, per_page)
 
 
 def bookables_in_scope(staff: StaffAccount, limit: int) -> list[Bookable]:
@@ -149,11 +208,27 @@ def day_bookings_statement(bookable: Bookable, day: date) -> sa.Select:
     )
 
 
-def day_bookings(bookable: Bookable, day: date) -> list[Booking]:
-    """The whole day's bookings (the console's day view), in one statement."""
-    return list(
-        db.session.scalars(day_bookings_statement(bookable, day).order_by(Slot.starts_at, Booking.id))
-    )
+def day_bookings(bookable: Bookable, day: date, *, status: str | None = None, q: str = "") -> list[Booking]:
+    """The whole day's bookings (the console's day view), in one statement; ``status`` keeps one status,
+    ``q`` the residents whose name contains it (``users_named``)."""
+    stmt = day_bookings_statement(bookable, day)
+    if status:
+        stmt = stmt.where(Booking.status == status)
+    if q:
+        stmt = stmt.where(Booking.user_id.in_(users_named(q)))
+    return list(db.session.scalars(stmt.order_by(Slot.starts_at, Booking.id)))
+
+
+def day_status_counts(bookable: Bookable, day: date) -> dict[str, int]:
+    """How many of the day's bookings of a service are in each status (absent: none), in one statement."""
+    start, end = local_day_bounds(day)
+    rows = db.session.execute(
+        sa.select(Booking.status, sa.func.count(Booking.id))
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(Booking.bookable_id == bookable.id, Slot.starts_at >= start, Slot.starts_at < end)
+        .group_by(Booking.status)
+    ).tuples()
+    return {status: n for status, n in rows}
 
 
 def day_bookings_page(bookable: Bookable, day: date, cursor: str | None, limit: int):
@@ -233,16 +308,36 @@ def booking_open_for_check_in(user: User, bookable_id: int, early: timedelta) ->
     )
 
 
-def suspensions_page(
-    staff: StaffAccount, cursor: str | None, limit: int
-) -> tuple[list[BookingSuspension], str | None]:
-    """Suspensions in force in the staff member's communities (not lifted, not ended), newest first."""
-    stmt = sa.select(BookingSuspension).where(
-        BookingSuspension.lifted_at.is_(None),
-        BookingSuspension.ends_at > now(),
-        scope_filter(staff, BookingSuspension.community_id),
-    )
-    return keyset_page(stmt, [BookingSuspension.id], cursor, limit)
+def suspensions_list(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    state: str | None = "active",
+    community_id: int | None = None,
+    sort: str = "-start",
+    page: int = 1,
+    per_page: int = CONSOLE_PAGE_SIZE,
+) -> NumberedPage:
+    """The console's 预约暂停: suspensions in the staff member's communities of residents whose name
+    contains ``q``, in one of ``SUSPENSION_STATES`` (None: all), sorted by start (``start`` /
+    ``-start``) or end (``end`` / ``-end``); two statements."""
+    stmt = sa.select(BookingSuspension).where(scope_filter(staff, BookingSuspension.community_id))
+    current = now()
+    if state == "active":
+        stmt = stmt.where(BookingSuspension.lifted_at.is_(None), BookingSuspension.ends_at > current)
+    elif state == "lifted":
+        stmt = stmt.where(BookingSuspension.lifted_at.is_not(None))
+    elif state == "expired":
+        stmt = stmt.where(BookingSuspension.lifted_at.is_(None), BookingSuspension.ends_at <= current)
+    if q:
+        stmt = stmt.where(BookingSuspension.user_id.in_(users_named(q)))
+    if community_id is not None:
+        stmt = stmt.where(BookingSuspension.community_id == community_id)
+    keys: dict[str, list] = {
+        "start": [BookingSuspension.created_at, BookingSuspension.id],
+        "end": [BookingSuspension.ends_at, BookingSuspension.id],
+    }
+    return numbered_page(stmt, ordering(sort, keys), page, per_page)
 
 
 register_purpose(

@@ -1,11 +1,17 @@
-"""Reads of 办事指南: the public search, one published guide, categories, and the console's pickers."""
+"""Reads of 办事指南: the public search, one published guide, categories, the console's list and pickers."""
 
 import sqlalchemy as sa
 
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.permissions import scope_filter
-from cloudplatform.pagination import decode_cursor, encode_cursor
+from cloudplatform.pagination import (
+    CONSOLE_PAGE_SIZE,
+    NumberedPage,
+    decode_cursor,
+    encode_cursor,
+    numbered_page,
+)
 from cloudplatform.service.bookings.models import Bookable
 from cloudplatform.service.guides.errors import GuideNotFound
 from cloudplatform.service.guides.models import Guide, GuideUpload
@@ -70,6 +76,42 @@ def search_guides(
     if len(rows) <= limit:
         return guides, None
     return guides, encode_cursor([rows[limit - 1][1], guides[-1].id])
+
+
+GUIDE_SORTS = (
+    "-updated",
+    "updated",
+    "title",
+    "-title",
+)  # the console list's orders; the first is the default
+
+
+def guides_list(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    category: str | None = None,
+    published: bool | None = None,
+    community_id: int | None = None,
+    sort: str = GUIDE_SORTS[0],
+    page: int = 1,
+    per_page: int = CONSOLE_PAGE_SIZE,
+) -> NumberedPage:
+    """The console's 办事指南: every guide in the staff member's scope (published or not) whose title,
+    purpose, eligibility or materials contain ``q``, filtered, in ``GUIDE_SORTS`` order (by update time
+    or title, ``-`` descending); two statements (the total and the page)."""
+    stmt = sa.select(Guide).where(scope_filter(staff, Guide.community_id))
+    if q:
+        stmt = stmt.where(Guide.search_text.ilike(like_pattern(q), escape="\\"))
+    if category:
+        stmt = stmt.where(Guide.category == category)
+    if published is not None:
+        stmt = stmt.where(Guide.published == published)
+    if community_id is not None:
+        stmt = stmt.where(Guide.community_id == community_id)
+    columns = [Guide.title if sort.lstrip("-") == "title" else Guide.updated_at, Guide.id]
+    order_by = [c.desc() if sort.startswith("-") else c.asc() for c in columns]
+    return numbered_page(stmt, order_by, page, per_page)
 
 
 def published_guide(guide_id: int) -> tuple[Guide, Bookable | None]:
