@@ -58,10 +58,12 @@ class StaffCreateForm(FlaskForm):
 
 
 class LinkUserForm(FlaskForm):
+    """The user is chosen with the user picker (admin.pick_users), which sends its id."""
+
     user_id = StringField(
-        "微信用户 ID",
+        "微信用户",
         validators=[
-            DataRequired("请输入微信用户 ID"),
+            DataRequired("请选择微信用户"),
             Regexp(r"^[1-9]\d{0,17}\Z", message="请输入有效的用户 ID"),
         ],
     )

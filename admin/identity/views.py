@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
+from admin.bookings.communities import chosen_community, community_choice
 from admin.exports import export_response
 from admin.identity.forms import (
     LinkUserForm,
@@ -13,6 +14,7 @@ from admin.identity.forms import (
     RejectForm,
     StaffCreateForm,
 )
+from admin.lists import list_args
 from cloudplatform.clock import local
 from cloudplatform.errors import AppError, Forbidden
 from cloudplatform.identity import permissions, queries
@@ -37,10 +39,13 @@ from cloudplatform.identity.operations import (
 )
 from cloudplatform.identity.permissions import GRANTABLE, can_grant, load_scoped, require
 from cloudplatform.privacy import mask_name
+from cloudplatform.routing import MAX_ID
 
 REVIEW, MANAGE = "residency.review", "staff.manage"
-PAGE_SIZE = 50
 TABS = {PENDING: "待审核", APPROVED: "已通过", REJECTED: "已驳回"}
+RESIDENCY_SORTS = ("-created", "created", "building", "-building")
+STAFF_SORTS = ("-created", "created", "username", "-username", "role", "-role")
+ACTIVE_FILTER = {"1": True, "0": False}
 
 # -- 居民认证 ---------------------------------------------------------------------------------------
 
@@ -48,12 +53,30 @@ TABS = {PENDING: "待审核", APPROVED: "已通过", REJECTED: "已驳回"}
 @bp.get("/residency")
 @login_required
 def residency_list():
+    """One tab (by status) of the requests in scope: search by real name, building or room, a community
+    filter for those serving several (a select, or the community picker beyond twenty: ``community_id``),
+    sort by 申请时间 or 楼栋."""
     staff = require(current_staff(), REVIEW)
-    status = request.args.get("status") if request.args.get("status") in TABS else PENDING
-    items, next_cursor = queries.residency_requests_page(staff, status, request.args.get("cursor"), PAGE_SIZE)
-    return render_template(
-        "admin/identity/residency_list.html", items=items, status=status, tabs=TABS, next_cursor=next_cursor
+    args = list_args(sorts=RESIDENCY_SORTS, filters=("status", "community_id"))
+    status = args.get("status") if args.get("status") in TABS else PENDING
+    choice = community_choice(staff)
+    chosen = chosen_community(staff, choice, args.get("community_id"))  # anything else is ignored
+    page = queries.residency_review_page(
+        staff, status, q=args.q, community_id=chosen[0] if chosen else None, sort=args.sort, page=args.page
     )
+    return render_template(
+        "admin/identity/residency_list.html",
+        page=page,
+        args=args,
+        status=status,
+        tabs=TABS,
+        choice=choice,
+        chosen=chosen,
+    )
+
+
+def serves_one_community(staff: StaffAccount) -> bool:
+    return staff.community_id is not None
 
 
 RESIDENCY_HEADERS = ["编号", "申请时间", "姓名", "社区", "楼栋", "状态"]
@@ -85,7 +108,11 @@ def residency_detail(request_id):
     """The request in full for its reviewer; opening it is recorded in the audit log."""
     residency = open_residency_request(current_staff(), request_id)
     return render_template(
-        "admin/identity/residency_detail.html", residency=residency, tabs=TABS, form=RejectForm()
+        "admin/identity/residency_detail.html",
+        residency=residency,
+        tabs=TABS,
+        form=RejectForm(),
+        user=queries.user_labels([residency.user_id]).get(residency.user_id),
     )
 
 
@@ -134,10 +161,28 @@ def load_managed(account_id: int) -> tuple[StaffAccount, StaffAccount]:
 @bp.get("/staff")
 @login_required
 def staff_list():
+    """The accounts in scope and rank: search by username or name, filter by role and 在职 / 停用 (and
+    ``account``, one account: the audit log's link), sort by 用户名 or 角色; linked WeChat users by their
+    masked names, and a user picker to link one."""
     staff = require(current_staff(), MANAGE)
-    accounts, next_cursor = queries.staff_accounts_page(staff, request.args.get("cursor"), PAGE_SIZE)
+    args = list_args(sorts=STAFF_SORTS, filters=("role", "active", "account"))
+    account_id = args.get_int("account")
+    page = queries.staff_accounts_page(
+        staff,
+        q=args.q,
+        role=args.get("role") if args.get("role") in STAFF_ROLES else None,
+        active=ACTIVE_FILTER.get(args.get("active")),
+        account_id=account_id if account_id and 1 <= account_id <= MAX_ID else None,
+        sort=args.sort,
+        page=args.page,
+    )
     return render_template(
-        "admin/identity/staff_list.html", accounts=accounts, next_cursor=next_cursor, link_form=LinkUserForm()
+        "admin/identity/staff_list.html",
+        page=page,
+        args=args,
+        users=queries.user_labels(a.user_id for a in page.items),
+        roles=[(r, ROLE_NAMES[r]) for r in STAFF_ROLES],
+        link_form=LinkUserForm(),
     )
 
 
@@ -147,9 +192,10 @@ def staff_create():
     staff = require(current_staff(), MANAGE)
     form = StaffCreateForm()
     form.role.choices = [(r, ROLE_NAMES[r]) for r in STAFF_ROLES if r in GRANTABLE.get(staff.role, ())]
-    form.community_id.choices = [("", "请选择社区")] + [
-        (c.id, f"{c.name}（{c.street.name}）") for c in queries.communities_in_scope(staff)
-    ]
+    if serves_one_community(staff):
+        form.community_id.choices = [("", "请选择社区")] + [
+            (c.id, f"{c.name}（{c.street.name}）") for c in queries.communities_in_scope(staff)
+        ]
     streets = queries.streets_grantable(staff)
     form.street_id.choices = [("", "请选择街道")] + [(s.id, s.name) for s in streets]
     if form.validate_on_submit():
@@ -168,7 +214,14 @@ def staff_create():
         else:
             flash(f"已创建账号 {account.username}（{account.role_name}）", "info")
             return redirect(url_for("admin.staff_list"))
-    return render_template("admin/identity/staff_new.html", form=form, with_streets=bool(streets))
+    chosen = form.community_id.data if not serves_one_community(staff) else None
+    return render_template(
+        "admin/identity/staff_new.html",
+        form=form,
+        with_streets=bool(streets),
+        community_picker=not serves_one_community(staff),
+        community_name=queries.community_names({chosen}).get(chosen or 0, ""),
+    )
 
 
 @bp.post("/staff/<id:account_id>/active")
@@ -202,7 +255,8 @@ def staff_link_user(account_id):
     except AppError as error:
         flash_failure(error)
     else:
-        flash(f"已将账号 {account.username} 关联到微信用户 {user.id}", "info")
+        label = queries.user_labels([user.id]).get(user.id)
+        flash(f"已将账号 {account.username} 关联到微信用户 {label or user.id}", "info")
     return redirect(url_for("admin.staff_list"))
 
 

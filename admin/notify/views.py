@@ -1,29 +1,41 @@
-"""消息发送: the notification outbox, newest first."""
+"""消息发送: the notification outbox, newest first, by status, template and recipient; templates by
+their titles and recipients by their masked names and buildings."""
 
-from flask import render_template, request
+from flask import render_template
 
 from admin import bp
 from admin.auth import current_staff, login_required
+from admin.lists import list_args
 from cloudplatform.identity.permissions import require
-from cloudplatform.notify.models import STATUS_NAMES, Notification
-from cloudplatform.notify.queries import outbox_statement
-from cloudplatform.pagination import keyset_page
+from cloudplatform.identity.queries import user_labels
+from cloudplatform.notify.models import STATUS_NAMES
+from cloudplatform.notify.queries import outbox_page
+from cloudplatform.notify.templates import TEMPLATES
 
-PAGE_SIZE = 50
+TEMPLATE_TITLES = {key: template.title for key, template in TEMPLATES.items()}
 
 
 @bp.get("/outbox")
 @login_required
 def outbox():
     staff = require(current_staff(), "outbox.view")
-    status = request.args.get("status") if request.args.get("status") in STATUS_NAMES else None
-    items, next_cursor = keyset_page(
-        outbox_statement(staff, status), [Notification.id], request.args.get("cursor"), PAGE_SIZE
+    args = list_args(sorts=("-created", "created"), filters=("status", "template"))
+    status = args.get("status") if args.get("status") in STATUS_NAMES else None
+    template_key = args.get("template") if args.get("template") in TEMPLATE_TITLES else None
+    page = outbox_page(
+        staff,
+        status=status,
+        template_key=template_key,
+        q=args.q,
+        oldest_first=args.sort == "created",
+        page=args.page,
     )
     return render_template(
         "admin/notify/outbox.html",
-        items=items,
+        page=page,
+        args=args,
         status=status,
         status_names=STATUS_NAMES,
-        next_cursor=next_cursor,
+        titles=TEMPLATE_TITLES,
+        users=user_labels(n.user_id for n in page.items),
     )

@@ -16,6 +16,7 @@ from cloudplatform.identity.models import (
     PARTY_MEMBER,
     PENDING,
     RESIDENT,
+    STAFF_ROLES,
     STREET_ADMIN,
     Building,
     Community,
@@ -28,7 +29,7 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.identity.permissions import account_filter, can_grant, in_scope, scope_filter
-from cloudplatform.pagination import keyset_page
+from cloudplatform.pagination import NumberedPage, keyset_page, numbered_page
 from cloudplatform.privacy import mask_name, mask_phone
 from cloudplatform.routing import MAX_ID
 
@@ -119,14 +120,47 @@ def active_staff(account_id: int) -> StaffAccount | None:
     return account if account is not None and account.is_active else None
 
 
-def staff_accounts_page(staff: StaffAccount, cursor: str | None, limit: int):
-    """The accounts the staff member manages, newest first, with their community and street."""
+STAFF_SORTS: dict[str, list] = {
+    "created": [StaffAccount.id],
+    "username": [StaffAccount.username],
+    "role": [sa.case({r: i for i, r in enumerate(STAFF_ROLES)}, value=StaffAccount.role), StaffAccount.id],
+}
+
+
+def staff_accounts_page(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    role: str | None = None,
+    active: bool | None = None,
+    account_id: int | None = None,
+    sort: str = "-created",
+    page: int = 1,
+) -> NumberedPage:
+    """The console's 工作人员 list: the accounts the staff member manages whose username or name
+    contains ``q``, of one role, 在职 or 停用, or one account (an audit entry's link); sorted by
+    ``created`` (newest first by default), ``username`` or ``role`` (by rank), with their community and
+    street (two statements)."""
     stmt = (
         sa.select(StaffAccount)
         .where(account_filter(staff))
         .options(sa.orm.joinedload(StaffAccount.community), sa.orm.joinedload(StaffAccount.street))
     )
-    return keyset_page(stmt, [StaffAccount.id], cursor, limit)
+    if q:
+        pattern = _words(q)
+        stmt = stmt.where(
+            sa.or_(
+                StaffAccount.username.like(pattern, escape="\\"),
+                StaffAccount.display_name.like(pattern, escape="\\"),
+            )
+        )
+    if role is not None:
+        stmt = stmt.where(StaffAccount.role == role)
+    if active is not None:
+        stmt = stmt.where(StaffAccount.is_active == active)
+    if account_id is not None:
+        stmt = stmt.where(StaffAccount.id == account_id)
+    return numbered_page(stmt, _order(sort, STAFF_SORTS, "-created"), page)
 
 
 def existing_user(user_id: int) -> User | None:
@@ -229,13 +263,32 @@ def staff_account_count(staff: StaffAccount) -> int:
     return _count(StaffAccount, account_filter(staff))
 
 
-def audit_page(staff: StaffAccount, cursor: str | None, limit: int) -> tuple[list[AuditEntry], str | None]:
-    """Audit entries of the staff member's communities (a city admin's: all), newest first.
+def audit_page(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sort: str = "-time",
+    page: int = 1,
+) -> NumberedPage:
+    """Audit entries of the staff member's communities (a city admin's: all) whose actor's name
+    contains ``q``, of one action, written in [since, until); newest first unless ``sort`` is
+    ``time`` (two statements).
 
     Here rather than in audit: the audit log knows no domain, and who sees which entries is identity's.
     """
     stmt = sa.select(AuditEntry).where(scope_filter(staff, AuditEntry.community_id))
-    return keyset_page(stmt, [AuditEntry.id], cursor, limit)
+    if q:
+        stmt = stmt.where(AuditEntry.actor_name.like(_words(q), escape="\\"))
+    if action is not None:
+        stmt = stmt.where(AuditEntry.action == action)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEntry.created_at < until)
+    return numbered_page(stmt, _order(sort, {"time": [AuditEntry.id]}, "-time"), page)
 
 
 def audit_entries(staff: StaffAccount, limit: int) -> list[AuditEntry]:
@@ -302,6 +355,82 @@ def new_residents_by_month(staff: StaffAccount, month_starts: list[datetime]) ->
         )
     ).one()
     return [int(n or 0) for n in row]
+
+
+# -- the console's lists: numbered pages with search words, filters and a sort ---------------------
+
+
+def _order(sort: str, columns: dict[str, list], default: str) -> list:
+    """The ORDER BY of a list's ``sort`` key (a leading ``-``: descending; an unknown key: ``default``)
+    over ``columns[key]``, whose last column is unique."""
+    if sort.lstrip("-") not in columns:
+        sort = default
+    descending = sort.startswith("-")
+    return [c.desc() if descending else c.asc() for c in columns[sort.lstrip("-")]]
+
+
+RESIDENCY_SORTS: dict[str, list] = {
+    "created": [ResidencyRequest.id],
+    "building": [Building.name, ResidencyRequest.room, ResidencyRequest.id],
+}
+
+
+def residency_review_page(
+    staff: StaffAccount,
+    status: str,
+    *,
+    q: str = "",
+    community_id: int | None = None,
+    sort: str = "-created",
+    page: int = 1,
+) -> NumberedPage:
+    """The console's 居民认证 list: requests of one status in the staff member's communities (or one of
+    them), whose real name, building or room contains ``q``; sorted by ``created`` (newest first by
+    default) or ``building`` (then room), with their community and building (two statements). The API
+    pages the same requests with ``residency_requests_page``."""
+    stmt = (
+        sa.select(ResidencyRequest)
+        .join(Building, Building.id == ResidencyRequest.building_id)
+        .where(ResidencyRequest.status == status, scope_filter(staff, ResidencyRequest.community_id))
+        .options(
+            sa.orm.joinedload(ResidencyRequest.community), sa.orm.contains_eager(ResidencyRequest.building)
+        )
+    )
+    if q:
+        pattern = _words(q)
+        stmt = stmt.where(
+            sa.or_(
+                ResidencyRequest.real_name.like(pattern, escape="\\"),
+                Building.name.like(pattern, escape="\\"),
+                ResidencyRequest.room.like(pattern, escape="\\"),
+            )
+        )
+    if community_id is not None:
+        stmt = stmt.where(ResidencyRequest.community_id == community_id)
+    return numbered_page(stmt, _order(sort, RESIDENCY_SORTS, "-created"), page)
+
+
+def users_named(q: str) -> sa.CompoundSelect:
+    """Ids of the users whose nickname or verified (approved) real name contains ``q``, or whose phone
+    ends with it (four digits or more): a subquery for another domain's list to filter its rows by."""
+    pattern = _words(q)
+    matches = [User.nickname.like(pattern, escape="\\")]
+    if q.isdigit() and len(q) >= 4:
+        matches.append(User.phone.like(f"%{q}"))
+    verified = sa.select(ResidencyRequest.user_id).where(
+        ResidencyRequest.status == APPROVED, ResidencyRequest.real_name.like(pattern, escape="\\")
+    )
+    return sa.select(User.id).where(sa.or_(*matches)).union(verified)
+
+
+def openid_labels(openids: Iterable[str]) -> dict[str, "UserLabel"]:
+    """Users by their openid as staff lists show them (the developers' page of what WeChat received),
+    in one statement (none for no openids)."""
+    wanted = {o for o in openids if o}
+    if not wanted:
+        return {}
+    rows = db.session.execute(_labels_statement().add_columns(User.openid).where(User.openid.in_(wanted)))
+    return {row[-1]: _label(row[:-1]) for row in rows}
 
 
 # -- names, not ids: users by masked name and home, and the console's type-ahead pickers ---------

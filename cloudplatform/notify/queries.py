@@ -5,7 +5,9 @@ import sqlalchemy as sa
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import Membership, StaffAccount
 from cloudplatform.identity.permissions import scope_filter, sees_everything
+from cloudplatform.identity.queries import users_named
 from cloudplatform.notify.models import FAILED, Notification
+from cloudplatform.pagination import NumberedPage, numbered_page
 
 
 def outbox_statement(staff: StaffAccount, status: str | None) -> sa.Select:
@@ -18,6 +20,25 @@ def outbox_statement(staff: StaffAccount, status: str | None) -> sa.Select:
     if status is not None:
         stmt = stmt.where(Notification.status == status)
     return stmt
+
+
+def outbox_page(
+    staff: StaffAccount,
+    *,
+    status: str | None = None,
+    template_key: str | None = None,
+    q: str = "",
+    oldest_first: bool = False,
+    page: int = 1,
+) -> NumberedPage:
+    """The console's 消息发送 list: the staff member's outbox, of one status and one template, to users
+    whose nickname, verified name or phone's last digits match ``q``; newest first (two statements)."""
+    stmt = outbox_statement(staff, status)
+    if template_key is not None:
+        stmt = stmt.where(Notification.template_key == template_key)
+    if q:
+        stmt = stmt.where(Notification.user_id.in_(users_named(q)))
+    return numbered_page(stmt, [Notification.id.asc() if oldest_first else Notification.id.desc()], page)
 
 
 def failed_count(staff: StaffAccount) -> int:

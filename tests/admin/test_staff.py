@@ -14,7 +14,9 @@ from cloudplatform.identity.models import (
     StaffAccount,
 )
 from tests.admin.console import sign_in, sign_in_as, submit, text
+from tests.admin.list_pages import ids_on, pager_link, row_of
 from tests.factories import PASSWORD, StaffAccountFactory
+from tests.helpers import count_queries
 from tests.world import wechat_user
 
 NEW = "/admin/staff/new"
@@ -57,21 +59,134 @@ def test_list_leaves_out_another_communitys_accounts(client, world, admin):
     assert 'data-account="u-city_admin"' not in page
 
 
-def test_list_shows_the_linked_wechat_user(client, world, admin):
+def test_list_shows_the_linked_wechat_user_by_masked_name(client, world, admin):
+    user_id = world.staff[GRID_WORKER].user_id
+    row = row_of(text(client.get("/admin/staff")), "account", "u-grid_worker")
+    assert f'<span data-user="{user_id}">s{"*" * len("taff-grid_worker")}</span>' in row
+    assert "staff-grid_worker" not in row  # the nickname, masked
+
+
+def test_an_unlinked_account_links_with_the_user_picker(client, world, admin):
+    StaffAccountFactory(username="newbie", role=COMMUNITY_STAFF, community_id=world.home.id)
+    row = row_of(text(client.get("/admin/staff")), "account", "newbie")
+    assert 'data-picker="/admin/pick/users"' in row
+    assert '<input type="hidden" name="user_id" value=""' in row
+    assert 'inputmode="numeric"' not in row  # no id to type
+
+
+def accounts_on(page: str) -> list[str]:
+    return ids_on(page, "account")
+
+
+def test_list_shows_the_total(client, world, admin):
     page = text(client.get("/admin/staff"))
-    row = re.search(r'data-account="u-grid_worker">(.*?)</tr>', page, re.S).group(1)
-    assert f"{world.staff[GRID_WORKER].user_id}" in row
+    assert accounts_on(page) == ["u-community_admin", "u-community_staff", "u-grid_worker"]  # newest first
+    assert "共 3 条，第 1–3 条" in page
+
+
+def test_list_pages_by_number(client, world, admin):
+    for n in range(50):
+        StaffAccountFactory(username=f"worker-{n:02d}", role=GRID_WORKER, community_id=world.home.id)
+    first = text(client.get("/admin/staff?sort=username"))
+    assert "共 53 条，第 1–50 条" in first
+    second = text(client.get(pager_link(first, "next")))
+    assert accounts_on(second) == ["worker-47", "worker-48", "worker-49"]
+    assert "共 53 条，第 51–53 条" in second
+    assert accounts_on(text(client.get(pager_link(second, "prev")))) == accounts_on(first)
+
+
+def test_search_by_username_or_name(client, world, admin):
+    StaffAccountFactory(username="zhao", display_name="赵敏", role=GRID_WORKER, community_id=world.home.id)
+    StaffAccountFactory(username="qian", display_name="钱敏", role=GRID_WORKER, community_id=world.home.id)
+    assert accounts_on(text(client.get("/admin/staff?q=zha"))) == ["zhao"]
+    assert accounts_on(text(client.get("/admin/staff", query_string={"q": "敏"}))) == ["qian", "zhao"]
+    assert accounts_on(text(client.get("/admin/staff", query_string={"q": "%"}))) == []
+    assert accounts_on(text(client.get("/admin/staff", query_string={"q": "u_grid"}))) == []  # "_" literal
+
+
+def test_filter_by_role_and_state(client, world, admin, db):
+    StaffAccountFactory(username="gone", role=GRID_WORKER, community_id=world.home.id, is_active=False)
+    page = text(client.get(f"/admin/staff?role={GRID_WORKER}"))
+    assert accounts_on(page) == ["gone", "u-grid_worker"]
+    assert f'<option value="{GRID_WORKER}" selected>网格员</option>' in page
+    assert accounts_on(text(client.get("/admin/staff?active=0"))) == ["gone"]
+    assert "gone" not in accounts_on(text(client.get("/admin/staff?active=1")))
+    assert accounts_on(text(client.get(f"/admin/staff?role={GRID_WORKER}&active=1"))) == ["u-grid_worker"]
+
+
+def test_sort_by_username_and_by_role(client, world):
+    sign_in_as(client, world.staff[STREET_ADMIN])
+    by_name = accounts_on(text(client.get("/admin/staff?sort=username")))
+    assert by_name == sorted(by_name)
+    assert accounts_on(text(client.get("/admin/staff?sort=-username"))) == sorted(by_name, reverse=True)
+    assert accounts_on(text(client.get("/admin/staff?sort=role"))) == [
+        "u-grid_worker",
+        "u-community_staff",
+        "u-community_admin",
+        "u-street_admin",
+    ]
+
+
+def test_one_account_by_its_id(client, world, admin):
+    worker = world.staff[GRID_WORKER]
+    assert accounts_on(text(client.get(f"/admin/staff?account={worker.id}"))) == ["u-grid_worker"]
+    far = StaffAccountFactory(username="far-away", role=COMMUNITY_STAFF, community_id=world.elsewhere.id)
+    assert accounts_on(text(client.get(f"/admin/staff?account={far.id}"))) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=x", "role=boss", "active=maybe", "account=abc", "account=999999999999999999999", "sort=pw"],
+)
+def test_bad_query_strings_are_ignored(client, admin, query):
+    response = client.get(f"/admin/staff?{query}")
+    assert response.status_code == 200
+    assert "u-grid_worker" in accounts_on(text(response))
+
+
+def test_list_reads_a_constant_number_of_statements(client, world, admin, app):
+    with count_queries(app) as few:
+        client.get("/admin/staff")
+    for n in range(8):
+        user = wechat_user(f"linked-{n}")
+        StaffAccountFactory(
+            username=f"more-{n}", role=GRID_WORKER, community_id=world.home.id, user_id=user.id
+        )
+    with count_queries(app) as many:
+        page = text(client.get("/admin/staff"))
+    assert len(accounts_on(page)) == 11
+    assert len(many) == len(few)
 
 
 def test_role_choices_stop_at_the_members_rank(client, admin):
     assert options(text(client.get(NEW)), "role") == [GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN]
 
 
-def test_community_choices_are_the_scope(client, world):
+def test_community_admin_chooses_their_community_from_a_select(client, world, admin):
+    assert options(text(client.get(NEW)), "community_id") == [str(world.home.id)]
+
+
+def test_street_admin_picks_the_community_and_selects_the_street(client, world):
     sign_in_as(client, world.staff[STREET_ADMIN])
     page = text(client.get(NEW))
-    assert sorted(options(page, "community_id")) == sorted([str(world.home.id), str(world.neighbour.id)])
+    assert 'data-picker="/admin/pick/communities"' in page
+    assert '<input type="hidden" name="community_id" value=""' in page
+    assert '<select id="community_id"' not in page
     assert options(page, "street_id") == [str(world.staff[STREET_ADMIN].street_id)]
+
+
+def test_a_refused_form_keeps_the_picked_community(client, world, db):
+    sign_in_as(client, world.staff[STREET_ADMIN])
+    page = text(create(client, community_id=world.neighbour.id, password="short"))
+    assert "初始密码为 10 至 128 位" in page
+    assert f'<input type="hidden" name="community_id" value="{world.neighbour.id}"' in page
+    assert f'value="{world.neighbour.name}"' in page
+
+
+def test_street_admin_creates_an_account_in_a_picked_community(client, world, db):
+    sign_in_as(client, world.staff[STREET_ADMIN])
+    create(client, community_id=world.neighbour.id)
+    assert account_named(db, "zhaomin").community_id == world.neighbour.id
 
 
 def test_community_admin_gets_no_street_choice(client, admin):
@@ -178,7 +293,7 @@ def test_linking_a_wechat_user(client, world, admin, db):
     account = StaffAccountFactory(username="newbie", role=COMMUNITY_STAFF, community_id=world.home.id)
     user = wechat_user("newbie-wechat")
     page = text(submit(client, f"/admin/staff/{account.id}/link", {"user_id": str(user.id)}))
-    assert f"已将账号 newbie 关联到微信用户 {user.id}" in page
+    assert "已将账号 newbie 关联到微信用户 n************" in page  # newbie-wechat, masked
     assert account_named(db, "newbie").user_id == user.id
 
 
@@ -201,6 +316,13 @@ def test_unlinking_a_wechat_user(client, world, admin, db):
     page = text(submit(client, f"/admin/staff/{world.staff[GRID_WORKER].id}/unlink"))
     assert "已解除账号 u-grid_worker 的微信关联" in page
     assert account_named(db, "u-grid_worker").user_id is None
+
+
+def test_linking_without_choosing_a_user_is_refused(client, world, admin, db):
+    account = StaffAccountFactory(username="newbie", role=COMMUNITY_STAFF, community_id=world.home.id)
+    page = text(submit(client, f"/admin/staff/{account.id}/link", {"user_id": ""}))
+    assert "请选择微信用户" in page
+    assert account_named(db, "newbie").user_id is None
 
 
 def test_a_non_numeric_user_id_is_refused(client, world, admin):

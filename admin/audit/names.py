@@ -1,0 +1,107 @@
+"""What the audit log shows instead of codes: each action recorded anywhere (``record(actor, action,
+...)``) by its Chinese name, and each target by its Chinese type name, linked to its console page where
+there is one. ``tests/admin/test_audit_names.py`` fails when code records an action named nowhere here.
+"""
+
+from dataclasses import dataclass
+
+from flask import url_for
+from werkzeug.routing import BuildError
+
+ACTION_NAMES = {
+    # sign-in and accounts
+    "staff.sign_in": "登录后台",
+    "staff.sign_in_failed": "登录失败",
+    "staff.password_change": "修改本人密码",
+    "staff.password_reset": "重置工作人员密码",
+    "staff.create": "新建工作人员账号",
+    "staff.activate": "启用工作人员账号",
+    "staff.deactivate": "停用工作人员账号",
+    "staff.link_user": "关联微信用户",
+    # residents
+    "user.bind_phone": "绑定手机号",
+    "residency.request": "提交居民认证",
+    "residency.view": "查看居民认证申请",
+    "residency.approved": "通过居民认证",
+    "residency.rejected": "驳回居民认证",
+    # notices, guides, attachments
+    "notice.publish": "发布通知公告",
+    "notice.withdraw": "撤回通知公告",
+    "notice.broadcast": "发布街道或全市通知",
+    "notice.broadcast_withdraw": "撤回街道或全市通知",
+    "guide.create": "新建办事指南",
+    "guide.update": "修改办事指南",
+    "guide.publish": "发布办事指南",
+    "guide.unpublish": "下架办事指南",
+    "upload.create": "上传附件",
+    # bookings
+    "bookable.create": "新建预约事项",
+    "bookable.update": "修改预约事项",
+    "bookable.hours": "设置开放时间",
+    "bookable.closure": "设置暂停服务日",
+    "booking.confirmed": "通过预约",
+    "booking.rejected": "驳回预约",
+    "booking.check_in": "预约签到",
+    "booking.suspension_lift": "解除预约暂停",
+    # exports
+    "export.residency_requests": "导出居民认证申请",
+    "export.audit_log": "导出审计日志",
+    "export.notice_unread": "导出未读名单",
+    "export.day_bookings": "导出当日预约",
+}
+
+
+def action_name(action: str, details: dict | None = None) -> str:
+    """The Chinese name of an action (an unknown one as recorded)."""
+    if action == "staff.link_user" and details is not None and details.get("user_id", 0) is None:
+        return "解除微信关联"  # link_staff_to_user(..., None) records the same action
+    return ACTION_NAMES.get(action, action)
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    name: str  # Chinese
+    endpoint: str | None = None  # the console page that shows the record
+    arg: str | None = None  # the page's argument taking the record's id
+
+
+TARGETS = {
+    # target_type (the record's class name, as record() writes it) → what the log shows
+    "ResidencyRequest": TargetKind("居民认证申请", "admin.residency_detail", "request_id"),
+    "StaffAccount": TargetKind("工作人员账号", "admin.staff_list", "account"),
+    "Notice": TargetKind("通知公告", "admin.notice_detail", "notice_id"),
+    "NoticeBroadcast": TargetKind("街道或全市通知", "admin.notice_broadcast", "broadcast_id"),
+    "Guide": TargetKind("办事指南", "admin.guide_edit", "guide_id"),
+    "Bookable": TargetKind("预约事项", "admin.bookable_edit", "bookable_id"),
+    "BookingSuspension": TargetKind("预约暂停", "admin.booking_suspensions"),
+    "Booking": TargetKind("预约"),
+    "Upload": TargetKind("附件"),
+    "User": TargetKind("微信用户"),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    url: str | None = None
+
+
+def target_of(
+    target_type: str | None, target_id: str | None, user_names: dict | None = None
+) -> Target | None:
+    """An entry's target as "通知公告 #7", with the address of its page (None without one); a user by
+    ``user_names[id]`` (masked) when given. None for an entry without a target."""
+    if not target_type:
+        return None
+    kind = TARGETS.get(target_type, TargetKind(target_type))
+    record_id = int(target_id) if target_id and target_id.isdigit() else None
+    if target_type == "User" and user_names and record_id in user_names:
+        return Target(f"{kind.name} {user_names[record_id]}")
+    text = f"{kind.name} #{target_id}" if target_id else kind.name
+    if kind.endpoint is None or (kind.arg is not None and record_id is None):
+        return Target(text)
+    try:
+        url = url_for(kind.endpoint, **({kind.arg: record_id} if kind.arg else {}))
+    except BuildError:  # a page renamed meanwhile: the text still says what it was
+        return Target(text)
+    return Target(text, url)
