@@ -28,6 +28,7 @@ def load_demo_data() -> bool:
     guides_demo.load_demo(huoju, staff, bookables)
     notices_demo.load_demo(huoju, staff)
     notices_demo.load_estate_demo(jinhe, accounts["jinhe_admin"])
+    notices_demo.load_street_demo(accounts["gaoxin"])
     return True
 
 

@@ -105,6 +105,8 @@ def test_demo_shows_every_queue_at_work_in_both_detailed_communities(db):
         assert count(Notice, Notice.community_id == community.id) >= 3
         assert count(Booking, Booking.community_id == community.id) > 0
     assert count(Notification, Notification.status == FAILED, Notification.errcode == 40003) == 1
+    street_copies = count(Notice, Notice.broadcast_id.is_not(None))  # 高新街道's notice, a copy each
+    assert street_copies == count(Community, Community.street_id == community.street_id) > 2
 
 
 def test_demo_residents_joined_over_the_last_year(db):

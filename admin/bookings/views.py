@@ -8,7 +8,6 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.bookings.communities import CommunityChoice, chosen_community, community_choice
 from admin.bookings.forms import (
     DEFAULTS,
     FIELDS,
@@ -23,6 +22,7 @@ from admin.bookings.forms import (
 from admin.exports import export_response
 from admin.forms import optional_int
 from admin.lists import list_args
+from admin.pickers import CommunityChoice, chosen_community, community_choice
 from cloudplatform.clock import local, now
 from cloudplatform.errors import AppError, NotFound
 from cloudplatform.identity import queries as identity

@@ -4,10 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.bookings.communities import chosen_community, community_choice
 from admin.forms import accepts_files, optional_int
 from admin.guides.forms import GuideCreateForm, GuideForm
 from admin.lists import list_args
+from admin.pickers import chosen_community, community_choice
 from cloudplatform.errors import AppError
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import Community

@@ -5,7 +5,6 @@ from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
-from admin.bookings.communities import chosen_community, community_choice
 from admin.exports import export_response
 from admin.identity.forms import (
     LinkUserForm,
@@ -15,6 +14,7 @@ from admin.identity.forms import (
     StaffCreateForm,
 )
 from admin.lists import list_args
+from admin.pickers import chosen_community, community_choice
 from cloudplatform.clock import local
 from cloudplatform.errors import AppError, Forbidden
 from cloudplatform.identity import permissions, queries

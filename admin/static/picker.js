@@ -69,6 +69,7 @@
 
     input.addEventListener("input", function () {
       hidden.value = "";
+      input.setCustomValidity("");
       clearTimeout(timer);
       timer = setTimeout(ask, 200);
     });
@@ -83,6 +84,16 @@
         event.preventDefault();
       }
     });
+    var form = box.closest("form");
+    if (form && hidden.hasAttribute("data-required")) {
+      form.addEventListener("submit", function (event) {
+        if (!hidden.value) {
+          event.preventDefault();
+          input.setCustomValidity("请从候选列表中选择");
+          input.reportValidity();
+        }
+      });
+    }
     if (box.dataset.depends) {
       var other = document.querySelector("[name=" + box.dataset.depends + "]");
       if (other) {

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from admin.bookings.communities import SELECT_LIMIT
+from admin.pickers import SELECT_LIMIT
 from admin.bookings.views import PAGE_SIZE
 from cloudplatform.clock import now
 from cloudplatform.identity.models import (

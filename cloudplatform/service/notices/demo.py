@@ -16,8 +16,17 @@ from cloudplatform.identity.models import (
     StaffAccount,
     User,
 )
-from cloudplatform.service.notices.models import ALL, BUILDINGS, GRIDS, PARTY_MEMBERS, VOLUNTEERS, Notice
-from cloudplatform.service.notices.operations import publish_notice, read_notice
+from cloudplatform.service.notices.models import (
+    ALL,
+    BUILDINGS,
+    GRIDS,
+    PARTY_MEMBERS,
+    STREET,
+    VOLUNTEERS,
+    Notice,
+    NoticeBroadcast,
+)
+from cloudplatform.service.notices.operations import publish_broadcast, publish_notice, read_notice
 
 OFFICE = "火炬路社区居民委员会"
 
@@ -208,3 +217,28 @@ def load_estate_demo(community: Community, staff: StaffAccount) -> list[Notice]:
         for user in members(community, RESIDENT, count):
             read_notice(user, notice)
     return [heating, parking, pipe]
+
+
+def load_street_demo(street_admin: StaffAccount) -> NoticeBroadcast:
+    """A notice of the street admin's street to all its communities (a copy each, read in some)."""
+    assert street_admin.street is not None
+    t = now()
+    broadcast = publish_broadcast(
+        street_admin,
+        STREET,
+        street_admin.street_id,
+        "冬季消防安全提示",
+        "各社区居民：\n冬季天干物燥，用火用电增多。请不要在楼道、电梯内停放电动自行车或为其充电，"
+        "不要私拉乱接电线；使用燃气取暖请保持通风，外出和睡前关好燃气阀门。\n"
+        f"发现火情请立即拨打119。\n{street_admin.street.name}办事处",
+        ALL,
+        publish_at=t - timedelta(days=2),
+        expires_at=t + timedelta(days=60),
+    )
+    copies = db.session.scalars(sa.select(Notice).where(Notice.broadcast_id == broadcast.id)).all()
+    for notice in copies:
+        community = db.session.get(Community, notice.community_id)
+        assert community is not None
+        for user in members(community, RESIDENT, 20):
+            read_notice(user, notice)
+    return broadcast
