@@ -164,3 +164,22 @@ def numbered_page(
     page = max(1, min(page, max(1, -(-total // per_page))))
     rows = list(db.session.scalars(stmt.order_by(*order_by).offset((page - 1) * per_page).limit(per_page)))
     return NumberedPage(rows, total, page, per_page)
+
+
+def like_pattern(q: str) -> str:
+    """``%q%`` for ``LIKE ... ESCAPE '\\'``: a worker's ``%``, ``_`` and ``\\`` are taken literally."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains(column: sa.SQLColumnExpression[str], q: str) -> sa.ColumnElement[bool]:
+    """``column`` contains the words ``q`` (``%`` and ``_`` literal)."""
+    return column.like(like_pattern(q), escape="\\")
+
+
+def sort_order(sort: str, columns: dict[str, list]) -> list:
+    """The ORDER BY of a list's ``sort`` key ("name", or "-name" for descending) over ``columns[key]``
+    (the last column unique); an unknown key sorts by the first entry of ``columns``."""
+    key = sort.lstrip("-")
+    chosen = columns.get(key) or next(iter(columns.values()))
+    return [c.desc() if sort.startswith("-") else c.asc() for c in chosen]

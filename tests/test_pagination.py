@@ -3,7 +3,7 @@ import pytest
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.audit.operations import record
 from cloudplatform.errors import Unprocessable
-from cloudplatform.pagination import encode_cursor, keyset_page
+from cloudplatform.pagination import encode_cursor, keyset_page, like_pattern
 
 
 @pytest.fixture
@@ -34,3 +34,10 @@ def test_forged_cursor_is_refused(db, entries, cursor):
     with pytest.raises(Unprocessable) as info:
         keyset_page(db.select(AuditEntry), [AuditEntry.id], cursor, 10)
     assert info.value.code == "INVALID_CURSOR"
+
+
+@pytest.mark.parametrize(
+    "q, pattern", [("老年证", "%老年证%"), ("50%", "%50\\%%"), ("a_b", "%a\\_b%"), ("a\\b", "%a\\\\b%")]
+)
+def test_like_pattern_takes_the_wildcards_literally(q, pattern):
+    assert like_pattern(q) == pattern

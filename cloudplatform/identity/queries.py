@@ -29,7 +29,7 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.identity.permissions import account_filter, can_grant, in_scope, scope_filter
-from cloudplatform.pagination import NumberedPage, keyset_page, numbered_page
+from cloudplatform.pagination import NumberedPage, contains, keyset_page, numbered_page, sort_order
 from cloudplatform.privacy import mask_name, mask_phone
 from cloudplatform.routing import MAX_ID
 
@@ -122,7 +122,7 @@ def active_staff(account_id: int) -> StaffAccount | None:
 
 STAFF_SORTS: dict[str, list] = {
     "created": [StaffAccount.id],
-    "username": [StaffAccount.username],
+    "username": [StaffAccount.username, StaffAccount.id],
     "role": [sa.case({r: i for i, r in enumerate(STAFF_ROLES)}, value=StaffAccount.role), StaffAccount.id],
 }
 
@@ -147,11 +147,10 @@ def staff_accounts_page(
         .options(sa.orm.joinedload(StaffAccount.community), sa.orm.joinedload(StaffAccount.street))
     )
     if q:
-        pattern = _words(q)
         stmt = stmt.where(
             sa.or_(
-                StaffAccount.username.like(pattern, escape="\\"),
-                StaffAccount.display_name.like(pattern, escape="\\"),
+                contains(StaffAccount.username, q),
+                contains(StaffAccount.display_name, q),
             )
         )
     if role is not None:
@@ -160,7 +159,7 @@ def staff_accounts_page(
         stmt = stmt.where(StaffAccount.is_active == active)
     if account_id is not None:
         stmt = stmt.where(StaffAccount.id == account_id)
-    return numbered_page(stmt, _order(sort, STAFF_SORTS, "-created"), page)
+    return numbered_page(stmt, sort_order(sort, STAFF_SORTS), page)
 
 
 def existing_user(user_id: int) -> User | None:
@@ -281,14 +280,14 @@ def audit_page(
     """
     stmt = sa.select(AuditEntry).where(scope_filter(staff, AuditEntry.community_id))
     if q:
-        stmt = stmt.where(AuditEntry.actor_name.like(_words(q), escape="\\"))
+        stmt = stmt.where(contains(AuditEntry.actor_name, q))
     if action is not None:
         stmt = stmt.where(AuditEntry.action == action)
     if since is not None:
         stmt = stmt.where(AuditEntry.created_at >= since)
     if until is not None:
         stmt = stmt.where(AuditEntry.created_at < until)
-    return numbered_page(stmt, _order(sort, {"time": [AuditEntry.id]}, "-time"), page)
+    return numbered_page(stmt, sort_order(sort, {"time": [AuditEntry.id]}), page)
 
 
 def audit_entries(staff: StaffAccount, limit: int) -> list[AuditEntry]:
@@ -360,15 +359,6 @@ def new_residents_by_month(staff: StaffAccount, month_starts: list[datetime]) ->
 # -- the console's lists: numbered pages with search words, filters and a sort ---------------------
 
 
-def _order(sort: str, columns: dict[str, list], default: str) -> list:
-    """The ORDER BY of a list's ``sort`` key (a leading ``-``: descending; an unknown key: ``default``)
-    over ``columns[key]``, whose last column is unique."""
-    if sort.lstrip("-") not in columns:
-        sort = default
-    descending = sort.startswith("-")
-    return [c.desc() if descending else c.asc() for c in columns[sort.lstrip("-")]]
-
-
 RESIDENCY_SORTS: dict[str, list] = {
     "created": [ResidencyRequest.id],
     "building": [Building.name, ResidencyRequest.room, ResidencyRequest.id],
@@ -397,28 +387,26 @@ def residency_review_page(
         )
     )
     if q:
-        pattern = _words(q)
         stmt = stmt.where(
             sa.or_(
-                ResidencyRequest.real_name.like(pattern, escape="\\"),
-                Building.name.like(pattern, escape="\\"),
-                ResidencyRequest.room.like(pattern, escape="\\"),
+                contains(ResidencyRequest.real_name, q),
+                contains(Building.name, q),
+                contains(ResidencyRequest.room, q),
             )
         )
     if community_id is not None:
         stmt = stmt.where(ResidencyRequest.community_id == community_id)
-    return numbered_page(stmt, _order(sort, RESIDENCY_SORTS, "-created"), page)
+    return numbered_page(stmt, sort_order(sort, RESIDENCY_SORTS), page)
 
 
 def users_named(q: str) -> sa.CompoundSelect:
     """Ids of the users whose nickname or verified (approved) real name contains ``q``, or whose phone
     ends with it (four digits or more): a subquery for another domain's list to filter its rows by."""
-    pattern = _words(q)
-    matches = [User.nickname.like(pattern, escape="\\")]
+    matches = [contains(User.nickname, q)]
     if q.isdigit() and len(q) >= 4:
         matches.append(User.phone.like(f"%{q}"))
     verified = sa.select(ResidencyRequest.user_id).where(
-        ResidencyRequest.status == APPROVED, ResidencyRequest.real_name.like(pattern, escape="\\")
+        ResidencyRequest.status == APPROVED, contains(ResidencyRequest.real_name, q)
     )
     return sa.select(User.id).where(sa.or_(*matches)).union(verified)
 
@@ -488,15 +476,8 @@ def user_labels(user_ids: Iterable[int | None]) -> dict[int, UserLabel]:
 PICKER_LIMIT = 10
 
 
-def _words(q: str) -> str:
-    """A LIKE pattern of the search words (``%`` and ``_`` are taken literally)."""
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_communities(staff: StaffAccount, q: str, limit: int = PICKER_LIMIT) -> list[tuple[int, str]]:
     """Communities in scope whose name, street or district contains ``q``: (id, "name（street）")."""
-    pattern = _words(q)
     rows = db.session.execute(
         sa.select(Community.id, Community.name, Street.name)
         .join(Street, Street.id == Community.street_id)
@@ -504,9 +485,9 @@ def search_communities(staff: StaffAccount, q: str, limit: int = PICKER_LIMIT) -
         .where(
             scope_filter(staff, Community.id),
             sa.or_(
-                Community.name.like(pattern, escape="\\"),
-                Street.name.like(pattern, escape="\\"),
-                District.name.like(pattern, escape="\\"),
+                contains(Community.name, q),
+                contains(Street.name, q),
+                contains(District.name, q),
             ),
         )
         .order_by(Community.name, Community.id)
@@ -520,13 +501,12 @@ def search_buildings(
 ) -> list[tuple[int, str]]:
     """Buildings of one community in scope (404 otherwise) whose name or grid contains ``q``."""
     community = load_community_in_scope(staff, community_id)
-    pattern = _words(q)
     rows = db.session.execute(
         sa.select(Building.id, Building.name, Grid.name)
         .join(Grid, Grid.id == Building.grid_id)
         .where(
             Building.community_id == community.id,
-            sa.or_(Building.name.like(pattern, escape="\\"), Grid.name.like(pattern, escape="\\")),
+            sa.or_(contains(Building.name, q), contains(Grid.name, q)),
         )
         .order_by(Building.id)
         .limit(limit)
@@ -537,8 +517,7 @@ def search_buildings(
 def search_users(staff: StaffAccount, q: str, limit: int = PICKER_LIMIT) -> list[UserLabel]:
     """Users with a role in the staff member's communities whose verified name or nickname contains
     ``q``, or whose phone ends with it (digits), by id."""
-    pattern = _words(q)
-    matches = [User.nickname.like(pattern, escape="\\"), _real_name(User.id).like(pattern, escape="\\")]
+    matches = [contains(User.nickname, q), contains(_real_name(User.id), q)]
     if q.isdigit() and len(q) >= 4:
         matches.append(User.phone.like(f"%{q}"))
     in_scope_ids = sa.select(Membership.user_id).where(scope_filter(staff, Membership.community_id))

@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from admin.pickers import SELECT_LIMIT
 from admin.bookings.views import PAGE_SIZE
+from admin.pickers import SELECT_LIMIT
 from cloudplatform.clock import now
 from cloudplatform.identity.models import (
     APPROVED,

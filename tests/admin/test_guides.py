@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from admin.pickers import SELECT_LIMIT
 from admin.guides.views import PAGE_SIZE
+from admin.pickers import SELECT_LIMIT
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
 from cloudplatform.service.guides.models import Guide

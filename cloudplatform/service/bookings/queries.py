@@ -9,15 +9,21 @@ from cloudplatform.clock import local, local_day_bounds, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import (
-    APPROVED,
     Community,
     Membership,
-    ResidencyRequest,
     StaffAccount,
     User,
 )
 from cloudplatform.identity.permissions import scope_filter
-from cloudplatform.pagination import CONSOLE_PAGE_SIZE, NumberedPage, keyset_page, numbered_page
+from cloudplatform.identity.queries import users_named
+from cloudplatform.pagination import (
+    CONSOLE_PAGE_SIZE,
+    NumberedPage,
+    contains,
+    keyset_page,
+    numbered_page,
+    sort_order,
+)
 from cloudplatform.service.bookings.errors import BookableNotFound, BookingNotFound
 from cloudplatform.service.bookings.models import (
     ACTIVE,
@@ -83,30 +89,6 @@ def day_slots(bookable: Bookable, day: date) -> sa.Select:
 SUSPENSION_STATES = ("active", "lifted", "expired")  # 生效中, 已解除, 已到期
 
 
-def like_pattern(q: str) -> str:
-    """``%q%`` for LIKE with escape character ``\\``: the worker's ``%``, ``_`` and ``\\`` are literal."""
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def users_named(q: str) -> sa.Select:
-    """The ids of users whose WeChat nickname or verified (approved) real name contains ``q``."""
-    pattern = like_pattern(q)
-    verified = sa.exists().where(
-        ResidencyRequest.user_id == User.id,
-        ResidencyRequest.status == APPROVED,
-        ResidencyRequest.real_name.ilike(pattern, escape="\\"),
-    )
-    return sa.select(User.id).where(sa.or_(User.nickname.ilike(pattern, escape="\\"), verified))
-
-
-def ordering(sort: str, keys: dict[str, list]) -> list:
-    """``sort`` ("name", "-name"; unknown keys give the first) as ORDER BY columns of ``keys``."""
-    key = sort.lstrip("-")
-    columns = keys.get(key) or next(iter(keys.values()))
-    return [c.desc() if sort.startswith("-") else c.asc() for c in columns]
-
-
 def bookables_list(
     staff: StaffAccount,
     *,
@@ -128,7 +110,7 @@ def bookables_list(
         .options(sa.orm.contains_eager(Bookable.community))
     )
     if q:
-        stmt = stmt.where(Bookable.name.ilike(like_pattern(q), escape="\\"))
+        stmt = stmt.where(contains(Bookable.name, q))
     if community_id is not None:
         stmt = stmt.where(Bookable.community_id == community_id)
     if requires_approval is not None:
@@ -136,7 +118,7 @@ def bookables_list(
     if active is not None:
         stmt = stmt.where(Bookable.active == active)
     keys: dict[str, list] = {"name": [Bookable.name, Bookable.id], "created": [Bookable.id]}
-    return numbered_page(stmt, ordering(sort, keys), page, per_page)
+    return numbered_page(stmt, sort_order(sort, keys), page, per_page)
 
 
 def bookables_in_scope(staff: StaffAccount, limit: int) -> list[Bookable]:
@@ -337,7 +319,7 @@ def suspensions_list(
         "start": [BookingSuspension.created_at, BookingSuspension.id],
         "end": [BookingSuspension.ends_at, BookingSuspension.id],
     }
-    return numbered_page(stmt, ordering(sort, keys), page, per_page)
+    return numbered_page(stmt, sort_order(sort, keys), page, per_page)
 
 
 register_purpose(

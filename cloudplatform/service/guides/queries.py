@@ -10,6 +10,7 @@ from cloudplatform.pagination import (
     NumberedPage,
     decode_cursor,
     encode_cursor,
+    like_pattern,
     numbered_page,
 )
 from cloudplatform.service.bookings.models import Bookable
@@ -20,12 +21,6 @@ from cloudplatform.service.uploads.queries import attached_uploads, load_attache
 
 CURSOR_KEYS = [sa.column("title_match", sa.Integer), Guide.id]  # the search's keyset: (rank, id)
 CATEGORY_CURSOR_KEYS = [sa.column("count", sa.Integer), Guide.category]
-
-
-def like_pattern(q: str) -> str:
-    """``%q%`` for LIKE, lower-cased, escape character ``\\``: the user's ``%``, ``_``, ``\\`` are literal."""
-    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_guides(
@@ -58,7 +53,7 @@ def search_guides(
     q = (q or "").strip()
     rank = None  # 1 for a title match, else 0; the cursor always carries (rank, id)
     if q:
-        pattern = like_pattern(q)
+        pattern = like_pattern(q.lower())
         stmt = stmt.where(Guide.search_text.ilike(pattern, escape="\\"))
         rank = sa.case((Guide.title.ilike(pattern, escape="\\"), 1), else_=0).label("title_match")
     if cursor:
@@ -102,7 +97,7 @@ def guides_list(
     or title, ``-`` descending); two statements (the total and the page)."""
     stmt = sa.select(Guide).where(scope_filter(staff, Guide.community_id))
     if q:
-        stmt = stmt.where(Guide.search_text.ilike(like_pattern(q), escape="\\"))
+        stmt = stmt.where(Guide.search_text.ilike(like_pattern(q.lower()), escape="\\"))
     if category:
         stmt = stmt.where(Guide.category == category)
     if published is not None:

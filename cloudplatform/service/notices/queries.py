@@ -24,7 +24,7 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.identity.permissions import require, scope_filter
-from cloudplatform.pagination import NumberedPage, keyset_page, numbered_page
+from cloudplatform.pagination import NumberedPage, contains, keyset_page, numbered_page
 from cloudplatform.service.notices.errors import (
     BroadcastNotAllowed,
     BroadcastNotFound,
@@ -254,11 +254,6 @@ class NoticeRow:
         return self.communities is not None
 
 
-def _like(q: str) -> str:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def notices_list(
     staff: StaffAccount,
     *,
@@ -280,7 +275,7 @@ def notices_list(
     in_scope = scope_filter(staff, Notice.community_id)
     stmt = sa.select(Notice).where(in_scope)
     if q:
-        stmt = stmt.where(Notice.title.like(_like(q), escape="\\"))
+        stmt = stmt.where(contains(Notice.title, q))
     if status in STATUS_NAMES:
         stmt = stmt.where(status_is(status, at))
     if audience in AUDIENCE_NAMES:

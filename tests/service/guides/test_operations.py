@@ -8,7 +8,7 @@ from cloudplatform.errors import Forbidden, NotFound, Unprocessable
 from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
 from cloudplatform.service.guides.models import Guide
 from cloudplatform.service.guides.operations import create_guide, publish_guide, unpublish_guide, update_guide
-from cloudplatform.service.guides.queries import like_pattern, search_guides
+from cloudplatform.service.guides.queries import search_guides
 from tests.service.guides.factories import make_bookable, make_guide
 
 
@@ -112,14 +112,6 @@ def test_linking_an_unknown_bookable_is_refused(db, world):
 def test_unknown_field_is_a_programming_error(db, world):
     with pytest.raises(TypeError):
         create_guide(world.staff[COMMUNITY_STAFF], world.home.id, title="老年证办理", community_id=1)
-
-
-@pytest.mark.parametrize(
-    "q, pattern",
-    [("老年证", "%老年证%"), ("50%", "%50\\%%"), ("a_b", "%a\\_b%"), ("a\\b", "%a\\\\b%"), ("ATM", "%atm%")],
-)
-def test_like_pattern_escapes_the_wildcards_and_lowers_the_case(q, pattern):
-    assert like_pattern(q) == pattern
 
 
 def test_staff_search_includes_unpublished_guides_in_scope_only(db, world):
