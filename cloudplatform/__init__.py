@@ -2,11 +2,12 @@
 
 import os
 
+import sqlalchemy as sa
 from flask import Flask, request
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import UnsupportedMediaType
 
-from cloudplatform import errors, schemas  # noqa: F401  (schemas: Chinese validation messages)
+from cloudplatform import errors, schemas, transaction  # noqa: F401  (schemas: Chinese validation messages)
 from cloudplatform.config import load_config
 from cloudplatform.extensions import api, csrf, db, limiter, migrate
 from cloudplatform.idempotency import remember_response
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     api.register_converter(IdConverter, id_schema)
     errors.register_error_handlers(app)
+    app.register_error_handler(sa.exc.DBAPIError, transaction.database_unavailable)
     register_request_hooks(app)
 
     from cloudplatform import demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)

@@ -88,9 +88,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
 
 
 def engine_options(url: str) -> dict:
+    """No ping before each checkout (a round trip per request): connections are recycled after half an
+    hour, and one the server dropped fails its request with 503 while the pool replaces it (see
+    ``cloudplatform.errors.handle_database_unavailable``)."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 10}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5}
 
 
 def check_production(cfg: dict) -> None:
