@@ -82,18 +82,23 @@ def log_in_with_wechat(code: str) -> tuple[User, str, LoginToken]:
     return user, token, login
 
 
+# Every authenticated request runs this statement: built once (its cache key is computed once too),
+# executed with bound values; revocation, expiry and deletion still count at once.
+USER_FOR_TOKEN = (
+    sa.select(User)
+    .join(LoginToken, LoginToken.user_id == User.id)
+    .where(
+        LoginToken.token_hash == sa.bindparam("token_hash"),
+        LoginToken.revoked_at.is_(None),
+        LoginToken.expires_at > sa.bindparam("at"),
+        User.deleted_at.is_(None),
+    )
+)
+
+
 def user_for_token(token: str) -> User | None:
     """The live user a bearer token belongs to, or None (unknown, expired, revoked or deleted)."""
-    return db.session.scalar(
-        sa.select(User)
-        .join(LoginToken, LoginToken.user_id == User.id)
-        .where(
-            LoginToken.token_hash == hash_token(token),
-            LoginToken.revoked_at.is_(None),
-            LoginToken.expires_at > now(),
-            User.deleted_at.is_(None),
-        )
-    )
+    return db.session.scalar(USER_FOR_TOKEN, {"token_hash": hash_token(token), "at": now()})
 
 
 def revoke_token(token: str) -> None:
@@ -331,8 +336,11 @@ def authenticate_staff(username: str, password: str) -> StaffAccount | None:
     return account
 
 
+STAFF_FOR_USER = sa.select(StaffAccount).where(
+    StaffAccount.user_id == sa.bindparam("user_id"), StaffAccount.is_active.is_(True)
+)
+
+
 def staff_for_user(user: User) -> StaffAccount | None:
-    """The active staff account linked to this WeChat user, if any."""
-    return db.session.scalar(
-        sa.select(StaffAccount).where(StaffAccount.user_id == user.id, StaffAccount.is_active.is_(True))
-    )
+    """The active staff account linked to this WeChat user, if any (a statement built once: /me asks)."""
+    return db.session.scalar(STAFF_FOR_USER, {"user_id": user.id})

@@ -33,15 +33,17 @@ from cloudplatform.pagination import NumberedPage, contains, keyset_page, number
 from cloudplatform.privacy import mask_name, mask_phone
 from cloudplatform.routing import MAX_ID
 
+MEMBERSHIPS = (
+    sa.select(Membership.community_id, Community.name, Membership.role)
+    .join(Community, Community.id == Membership.community_id)
+    .where(Membership.user_id == sa.bindparam("user_id"))
+    .order_by(Membership.community_id, Membership.role)
+)  # built once: every /me runs it
+
 
 def memberships_by_community(user: User) -> list[dict]:
     """``[{community_id, community_name, roles}]`` of the user, by community (one statement)."""
-    rows = db.session.execute(
-        sa.select(Membership.community_id, Community.name, Membership.role)
-        .join(Community, Community.id == Membership.community_id)
-        .where(Membership.user_id == user.id)
-        .order_by(Membership.community_id, Membership.role)
-    )
+    rows = db.session.execute(MEMBERSHIPS, {"user_id": user.id})
     communities: dict[int, dict] = {}
     for community_id, name, role in rows:
         entry = communities.setdefault(
