@@ -63,6 +63,14 @@ def make_database_dir(url: str) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
+    def begin_request():
+        transaction.begin_request(app.view_functions.get(request.endpoint or ""))
+
+    @app.teardown_request
+    def end_request(_error):
+        transaction.end_request()
+
+    @app.before_request
     def require_json_body():
         if (
             errors.wants_json()

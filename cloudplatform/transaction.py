@@ -28,3 +28,44 @@ def database_unavailable(error: sa.exc.DBAPIError):
     unavailable = ServiceUnavailable()
     unavailable.headers = {"Retry-After": "1"}
     return handle_app_error(unavailable)
+
+
+# -- views that only read run without a transaction ----------------------------------------------
+
+READ_ONLY = "read_only"
+
+
+class WriteInReadOnlyRequest(RuntimeError):
+    """A view marked ``read_only`` tried to write: a programming error, never a client's."""
+
+
+def read_only(view):
+    """Mark a view that only reads (the API's hot lists and /me): its statements run without a
+    transaction, saving the BEGIN and COMMIT round trips; each sees what is committed when it runs. A
+    write in such a request raises ``WriteInReadOnlyRequest``. Put it right above the function."""
+    view.read_only = True
+    return view
+
+
+def begin_request(view) -> None:
+    """Before the view: a read-only view gets an autocommit connection (no BEGIN is ever sent)."""
+    if getattr(view, "read_only", False):
+        db.session.info[READ_ONLY] = True
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def end_request() -> None:
+    """After the request (committed or rolled back): the session writes again."""
+    db.session.info.pop(READ_ONLY, None)
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def _refuse_dml(state: sa.orm.ORMExecuteState) -> None:
+    if state.session.info.get(READ_ONLY) and (state.is_insert or state.is_update or state.is_delete):
+        raise WriteInReadOnlyRequest(str(state.statement)[:80])
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _refuse_flush(session: sa.orm.Session, *_args) -> None:
+    if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise WriteInReadOnlyRequest("flush")

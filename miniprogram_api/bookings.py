@@ -12,6 +12,7 @@ from cloudplatform.qr import qr_png
 from cloudplatform.service.bookings import errors as e
 from cloudplatform.service.bookings import operations, queries, schemas
 from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension
+from cloudplatform.transaction import read_only
 from cloudplatform.venue import VenueCodeExpired, VenueCodeInvalid
 from miniprogram_api.auth import current_staff, current_user, login_required
 from miniprogram_api.docs import Blueprint, errors
@@ -31,6 +32,7 @@ staff_bp = Blueprint(
 @errors(NotFound)
 @bp.arguments(schemas.BookableListArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.BookableSchema, "BookablePage"))
+@read_only
 def list_bookables(args):
     """可预约的服务事项 The bookable services of a community
 
@@ -47,6 +49,7 @@ def list_bookables(args):
 @errors(e.BookableNotFound)
 @bp.arguments(schemas.DayArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.SlotSchema, "SlotPage"))
+@read_only
 def list_slots(args, bookable_id):
     """某天的预约时段 A day's slots of a service
 

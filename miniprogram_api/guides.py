@@ -8,6 +8,7 @@ from cloudplatform.service.guides.errors import GuideNotFound
 from cloudplatform.service.guides.models import Guide
 from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.queries import download
+from cloudplatform.transaction import read_only
 from miniprogram_api.auth import public_rate_limit, rate_limited
 from miniprogram_api.docs import Blueprint, errors
 
@@ -18,6 +19,7 @@ bp = Blueprint("guides", __name__, url_prefix="/api/v1/services", description="�
 @rate_limited(public_rate_limit)
 @bp.arguments(schemas.GuideListArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.GuideListItemSchema, "GuidePage"))
+@read_only
 def list_guides(args):
     """搜索办事指南 Search the procedure guides
 
@@ -32,6 +34,7 @@ def list_guides(args):
 @rate_limited(public_rate_limit)
 @bp.arguments(schemas.CategoryArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.CategoryCountSchema, "CategoryCountPage"))
+@read_only
 def list_categories(args):
     """指南分类 The categories of the guides
 
@@ -46,6 +49,7 @@ def list_categories(args):
 @rate_limited(public_rate_limit)
 @errors(GuideNotFound)
 @bp.response(200, schemas.GuideSchema)
+@read_only
 def get_guide(guide_id):
     """办事指南详情 A guide in full
 

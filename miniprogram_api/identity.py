@@ -20,6 +20,7 @@ from cloudplatform.notify import schemas as notify_schemas
 from cloudplatform.notify.operations import UnknownTemplate, record_consents
 from cloudplatform.pagination import PageArgsSchema, page_schema
 from cloudplatform.privacy import mask_phone
+from cloudplatform.transaction import read_only
 from cloudplatform.wechat.errors import (
     PhoneCodeInvalid,
     WeChatCodeInvalid,
@@ -79,6 +80,7 @@ def logout():
 @bp.route("/me", methods=["GET"])
 @login_required
 @bp.response(200, schemas.MeSchema)
+@read_only
 def me():
     """我的信息 The caller's profile
 
@@ -158,6 +160,7 @@ def record_subscriptions(data):
 @rate_limited(public_rate_limit)
 @bp.arguments(schemas.CommunityListArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.CommunitySchema, "CommunityPage"))
+@read_only
 def list_communities(args):
     """社区列表 The communities of the city
 
@@ -171,6 +174,7 @@ def list_communities(args):
 @rate_limited(public_rate_limit)
 @errors(CommunityNotFound)
 @bp.response(200, schemas.CommunityDetailSchema)
+@read_only
 def get_community(community_id):
     """社区信息 A community's public information
 
@@ -184,6 +188,7 @@ def get_community(community_id):
 @errors(CommunityNotFound)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.BuildingSchema, "BuildingPage"))
+@read_only
 def list_buildings(args, community_id):
     """社区楼栋 The buildings of a community
 

@@ -8,6 +8,7 @@ from cloudplatform.service.notices.models import Notice
 from cloudplatform.service.notices.operations import read_notice
 from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.queries import download
+from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_user, login_required
 from miniprogram_api.docs import Blueprint, errors
 
@@ -18,6 +19,7 @@ bp = Blueprint("notices", __name__, url_prefix="/api/v1/services", description="
 @login_required
 @bp.arguments(schemas.NoticeListArgsSchema, location="query")
 @bp.response(200, schemas.NoticePageSchema)
+@read_only
 def list_notices(args):
     """通知公告 The notices the caller may read
 
