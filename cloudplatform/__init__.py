@@ -83,9 +83,16 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def finish_transaction(response):
-        """Commit the request's work once when it succeeded; roll it all back otherwise."""
-        if response.status_code >= 400:
+        """Commit the request's work once when it succeeded; roll it all back otherwise. A request that
+        never used the database (/healthz, the document) has nothing to end."""
+        if response.status_code >= 400 and in_transaction():
             db.session.rollback()
         remember_response(response)
-        db.session.commit()
+        if in_transaction():
+            db.session.commit()
         return response
+
+
+def in_transaction() -> bool:
+    """Whether this request's session exists and has begun a transaction (without making either)."""
+    return db.session.registry.has() and db.session().in_transaction()
