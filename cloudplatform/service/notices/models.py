@@ -79,7 +79,8 @@ class NoticeReceipt(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("notice_id", "user_id"),
-        sa.Index("ix_notice_receipt_user", "user_id"),
+        # a user's receipts, and which notices they have read, from the index alone (the unread count)
+        sa.Index("ix_notice_receipt_user_notice", "user_id", "notice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -183,9 +183,23 @@ def notice_feed(
             )
         )
     unread = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notice).where(*where, ~receipt_exists(Notice.id, user.id))
+        sa.select(sa.func.count())
+        .select_from(Notice)
+        .where(*where, Notice.id.not_in(notices_read_by(user.id)))
     )
     return [FeedItem(n, n.id in read_ids) for n in notices], next_cursor, unread
+
+
+def notices_read_by(user_id: int) -> sa.Select:
+    """The ids of the notices the user has read: an index-only scan of ix_notice_receipt_user_notice.
+
+    The unread count takes the visible notices NOT IN these rather than those with NOT EXISTS a receipt:
+    PostgreSQL plans NOT EXISTS as an anti-join, and as its statistics give a user a couple of receipts, as
+    a nested loop comparing every visible notice with every receipt the user ever made (notices ×
+    receipts, each receipt fetched from the table); NOT IN over a NOT NULL column is one hashed subplan
+    whatever the estimate: the user's receipts read once from the index, then a probe per notice.
+    """
+    return sa.select(NoticeReceipt.notice_id).where(NoticeReceipt.user_id == user_id)
 
 
 def receipt_exists(notice_id, user_id) -> sa.Exists:
