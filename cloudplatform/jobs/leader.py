@@ -4,6 +4,9 @@ import contextlib
 import fcntl
 import logging
 import os
+import signal
+import sys
+import threading
 import time
 from typing import IO
 
@@ -83,10 +86,20 @@ def leader_lock(app: Flask) -> LeaderLock:
     return LeaderLock(url, os.path.join(app.instance_path, "scheduler.lock"))
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM (``systemctl stop``, a release's restart) leaves as Ctrl-C does, through
+    :func:`run_as_leader`'s ``finally``: a job in flight finishes and commits before the lock goes.
+    Killed mid-job instead, a job's work is rolled back whole, and what it did outside the database
+    (subscribe messages sent to WeChat by ``deliver_outbox``) is done again at its next run."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+
+
 def run_as_leader(app: Flask) -> None:
-    """Wait until this process holds the lock, then run jobs until the lock is lost."""
+    """Wait until this process holds the lock, then run jobs until the lock is lost or SIGTERM."""
     from cloudplatform.jobs import build_scheduler
 
+    stop_on_sigterm()
     lock = leader_lock(app)
     retry = app.config["SCHEDULER_LEADER_RETRY_SECONDS"]
     while not lock.try_acquire():
@@ -101,5 +114,7 @@ def run_as_leader(app: Flask) -> None:
         log.error("scheduler leader lock lost; stopping so that a standby takes over")
         raise SystemExit(1)
     finally:
+        log.info("scheduler stopping: waiting for running jobs")
         scheduler.shutdown(wait=True)
         lock.release()
+        log.info("scheduler stopped; leader lock released")

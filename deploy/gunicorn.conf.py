@@ -1,0 +1,74 @@
+"""gunicorn for the one-host rung: nginx on the same machine in front, PostgreSQL and Redis behind.
+
+    gunicorn -c deploy/gunicorn.conf.py 'cloudplatform:create_app()'
+
+Every number below can be moved without editing this file: GUNICORN_BIND, WEB_CONCURRENCY (workers),
+GUNICORN_THREADS, GUNICORN_TIMEOUT; command-line flags win over all of them (the tests run two
+instances on free ports with ``-b`` and ``-w``).
+"""
+
+import os
+
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Loopback only: nginx on this host is the one way in (TLS, body limits, client addresses).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Workers and threads for a 2-core host. scripts/bench decides these numbers, not taste: rerun it on
+# the target host after a change that moves the hot endpoints (threads are tried without editing the
+# harness: `GUNICORN_CMD_ARGS="--threads 4" scripts/bench --database-url postgresql+psycopg://...`).
+# Today (2026-12, 2 cores, PostgreSQL, 16 clients, the load generator on the same cores; one 4 s run
+# each, so ±20 %): 2 sync workers vs 2 workers x 4 threads gave me 464 vs 877 req/s, notices 344 vs
+# 361, slots 588 vs 538, booking 289 vs 182 (p99 89 vs 290 ms); 2 threads was no better than either.
+# We run 2 workers (one per core: the app is CPU-bound in Python between queries) with 4 threads:
+# the reads gain or hold, and a thread waiting up to WECHAT_TIMEOUT on WeChat (login, phone, messages)
+# no longer stalls a whole worker, which a sync worker does and the benchmark (a local stand-in that
+# answers at once) cannot show. The price is the booking write path under contention; if booking
+# becomes the bottleneck, measure `--threads 1` against this again.
+# Each thread holds at most one database connection; the pool (pool_size 5 + max_overflow 5 per
+# process, cloudplatform/config.py) covers 4 threads, and 2 workers x 5 stays far below PostgreSQL's
+# default max_connections of 100 with the scheduler's two connections beside them.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# A request taking longer than this is killed (and logged): nginx gives up at 60 s (proxy_read_timeout).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30  # SIGTERM: finish what is in flight (systemd's TimeoutStopSec is above this)
+keepalive = 5  # nginx keeps upstream connections open (its `keepalive` in the upstream block)
+max_requests = 5000  # recycle workers now and then; jitter so they do not all restart together
+max_requests_jitter = 500
+
+# Not preloaded: each worker imports and builds the app after the fork, so no worker inherits the
+# master's database pool, Redis connections or the WeChat gateway's HTTP session (sockets shared
+# across a fork corrupt each other's traffic). A code change is rolled out with a restart, not HUP.
+preload_app = False
+
+# nginx on loopback is the only proxy we believe. gunicorn uses this for the scheme
+# (X-Forwarded-Proto → https, so url_for and secure cookies are right); the client address is set
+# from X-Forwarded-For by ProxyFix below, since gunicorn never rewrites REMOTE_ADDR itself.
+forwarded_allow_ips = "127.0.0.1,::1"
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+
+
+def post_worker_init(worker):
+    """Take the client's address and scheme from the one proxy in front of us (nginx appends the
+    peer it saw to X-Forwarded-For): rate limits, idempotency keys of signed-out callers and the audit
+    log's ip need the client, not 127.0.0.1. Only loopback reaches this port (``bind``)."""
+    worker.wsgi = ProxyFix(worker.wsgi, x_for=1, x_proto=1)
+
+
+# The access log on stdout (the journal under systemd), one line per request with the request id
+# the app answers with (X-Request-ID: nginx's $request_id, or a new one), the client as nginx saw
+# it (%(h)s is read after ProxyFix) and the time taken in milliseconds. The app's log lines and
+# nginx's access log carry the same id.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s "%(f)s" "%(a)s"'
+
+# gunicorn >= 25.1 opens a control socket for gunicornc, by default under $HOME (two instances on
+# one host would share it, and systemd's ProtectHome forbids it): only where asked for.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+proc_name = "baoji-web"
