@@ -264,36 +264,30 @@ def closure_note(reason: str) -> str:
 # -- the booking lifecycle --------------------------------------------------------------------------
 
 
-def book_slot(user: User, slot_id: int) -> Booking:
-    """Take a place in a slot for a resident of its community: one conditional UPDATE holds every rule.
-
-    :raises BookingRefused: SlotFull, SlotClosed, TooLate, TooEarly, BookingLimit, AlreadyBooked
-    :raises BookingSuspended: too many no-shows lately
-    :raises SlotNotFound: the slot is not one of the user's communities'
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        # one booking at a time per resident, so that the per-resident count below is never overtaken
-        db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
-    current = now()
-    taken = db.session.execute(
-        sa.update(Slot)
+def take_place_statement() -> sa.Update:
+    """Take a place in slot ``:slot_id`` for ``:user_id`` at ``:at`` if every rule allows it; returns
+    what the booking needs. Built once (booking is the hottest write): executed with bound values."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    at = sa.bindparam("at", type_=Slot.book_from.type)
+    return (
+        sa.update(Slot.__table__)  # Core: bound values are not rows of an ORM bulk UPDATE
         .where(
-            Slot.id == slot_id,
+            Slot.id == sa.bindparam("slot_id"),
             Slot.booked < Slot.capacity,
             Slot.closed.is_(False),
-            Slot.book_from <= current,
-            Slot.book_until >= current,
+            Slot.book_from <= at,
+            Slot.book_until >= at,
             sa.exists().where(Bookable.id == Slot.bookable_id, Bookable.active),
             sa.exists().where(
-                Membership.user_id == user.id,
+                Membership.user_id == user_id,
                 Membership.community_id == Slot.community_id,
                 Membership.role == RESIDENT,
             ),
-            ~active_suspension(user.id, Slot.community_id),
+            ~active_suspension(user_id, Slot.community_id, at),
             ~sa.exists().where(
-                Booking.slot_id == Slot.id, Booking.user_id == user.id, Booking.status.in_(ACTIVE)
+                Booking.slot_id == Slot.id, Booking.user_id == user_id, Booking.status.in_(ACTIVE)
             ),
-            active_bookings_of(user.id, Slot.bookable_id)
+            active_bookings_of(user_id, Slot.bookable_id, at)
             < sa.select(Bookable.max_active_per_user)
             .where(Bookable.id == Slot.bookable_id)
             .scalar_subquery(),
@@ -306,25 +300,54 @@ def book_slot(user: User, slot_id: int) -> Booking:
             Slot.ends_at,
             *service_columns(Bookable.name, Bookable.location, Bookable.cancel_cutoff_hours),
         )
-    ).first()
-    if taken is None:
-        raise refusal_reason(user, slot_id, current)
+    )
+
+
+def add_booking_statement() -> sa.Insert:
+    """Insert the booking of a taken place (pending approval where the service asks for it)."""
     status = sa.case((Bookable.requires_approval, PENDING_APPROVAL), else_=CONFIRMED)
-    booking_id, booking_status, qr_token = db.session.execute(
-        sa.insert(Booking)
+    return (
+        sa.insert(Booking.__table__)  # Core: bound values are not rows of an ORM bulk INSERT
         .from_select(
             ["community_id", "bookable_id", "slot_id", "user_id", "status", "qr_token", "created_at"],
             sa.select(
-                sa.literal(taken.community_id),
-                sa.literal(taken.bookable_id),
-                sa.literal(slot_id),
-                sa.literal(user.id),
+                sa.bindparam("community_id", type_=sa.Integer),
+                sa.bindparam("bookable_id", type_=sa.Integer),
+                sa.bindparam("slot_id", type_=sa.Integer),
+                sa.bindparam("user_id", type_=sa.Integer),
                 status,
-                sa.literal(secrets.token_urlsafe(24)),
-                sa.literal(current),
-            ).where(Bookable.id == taken.bookable_id),
+                sa.bindparam("qr_token", type_=sa.String),
+                sa.bindparam("at", type_=Booking.created_at.type),
+            ).where(Bookable.id == sa.bindparam("bookable_id", type_=sa.Integer)),
         )
         .returning(Booking.id, Booking.status, Booking.qr_token)
+    )
+
+
+def book_slot(user: User, slot_id: int) -> Booking:
+    """Take a place in a slot for a resident of its community: one conditional UPDATE holds every rule.
+
+    :raises BookingRefused: SlotFull, SlotClosed, TooLate, TooEarly, BookingLimit, AlreadyBooked
+    :raises BookingSuspended: too many no-shows lately
+    :raises SlotNotFound: the slot is not one of the user's communities'
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        # one booking at a time per resident, so that the per-resident count below is never overtaken
+        db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    current = now()
+    taken = db.session.execute(TAKE_PLACE, {"slot_id": slot_id, "user_id": user.id, "at": current}).first()
+    if taken is None:
+        raise refusal_reason(user, slot_id, current)
+    booking_id, booking_status, qr_token = db.session.execute(
+        ADD_BOOKING,
+        {
+            "community_id": taken.community_id,
+            "bookable_id": taken.bookable_id,
+            "slot_id": slot_id,
+            "user_id": user.id,
+            "qr_token": secrets.token_urlsafe(24),
+            "at": current,
+        },
     ).one()
     return Booking(
         id=booking_id,
@@ -351,6 +374,9 @@ def service_columns(*columns: sa.Column) -> list:
         sa.select(column).where(Bookable.id == Slot.bookable_id).scalar_subquery().label(column.key)
         for column in columns
     ]
+
+
+TAKE_PLACE, ADD_BOOKING = take_place_statement(), add_booking_statement()
 
 
 def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:

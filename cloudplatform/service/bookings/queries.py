@@ -41,17 +41,19 @@ MY_HISTORY = 50  # past bookings a resident sees
 VENUE_PURPOSE = "booking"  # the venue code of a service's counter: residents scan it to check in
 
 
-def active_suspension(user_id: int, community_id: sa.ColumnElement | int) -> sa.Exists:
+def active_suspension(user_id, community_id, at=None) -> sa.Exists:
+    """SQL: the user's booking is suspended in the community at ``at`` (now by default). Each argument
+    may be a value or an SQL expression (a column, a bound parameter)."""
     return sa.exists().where(
         BookingSuspension.user_id == user_id,
         BookingSuspension.community_id == community_id,
         BookingSuspension.lifted_at.is_(None),
-        BookingSuspension.ends_at > now(),
+        BookingSuspension.ends_at > (now() if at is None else at),
     )
 
 
-def active_bookings_of(user_id: int, bookable_id: sa.ColumnElement | int):
-    """How many upcoming places the user holds for a service."""
+def active_bookings_of(user_id, bookable_id, at=None):
+    """How many upcoming places (ending after ``at``, now by default) the user holds for a service."""
     booked_slot = sa.orm.aliased(Slot)
     return (
         sa.select(sa.func.count(Booking.id))
@@ -60,7 +62,7 @@ def active_bookings_of(user_id: int, bookable_id: sa.ColumnElement | int):
             Booking.user_id == user_id,
             Booking.bookable_id == bookable_id,
             Booking.status.in_(ACTIVE),
-            booked_slot.ends_at > now(),
+            booked_slot.ends_at > (now() if at is None else at),
         )
         .scalar_subquery()
     )
