@@ -54,11 +54,13 @@ def keyset_page(
     *,
     descending: bool = True,
     values_of: Callable[[Any], list] | None = None,
+    params: dict | None = None,
 ):
     """Return (rows, next_cursor) for ``stmt`` ordered by ``order_by`` columns (the last one unique).
 
     ``values_of`` gives a row's values of those columns (default: its attributes of the columns' names), for
-    columns of a joined table.
+    columns of a joined table; ``params`` are the values of ``stmt``'s bound parameters (a statement built
+    once).
 
     :raises InvalidCursor: the cursor was not made by this function for these columns.
     """
@@ -67,7 +69,7 @@ def keyset_page(
         key = sa.tuple_(*order_by)
         stmt = stmt.where(key < sa.tuple_(*values) if descending else key > sa.tuple_(*values))
     stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in order_by)).limit(limit + 1)
-    rows = list(db.session.scalars(stmt))
+    rows = list(db.session.scalars(stmt, params))
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

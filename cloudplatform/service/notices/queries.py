@@ -67,7 +67,7 @@ FEED_ORDER = [Notice.pinned, Notice.publish_at, Notice.id]
 SUMMARY_LENGTH = 60
 
 
-def is_published(at: datetime) -> sa.ColumnElement[bool]:
+def is_published(at) -> sa.ColumnElement[bool]:
     """SQL: the notice is out at ``at``: its publish time has come, not withdrawn, not expired."""
     return sa.and_(
         Notice.publish_at <= at,
@@ -116,8 +116,13 @@ def in_audience(member: type[Membership]) -> sa.ColumnElement[bool]:
 
 def visible_to(user: User, at: datetime | None = None) -> sa.ColumnElement[bool]:
     """SQL: the user may read the notice now — it is published and they are in its audience."""
-    membership = sa.select(Membership.id).where(Membership.user_id == user.id, in_audience(Membership))
-    return sa.and_(is_published(at or now()), membership.exists())
+    return _visible(user.id, at or now())
+
+
+def _visible(user_id, at) -> sa.ColumnElement[bool]:
+    """``visible_to`` of a user id and a time, each a value or a bound parameter."""
+    membership = sa.select(Membership.id).where(Membership.user_id == user_id, in_audience(Membership))
+    return sa.and_(is_published(at), membership.exists())
 
 
 def load_visible(user: User, notice_id: int) -> Notice:
@@ -153,15 +158,27 @@ class NoticeDetail(FeedItem):
     attachments: list[dict] = field(default_factory=list)
 
 
-def _feed_where(user: User, community_id: int | None) -> list[sa.ColumnElement[bool]]:
-    """Visible notices of one community, or of all the user's communities (an index-friendly IN)."""
-    if community_id is not None:
-        community = Notice.community_id == community_id
-    else:
+def _feed_statements(mine: bool) -> tuple[sa.Select, sa.Select]:
+    """(the page, the unread count) of the visible notices of community ``:community_id``, or of all the
+    user's communities (``mine``: an index-friendly IN), for ``:user_id`` at ``:at``. Built once per
+    kind: every notice list runs them, with bound values."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    at = sa.bindparam("at", type_=Notice.publish_at.type)
+    community: sa.ColumnElement[bool]
+    if mine:
         community = Notice.community_id.in_(
-            sa.select(Membership.community_id).where(Membership.user_id == user.id)
+            sa.select(Membership.community_id).where(Membership.user_id == user_id)
         )
-    return [community, visible_to(user)]
+    else:
+        community = Notice.community_id == sa.bindparam("community_id", type_=sa.Integer)
+    where = [community, _visible(user_id, at)]
+    page = sa.select(Notice).where(*where)
+    unread = (
+        sa.select(sa.func.count())
+        .select_from(Notice)
+        .where(*where, Notice.id.not_in(notices_read_by(user_id)))
+    )
+    return page, unread
 
 
 def notice_feed(
@@ -171,26 +188,17 @@ def notice_feed(
 
     Three statements whatever the page size: the page, the receipts among it, the unread count.
     """
-    where = _feed_where(user, community_id)
-    notices, next_cursor = keyset_page(sa.select(Notice).where(*where), FEED_ORDER, cursor, limit)
+    page, unread_count = FEED[community_id is None]
+    params = {"user_id": user.id, "community_id": community_id, "at": now()}
+    notices, next_cursor = keyset_page(page, FEED_ORDER, cursor, limit, params=params)
     read_ids = set()
     if notices:
-        read_ids = set(
-            db.session.scalars(
-                sa.select(NoticeReceipt.notice_id).where(
-                    NoticeReceipt.user_id == user.id, NoticeReceipt.notice_id.in_([n.id for n in notices])
-                )
-            )
-        )
-    unread = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Notice)
-        .where(*where, Notice.id.not_in(notices_read_by(user.id)))
-    )
+        read_ids = set(db.session.scalars(READ_AMONG, {"user_id": user.id, "ids": [n.id for n in notices]}))
+    unread = db.session.scalar(unread_count, params)
     return [FeedItem(n, n.id in read_ids) for n in notices], next_cursor, unread
 
 
-def notices_read_by(user_id: int) -> sa.Select:
+def notices_read_by(user_id) -> sa.Select:
     """The ids of the notices the user has read: an index-only scan of ix_notice_receipt_user_notice.
 
     The unread count takes the visible notices NOT IN these rather than those with NOT EXISTS a receipt:
@@ -200,6 +208,13 @@ def notices_read_by(user_id: int) -> sa.Select:
     whatever the estimate: the user's receipts read once from the index, then a probe per notice.
     """
     return sa.select(NoticeReceipt.notice_id).where(NoticeReceipt.user_id == user_id)
+
+
+FEED = {mine: _feed_statements(mine) for mine in (False, True)}
+READ_AMONG = sa.select(NoticeReceipt.notice_id).where(
+    NoticeReceipt.user_id == sa.bindparam("user_id"),
+    NoticeReceipt.notice_id.in_(sa.bindparam("ids", expanding=True)),
+)
 
 
 def receipt_exists(notice_id, user_id) -> sa.Exists:
