@@ -86,6 +86,21 @@ def day_slots(bookable: Bookable, day: date) -> sa.Select:
     )
 
 
+# The slot list of the mini-program (a hot read): statements built once, run with bound values.
+MEMBER_BOOKABLE = sa.select(Bookable).where(
+    Bookable.id == sa.bindparam("bookable_id"),
+    Bookable.active,
+    sa.exists().where(
+        Membership.user_id == sa.bindparam("user_id"), Membership.community_id == Bookable.community_id
+    ),
+)
+DAY_SLOTS = sa.select(Slot).where(
+    Slot.bookable_id == sa.bindparam("bookable_id"),
+    Slot.starts_at >= sa.bindparam("start"),
+    Slot.starts_at < sa.bindparam("end"),
+)
+
+
 # -- the console's lists: numbered pages with a total, searched, filtered and sorted ----------------
 
 SUSPENSION_STATES = ("active", "lifted", "expired")  # 生效中, 已解除, 已到期
@@ -165,7 +180,9 @@ def slots_of_day(bookable: Bookable, day: date) -> list[Slot]:
 
 def slots_of_day_page(bookable: Bookable, day: date, cursor: str | None, limit: int):
     """A local day's slots of a service in start order: (page, next cursor)."""
-    return keyset_page(day_slots(bookable, day), [Slot.starts_at, Slot.id], cursor, limit, descending=False)
+    start, end = local_day_bounds(day)
+    params = {"bookable_id": bookable.id, "start": start, "end": end}
+    return keyset_page(DAY_SLOTS, [Slot.starts_at, Slot.id], cursor, limit, descending=False, params=params)
 
 
 def with_service(stmt: sa.Select) -> sa.Select:
@@ -240,15 +257,7 @@ def my_bookings_page(user: User, upcoming: bool, cursor: str | None, limit: int)
 
 def load_member_bookable(user: User, bookable_id: int) -> Bookable:
     """A service of one of the user's communities, in one statement; anything else is 404."""
-    bookable = db.session.scalar(
-        sa.select(Bookable).where(
-            Bookable.id == bookable_id,
-            Bookable.active,
-            sa.exists().where(
-                Membership.user_id == user.id, Membership.community_id == Bookable.community_id
-            ),
-        )
-    )
+    bookable = db.session.scalar(MEMBER_BOOKABLE, {"bookable_id": bookable_id, "user_id": user.id})
     if bookable is None:
         raise BookableNotFound()
     return bookable
