@@ -34,3 +34,15 @@ def raw_get(port: int, target: bytes) -> tuple[int, dict]:
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     return int(head.split(b" ")[1]), json.loads(body)
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` TCP ports free on loopback now (for servers a test starts)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()

@@ -32,9 +32,9 @@ from cloudplatform.clock import local, now
 from cloudplatform.extensions import db as _db
 from cloudplatform.idempotency import IdempotencyKey
 from cloudplatform.service.bookings.models import ACTIVE, Booking, Slot
+from tests.helpers import free_ports
 from tests.rung import (
     ROOT,
-    free_ports,
     job_runs,
     load_nginx_render,
     start_gunicorn,

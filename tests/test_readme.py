@@ -10,7 +10,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import raw_get
+from tests.helpers import free_ports, raw_get
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -82,17 +81,6 @@ def parse(block: str) -> list[Command]:
             pending = []
     assert not pending, f"an unfinished command: {pending}"
     return commands
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def stop(process: subprocess.Popen) -> None:

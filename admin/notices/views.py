@@ -190,7 +190,7 @@ def notice_detail(notice_id):
         audience_total=audience,
         read_total=read,
         by_building=by_building,
-        read_chart=read_rate_chart(by_building),
+        read_chart=read_rate_chart("各楼栋阅读率", by_building),
         building_id=building_id,
         unread=unread,
         args=args,
@@ -223,7 +223,7 @@ def notice_broadcast(broadcast_id):
         by_community=by_community,
         audience_total=sum(r.audience for r in by_community),
         read_total=sum(r.read for r in by_community),
-        read_chart=community_rate_chart(by_community),
+        read_chart=read_rate_chart("各社区阅读率", by_community),
         may_withdraw=queries.may_withdraw_broadcast(staff, broadcast),
     )
 
@@ -242,12 +242,6 @@ def notice_broadcast_withdraw(broadcast_id):
     return redirect(url_for("admin.notice_broadcast", broadcast_id=broadcast_id))
 
 
-def community_rate_chart(by_community) -> str:
-    """Bars of each community's read rate (per cent of its audience)."""
-    bars = [(row.name, round(100 * row.read / row.audience) if row.audience else 0) for row in by_community]
-    return bar_chart("各社区阅读率", bars, maximum=100, unit="%") if bars else ""
-
-
 @bp.post("/notices/<id:notice_id>/withdraw")
 @login_required
 def notice_withdraw(notice_id):
@@ -261,10 +255,11 @@ def notice_withdraw(notice_id):
     return redirect(url_for("admin.notice_detail", notice_id=notice_id))
 
 
-def read_rate_chart(by_building) -> str:
-    """Bars of each building's read rate (per cent of its residents in the audience)."""
-    bars = [(row.name, round(100 * row.read / row.audience) if row.audience else 0) for row in by_building]
-    return bar_chart("各楼栋阅读率", bars, maximum=100, unit="%") if bars else ""
+def read_rate_chart(title: str, rows) -> str:
+    """Bars of each row's read rate (per cent of its audience): buildings of a notice, communities of a
+    street's or the city's notice."""
+    bars = [(row.name, round(100 * row.read / row.audience) if row.audience else 0) for row in rows]
+    return bar_chart(title, bars, maximum=100, unit="%") if bars else ""
 
 
 UNREAD_HEADERS = ["昵称", "楼栋", "房号"]
