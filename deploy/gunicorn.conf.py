@@ -15,16 +15,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Workers and threads for a 2-core host. scripts/bench decides these numbers, not taste: rerun it on
-# the target host after a change that moves the hot endpoints (threads are tried without editing the
-# harness: `GUNICORN_CMD_ARGS="--threads 4" scripts/bench --database-url postgresql+psycopg://...`).
-# Today (2026-12, 2 cores, PostgreSQL, 16 clients, the load generator on the same cores; one 4 s run
-# each, so ±20 %): 2 sync workers vs 2 workers x 4 threads gave me 464 vs 877 req/s, notices 344 vs
-# 361, slots 588 vs 538, booking 289 vs 182 (p99 89 vs 290 ms); 2 threads was no better than either.
-# We run 2 workers (one per core: the app is CPU-bound in Python between queries) with 4 threads:
-# the reads gain or hold, and a thread waiting up to WECHAT_TIMEOUT on WeChat (login, phone, messages)
-# no longer stalls a whole worker, which a sync worker does and the benchmark (a local stand-in that
-# answers at once) cannot show. The price is the booking write path under contention; if booking
-# becomes the bottleneck, measure `--threads 1` against this again.
+# the target host after a change that moves the hot endpoints (`scripts/bench --workers 2 --threads 4
+# --database-url postgresql+psycopg://...`). Measured 2026-12-05 after the hot-path work (2 cores,
+# PostgreSQL, wrk with 16 connections on the same cores, 5 s runs), 2 sync workers vs 2 workers x 4
+# threads: me 1192 vs 1065 req/s (p99 15 vs 35 ms), notices 638 vs 554, guides 964 vs 903, slots 675
+# vs 691, booking 462 vs 522. The app is CPU-bound in Python between queries, so threads neither win
+# nor lose much on a local benchmark whose WeChat stand-in answers at once. We run 2 workers (one per
+# core) with 4 threads all the same: a thread waiting up to WECHAT_TIMEOUT on WeChat (login, phone,
+# messages) must not stall a whole worker, which a sync worker would. If the reads' p99 matters more
+# than WeChat's latency on the target host, measure `--threads 1` against this again.
 # Each thread holds at most one database connection; the pool (pool_size 5 + max_overflow 5 per
 # process, cloudplatform/config.py) covers 4 threads, and 2 workers x 5 stays far below PostgreSQL's
 # default max_connections of 100 with the scheduler's two connections beside them.
