@@ -196,7 +196,7 @@ def test_unread_count_covers_notices_beyond_the_page(client, world, resident):
     assert page["unread_count"] == 5
 
 
-def test_list_takes_at_most_four_statements(app, client, world, resident, home_building):
+def test_list_takes_at_most_three_statements(app, client, world, resident, home_building):
     for i in range(12):
         make_notice(world.home, pinned=i == 0)
     make_notice(world.home, audience=BUILDINGS, building_ids=[home_building])
@@ -206,7 +206,7 @@ def test_list_takes_at_most_four_statements(app, client, world, resident, home_b
         response = client.get(URL, headers=resident, query_string={"limit": 20})
     assert response.status_code == 200
     assert len(response.json["items"]) == 13
-    assert len(statements) <= 4, statements
+    assert len(statements) <= 3, statements
 
 
 def feed_plan(db, backend, user) -> str:
