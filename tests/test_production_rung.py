@@ -88,8 +88,7 @@ def race(calls):
 
 @pytest.fixture
 def rung_env(database_url, redis_url, standin, tmp_path):
-    if not redis_url:
-        pytest.skip("the rung shares Redis between its processes, as production does: set TEST_REDIS_URL")
+    assert redis_url, "the rung shares Redis between its processes, as production does: set TEST_REDIS_URL"
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
@@ -258,8 +257,8 @@ def wait_for_runs(record, ready, timeout: float = 30) -> int:
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 
 
-@pytest.mark.skipif(NGINX is None, reason="nginx not installed (apt-get install nginx)")
 def test_nginx_site_passes_nginx_t(tmp_path):
+    assert NGINX, "nginx is needed to check the site (scripts/test installs it as root)"
     render = load_nginx_render()
     certificate, key = render.self_signed_certificate(str(tmp_path))
     http_port, https_port, web_port = free_ports(3)
