@@ -43,13 +43,17 @@ class ListArgs:
         return self.url(q=None, **dict.fromkeys(self.filters))
 
 
+def search_words() -> str:
+    """The query string's ``q``: one line of words, at most 50 characters ("" for anything else)."""
+    q = " ".join(request.args.get("q", "").split())[:MAX_QUERY_LENGTH]
+    return q if q.isprintable() else ""
+
+
 def list_args(sorts: tuple[str, ...] = (), filters: tuple[str, ...] = ()) -> ListArgs:
     """The list's state from the query string: ``q`` (one line, at most 50 characters; anything else is
     ignored), ``page`` (from 1), ``sort`` (one of ``sorts``, a leading ``-`` for descending; else the
     first) and the named ``filters`` (as text; the view checks their values)."""
-    q = " ".join(request.args.get("q", "").split())[:MAX_QUERY_LENGTH]
-    if not q.isprintable():
-        q = ""
+    q = search_words()
     sort = request.args.get("sort", "")
     if sort not in sorts:
         sort = sorts[0] if sorts else ""

@@ -11,17 +11,12 @@ from flask import jsonify, request
 from admin import bp
 from admin.auth import current_staff, login_required
 from admin.forms import optional_int
-from admin.lists import MAX_QUERY_LENGTH
+from admin.lists import search_words
 from cloudplatform.errors import AppError, Forbidden
 from cloudplatform.identity import queries
 from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.permissions import allows
 from cloudplatform.routing import MAX_ID
-
-
-def words() -> str:
-    q = " ".join(request.args.get("q", "").split())[:MAX_QUERY_LENGTH]
-    return q if q.isprintable() else ""
 
 
 def answer(items: list[tuple[int, str]]):
@@ -32,7 +27,7 @@ def answer(items: list[tuple[int, str]]):
 @login_required
 def pick_communities():
     """Communities in the staff member's scope by name, street or district."""
-    return answer(queries.search_communities(current_staff(), words()))
+    return answer(queries.search_communities(current_staff(), search_words()))
 
 
 @bp.get("/pick/buildings")
@@ -40,7 +35,7 @@ def pick_communities():
 def pick_buildings():
     """Buildings of one community in scope (``community_id``; 404 outside it) by name or grid."""
     community_id = optional_int(request.args.get("community_id")) or 0
-    return answer(queries.search_buildings(current_staff(), community_id, words()))
+    return answer(queries.search_buildings(current_staff(), community_id, search_words()))
 
 
 @bp.get("/pick/users")
@@ -51,7 +46,7 @@ def pick_users():
     staff = current_staff()
     if not (allows(staff, "staff.manage") or allows(staff, "residency.review")):
         raise Forbidden()
-    q = words()
+    q = search_words()
     users = queries.search_users(staff, q) if q else []
     return answer([(u.user_id, f"{u} {u.phone or ''}".strip()) for u in users])
 

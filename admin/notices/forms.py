@@ -89,6 +89,16 @@ class NoticeForm(FlaskForm):
             return {}
         return {field.name: [i for i in field.data if i is not None]}
 
+    def publishing(self) -> dict:
+        """The fields a single notice and a street's or the city's notice are both published with."""
+        return {
+            "pinned": self.pinned.data,
+            "publish_at": self.publish_at.data,
+            "expires_at": self.expires_at.data,
+            "attachments": parse_attachments(self.attachments.data),
+            "push": self.push.data,
+        }
+
     def validate_attachments(self, field):
         try:
             parse_attachments(field.data)

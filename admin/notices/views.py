@@ -8,7 +8,7 @@ from admin.charts import bar_chart
 from admin.exports import export_response
 from admin.forms import accepts_files, optional_int
 from admin.lists import list_args
-from admin.notices.forms import BroadcastForm, NoticeForm, parse_attachments
+from admin.notices.forms import BroadcastForm, NoticeForm
 from cloudplatform.errors import AppError
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import CITY_ADMIN, Community, StaffAccount
@@ -108,12 +108,8 @@ def notice_new():
                 form.body.data,
                 form.audience.data,
                 **form.targets(),
-                pinned=form.pinned.data,
-                publish_at=form.publish_at.data,
-                expires_at=form.expires_at.data,
-                attachments=parse_attachments(form.attachments.data),
+                **form.publishing(),
                 files=form.files.files(),
-                push=form.push.data,
             )
         except AppError as error:
             flash_failure(error)
@@ -148,11 +144,7 @@ def broadcast_new(staff: StaffAccount, scope: str):
                 form.title.data,
                 form.body.data,
                 form.audience.data,
-                pinned=form.pinned.data,
-                publish_at=form.publish_at.data,
-                expires_at=form.expires_at.data,
-                attachments=parse_attachments(form.attachments.data),
-                push=form.push.data,
+                **form.publishing(),
             )
         except AppError as error:
             flash_failure(error)

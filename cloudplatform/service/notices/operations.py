@@ -169,7 +169,6 @@ def publish_broadcast(
     publish_at: datetime | None = None,
     expires_at: datetime | None = None,
     attachments: Iterable[Mapping] = (),
-    files: Iterable[tuple[str, bytes]] = (),
     push: bool = False,
 ) -> NoticeBroadcast:
     """Publish one notice to every community of a street (``scope`` "street", a street admin its own, a
@@ -186,8 +185,6 @@ def publish_broadcast(
     community_ids = broadcast_communities(staff, scope, street_id)
     if audience not in BROADCAST_AUDIENCES:
         raise InvalidAudience.for_field("audience", "街道或全市通知只能发给全体居民、在职党员或志愿者")
-    if list(files):
-        raise InvalidAttachments.for_field("files", "街道或全市通知请以链接添加附件，不能上传文件")
     at = now()
     publish_at = publish_at or at
     check_period(publish_at, expires_at, at)
