@@ -23,9 +23,13 @@ def load_demo_data() -> bool:
     huoju, jinhe = communities["火炬路社区"], communities["金河尚居社区"]
     staff = accounts["huoju_staff"]
     bookables = bookings_demo.load_demo(huoju, staff)
-    bookings_demo.load_demo(jinhe, accounts["jinhe_admin"], names=("证明开具", "活动室预约"))
-    bookings_demo.refused_reminder(notices_demo.members(huoju, RESIDENT, 1)[0], "证明开具")
+    jinhe_bookables = bookings_demo.load_demo(
+        jinhe, accounts["jinhe_admin"], names=("证明开具", "活动室预约")
+    )
+    for community in (huoju, jinhe):
+        bookings_demo.refused_reminder(notices_demo.members(community, RESIDENT, 1)[0], "证明开具")
     guides_demo.load_demo(huoju, staff, bookables)
+    guides_demo.load_demo(jinhe, accounts["jinhe_admin"], jinhe_bookables)
     notices_demo.load_demo(huoju, staff)
     notices_demo.load_estate_demo(jinhe, accounts["jinhe_admin"])
     notices_demo.load_street_demo(accounts["gaoxin"])

@@ -78,6 +78,7 @@ def test_demo_shows_every_queue_at_work_in_both_detailed_communities(db):
     from cloudplatform.identity.models import APPROVED, PENDING, REJECTED, ResidencyRequest
     from cloudplatform.notify.models import FAILED, Notification
     from cloudplatform.service.bookings.models import Booking, BookingSuspension
+    from cloudplatform.service.guides.models import Guide
     from cloudplatform.service.notices.models import Notice
 
     load_demo_data()
@@ -104,7 +105,11 @@ def test_demo_shows_every_queue_at_work_in_both_detailed_communities(db):
         )
         assert count(Notice, Notice.community_id == community.id) >= 3
         assert count(Booking, Booking.community_id == community.id) > 0
-    assert count(Notification, Notification.status == FAILED, Notification.errcode == 40003) == 1
+        assert count(Guide, Guide.community_id == community.id) > 0
+        refused = Notification.user_id.in_(
+            select(Membership.user_id).where(Membership.community_id == community.id)
+        )
+        assert count(Notification, refused, Notification.status == FAILED, Notification.errcode == 40003) == 1
     street_copies = count(Notice, Notice.broadcast_id.is_not(None))  # 高新街道's notice, a copy each
     assert street_copies == count(Community, Community.street_id == community.street_id) > 2
 

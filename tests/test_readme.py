@@ -203,6 +203,6 @@ def test_readme_walkthrough_runs_as_written(server, tmp_path):
     assert (tmp_path / "qr.png").read_bytes().startswith(b"\x89PNG")
     # a search typed raw into a URL works on the development server too (gunicorn would answer 400)
     port = int(server["api"].rsplit(":", 1)[1])
-    status, found = raw_get(port, "/api/v1/services/guides?q=老年证".encode())
+    status, found = raw_get(port, "/api/v1/services/guides?q=老年证&community_id=1".encode())
     assert status == 200 and [g["title"] for g in found["items"]] == ["老年证办理"]
     assert (tmp_path / "x.db.scheduler-lock").exists()  # the scheduler ran on this database, not instance/

@@ -1,4 +1,4 @@
-"""Demo 办事指南 of 火炬路社区, written as the community's service hall would write them."""
+"""Demo 办事指南 of a community (火炬路社区, 金河尚居社区), written as its service hall would write them."""
 
 from cloudplatform.identity.models import Community, StaffAccount
 from cloudplatform.service.guides.models import Guide
