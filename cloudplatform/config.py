@@ -11,6 +11,9 @@ DEFAULT_TEMPLATES = json.dumps(
         "residency_result": "dev-tmpl-residency-result",
         "booking_reminder": "dev-tmpl-booking-reminder",
         "notice_published": "dev-tmpl-notice-published",
+        "party_report_result": "dev-tmpl-party-report-result",
+        "party_activity": "dev-tmpl-party-activity",
+        "party_unit_report": "dev-tmpl-party-unit-report",
     }
 )
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)

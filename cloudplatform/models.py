@@ -17,6 +17,17 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.notify.models import Notification, SubscriptionConsent
+from cloudplatform.party.models import (
+    Activity,
+    ActivitySignup,
+    PartyReport,
+    PartyUnit,
+    PartyUnitCommunity,
+    PostClaim,
+    ServiceHours,
+    ServicePost,
+    UnitMonthlyReport,
+)
 from cloudplatform.service.bookings.models import (
     Bookable,
     Booking,
@@ -30,6 +41,8 @@ from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTa
 from cloudplatform.service.uploads.models import Upload
 
 __all__ = [
+    "Activity",
+    "ActivitySignup",
     "AuditEntry",
     "Bookable",
     "Booking",
@@ -52,11 +65,18 @@ __all__ = [
     "NoticeUpload",
     "Notification",
     "OpeningHours",
+    "PartyReport",
+    "PartyUnit",
+    "PartyUnitCommunity",
+    "PostClaim",
     "ResidencyRequest",
+    "ServiceHours",
+    "ServicePost",
     "Slot",
     "StaffAccount",
     "Street",
     "SubscriptionConsent",
+    "UnitMonthlyReport",
     "Upload",
     "User",
 ]

@@ -10,12 +10,23 @@ APP_MODULES = {"__init__", "devserver", "demo", "models"}  # the composition roo
 
 # part -> the parts it must never import
 NEVER = {
-    "kernel": {"identity", "service", "notify", "wechat", "jobs", "audit", "miniprogram_api", "admin"},
-    "wechat": {"identity", "service", "notify", "jobs", "audit"},  # the gateway knows no domain
-    "identity": {"service", "notify", "jobs", "miniprogram_api", "admin"},  # notify imports identity
-    "notify": {"service", "jobs", "miniprogram_api", "admin"},
-    "audit": {"identity", "service", "notify"},
-    "service": {"jobs", "miniprogram_api", "admin"},
+    "kernel": {
+        "identity",
+        "service",
+        "party",
+        "notify",
+        "wechat",
+        "jobs",
+        "audit",
+        "miniprogram_api",
+        "admin",
+    },
+    "wechat": {"identity", "service", "party", "notify", "jobs", "audit"},  # the gateway knows no domain
+    "identity": {"service", "party", "notify", "jobs", "miniprogram_api", "admin"},  # notify imports identity
+    "notify": {"service", "party", "jobs", "miniprogram_api", "admin"},
+    "audit": {"identity", "service", "party", "notify"},
+    "service": {"party", "jobs", "miniprogram_api", "admin"},
+    "party": {"service", "jobs", "miniprogram_api", "admin"},  # shares the venue QR through the kernel
     "miniprogram_api": {"admin"},
     "admin": {"miniprogram_api"},
 }
@@ -27,7 +38,7 @@ def part_of_module(name: str) -> str | None:
         return parts[0]
     if parts[0] != "cloudplatform" or len(parts) < 2:
         return None
-    if parts[1] in ("identity", "service", "notify", "wechat", "jobs", "audit"):
+    if parts[1] in ("identity", "service", "party", "notify", "wechat", "jobs", "audit"):
         return parts[1]
     return None if parts[1] in APP_MODULES | {"migrations"} else "kernel"
 

@@ -34,6 +34,9 @@ PAGES = (
     "pages/me/residency",
     "pages/services/bookings",
     "pages/notices/detail",
+    "pages/party/report",
+    "pages/party/activities",
+    "pages/party/hours",
 )
 
 
@@ -129,6 +132,21 @@ TEMPLATES = {
             "notice_published",
             "社区通知",
             (Keyword("thing1", "通知标题"), Keyword("thing2", "发布社区"), Keyword("time3", "发布时间")),
+        ),
+        Template(
+            "party_report_result",
+            "党员报到结果通知",
+            (Keyword("thing1", "报到社区"), Keyword("phrase2", "报到状态"), Keyword("thing3", "备注")),
+        ),
+        Template(
+            "party_activity",
+            "党建活动通知",
+            (Keyword("thing1", "活动名称"), Keyword("time2", "活动时间"), Keyword("thing3", "温馨提示")),
+        ),
+        Template(
+            "party_unit_report",
+            "党员服务月报",
+            (Keyword("thing1", "单位名称"), Keyword("thing2", "统计月份"), Keyword("thing3", "服务概况")),
         ),
     )
 }
