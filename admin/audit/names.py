@@ -43,6 +43,31 @@ ACTION_NAMES = {
     "booking.rejected": "驳回预约",
     "booking.check_in": "预约签到",
     "booking.suspension_lift": "解除预约暂停",
+    # 党建云: units, reports, posts
+    "party_unit.create": "登记单位党组织",
+    "party_unit.update": "修改单位党组织",
+    "party_unit.activate": "启用单位党组织",
+    "party_unit.deactivate": "停用单位党组织",
+    "party_report.submit": "提交党员报到",
+    "party_report.view": "查看党员报到",
+    "party_report.approved": "通过党员报到",
+    "party_report.rejected": "驳回党员报到",
+    "party_report.revoked": "撤销党员报到",
+    "party_report.lapsed": "报到逾期失效",
+    "party_report.reconfirm": "党员年度确认",
+    "service_post.create": "设立服务岗位",
+    "service_post.update": "修改服务岗位",
+    "service_post.close": "停止岗位认领",
+    "post_claim.create": "认领服务岗位",
+    "post_claim.confirmed": "确认岗位认领",
+    "post_claim.released": "释放服务岗位",
+    "service_hours.post": "记入岗位服务时长",
+    # 党建云: activities and their attendance
+    "party_activity.create": "发布党建活动",
+    "party_activity.update": "修改党建活动",
+    "party_activity.cancel": "取消党建活动",
+    "party_activity.confirm": "确认活动出勤",
+    "party_activity.correct_hours": "更正活动服务时长",
     # exports
     "export.residency_requests": "导出居民认证申请",
     "export.audit_log": "导出审计日志",
@@ -77,6 +102,10 @@ TARGETS = {
     "Booking": TargetKind("预约"),
     "Upload": TargetKind("附件"),
     "User": TargetKind("微信用户"),
+    "PartyUnit": TargetKind("单位党组织"),
+    "PartyReport": TargetKind("党员报到"),
+    "ServicePost": TargetKind("服务岗位"),
+    "PostClaim": TargetKind("岗位认领"),
 }
 
 

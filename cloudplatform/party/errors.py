@@ -1,6 +1,7 @@
 """The errors of 党建云. Their codes are part of the API contract (the mini-program switches on them)."""
 
 from cloudplatform.errors import Conflict, Forbidden, NotFound, Unprocessable
+from cloudplatform.identity.errors import ReasonRequired as ReasonRequired  # a rejection, a correction
 
 # -- units and reports -------------------------------------------------------------------------------
 
@@ -39,12 +40,6 @@ class ReportNotApproved(Conflict):
     """Only an approved report is reconfirmed or revoked."""
 
     code, message = "REPORT_NOT_APPROVED", "该报到未生效"
-
-
-class ReasonRequired(Unprocessable):
-    """A rejection, a revocation or a correction of hours needs a reason."""
-
-    code, message = "REASON_REQUIRED", "请填写原因"
 
 
 class NotPartyMember(Forbidden):
@@ -134,7 +129,7 @@ class CancelTooLate(Conflict):
 class NotCheckInTime(Conflict):
     """Check-in is open from the activity's margin before its start until its end."""
 
-    code, message = "NOT_CHECK_IN_TIME", "不在活动签到时间内"
+    code, message = "CHECK_IN_CLOSED", "不在活动签到时间内"
 
 
 class NotSignedUp(Forbidden):
@@ -165,3 +160,39 @@ class NotAttended(Conflict):
     """Hours are credited only for a member who checked in."""
 
     code, message = "NOT_ATTENDED", "该成员未签到，不能确认时长"
+
+
+class ActivityCancelled(Conflict):
+    """The activity was cancelled: it is neither changed nor attended any more."""
+
+    code, message = "ACTIVITY_CANCELLED", "活动已取消"
+
+
+class ActivityStarted(Conflict):
+    """(Staff) An activity that has started is no longer changed or cancelled."""
+
+    code, message = "ACTIVITY_STARTED", "活动已开始，无法修改或取消"
+
+
+class InvalidActivityTime(Unprocessable):
+    """(Staff) The activity must end after it starts."""
+
+    code, message = "INVALID_ACTIVITY_TIME", "活动结束时间应晚于开始时间"
+
+
+class CapacityBelowSignedUp(Unprocessable):
+    """(Staff) The places cannot drop below the members holding one."""
+
+    code, message = "CAPACITY_BELOW_SIGNED_UP", "名额不能少于已报名人数"
+
+
+class CheckOutNotNeeded(Conflict):
+    """The activity credits its planned time: there is no check-out."""
+
+    code, message = "CHECK_OUT_NOT_NEEDED", "该活动无需签退"
+
+
+class HoursNotConfirmed(Conflict):
+    """(Staff) Only confirmed hours are corrected: confirm the attendance first."""
+
+    code, message = "HOURS_NOT_CONFIRMED", "该出勤尚未确认时长"
