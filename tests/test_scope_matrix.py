@@ -23,6 +23,7 @@ from cloudplatform.identity.models import (
     ResidencyRequest,
 )
 from cloudplatform.identity.permissions import ACTIONS
+from cloudplatform.party.models import PartyReport, PostClaim, ServiceHours, ServicePost
 from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Closure, OpeningHours
 from cloudplatform.service.guides.operations import create_guide
 from cloudplatform.service.guides.queries import guide_uploads
@@ -38,6 +39,8 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
 )
+from tests.party.conftest import make_unit, party_member, resident
+from tests.service.bookings.fixtures import MONDAY
 from tests.world import log_in, wechat_user
 
 
@@ -142,6 +145,82 @@ ENDPOINTS = [
     ),
 ]
 
+
+def make_party_report(world, community):
+    """A pending report of a resident of ``community`` as a member of one of its units."""
+    unit = make_unit(community, f"单位{community.id}")
+    member = resident(community, f"reporter{community.id}")
+    report = PartyReport(user_id=member.id, community_id=community.id, unit_id=unit.id, real_name="李建国")
+    database.session.add(report)
+    database.session.commit()
+    return report
+
+
+def make_post_claim(world, community, status="claimed"):
+    post = ServicePost(
+        community_id=community.id, title="文明劝导", headcount=3, claimed=1, starts_on=MONDAY, ends_on=MONDAY
+    )
+    database.session.add(post)
+    database.session.flush()
+    member = party_member(
+        community, f"claimer{community.id}", make_unit(community, f"岗位单位{community.id}")
+    )
+    claim = PostClaim(post_id=post.id, community_id=community.id, user_id=member.id, status=status)
+    database.session.add(claim)
+    database.session.commit()
+    return claim
+
+
+def report_status(db, report_id):
+    return db.session.scalar(select(PartyReport.status).where(PartyReport.id == report_id))
+
+
+ENDPOINTS += [
+    Endpoint(
+        "GET /staff/party/reports/{id}",
+        make_party_report,
+        lambda c, h, r: c.get(f"/api/v1/staff/party/reports/{r.id}", headers=h),
+        lambda db, r: False,
+        "party.manage",
+    ),
+    Endpoint(
+        "POST /staff/party/reports/{id}/decision",
+        make_party_report,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/party/reports/{r.id}/decision", json={"approve": True}, headers=h
+        ),
+        lambda db, r: report_status(db, r.id) != "pending",
+        "party.manage",
+    ),
+    Endpoint(
+        "POST /staff/party/reports/{id}/revoke",
+        make_party_report,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/party/reports/{r.id}/revoke", json={"reason": "调离"}, headers=h
+        ),
+        lambda db, r: report_status(db, r.id) != "pending",
+        "party.manage",
+    ),
+    Endpoint(
+        "POST /staff/party/claims/{id}/decision",
+        make_post_claim,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/party/claims/{r.id}/decision", json={"confirm": True}, headers=h
+        ),
+        lambda db, r: db.session.scalar(select(PostClaim.status).where(PostClaim.id == r.id)) != "claimed",
+        "party.manage",
+    ),
+    Endpoint(
+        "POST /staff/party/claims/{id}/hours",
+        lambda world, community: make_post_claim(world, community, "confirmed"),
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/party/claims/{r.id}/hours", json={"month": "2026-11-01", "minutes": 60}, headers=h
+        ),
+        lambda db, r: count(db, ServiceHours, ServiceHours.claim_id == r.id) != 0,
+        "party.manage",
+    ),
+]
+
 SCOPE = {  # role -> communities whose records it may reach
     GRID_WORKER: {"home"},
     COMMUNITY_STAFF: {"home"},
@@ -167,7 +246,7 @@ def test_record_endpoint_scope(client, db, world, endpoint, role, where):
     if role == "resident" or role not in ACTIONS[endpoint.action]:
         assert response.status_code == 403
     elif where in SCOPE[role]:
-        assert response.status_code == 200
+        assert response.status_code in (200, 201)
         return
     else:
         assert response.status_code == 404
