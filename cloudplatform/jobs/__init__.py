@@ -18,6 +18,7 @@ from flask import Flask
 from cloudplatform.extensions import db
 from cloudplatform.idempotency import prune_expired_keys
 from cloudplatform.notify.operations import deliver_outbox
+from cloudplatform.party.hours import tasks as party_hours
 from cloudplatform.service.bookings import tasks as bookings
 from cloudplatform.service.notices import tasks as notices
 
@@ -55,6 +56,12 @@ JOBS: list[Job] = [
         notices.push_scheduled_notices,
         {"trigger": "interval", "minutes": 1},
         "推送定时通知",
+    ),
+    Job(
+        "build_party_unit_reports",
+        party_hours.build_last_month_reports,
+        {"trigger": "cron", "day": 1, "hour": 6, "minute": 0, "timezone": "Asia/Shanghai"},
+        "生成上月党员服务单位月报并通知单位联系人",
     ),
 ]
 

@@ -1,0 +1,90 @@
+"""Writes of service hours: the monthly report of every unit (``build_unit_reports``), sent to the unit's
+contact."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from cloudplatform.extensions import db
+from cloudplatform.identity.models import User
+from cloudplatform.notify.operations import notify
+from cloudplatform.party.hours.queries import hours, lines_of_units, month_label, month_start
+from cloudplatform.party.models import APPROVED, PartyUnit, UnitMonthlyReport
+
+TEMPLATE, PAGE = "party_unit_report", "pages/party/hours"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: reports made new, changed, left as they were, and notices queued."""
+
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    notified: int = 0
+
+
+def summary(report: UnitMonthlyReport) -> str:
+    """The notice's 服务概况 (a thing: at most 20 characters)."""
+    return (
+        f"报到{report.members_reported}人，活动{report.activities_attended}人次，"
+        f"服务{hours(report.minutes_served):g}小时"
+    )
+
+
+def build_unit_reports(month: date) -> BuildResult:
+    """Build the month's report (any day of it) of every active unit: a line per member (masked name,
+    community, report status, activities attended, posts served and minutes credited that month) and
+    the totals, in ``UnitMonthlyReport``. Idempotent: a rerun replaces the month's figures in place, in
+    the caller's transaction. The unit's contact (``contact_user_id``) is sent ``party_unit_report`` when
+    the report is new or its figures changed, so a rerun over the same data sends nothing. A handful of
+    statements plus one per report written."""
+    first = month_start(month)
+    lines = lines_of_units(first)
+    units = db.session.scalars(sa.select(PartyUnit).where(PartyUnit.active).order_by(PartyUnit.id)).all()
+    existing = {
+        r.unit_id: r
+        for r in db.session.scalars(sa.select(UnitMonthlyReport).where(UnitMonthlyReport.month == first))
+    }
+    contacts = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.id.in_({u.contact_user_id for u in units if u.contact_user_id}))
+        )
+    }
+    created = changed = unchanged = notified = 0
+    for unit in units:
+        rows = sorted(lines.get(unit.id, {}).values(), key=lambda r: (-r["minutes"], r["user_id"]))
+        figures = {
+            "members_reported": sum(1 for r in rows if r["status"] == APPROVED),
+            "activities_attended": sum(r["activities"] for r in rows),
+            "minutes_served": sum(r["minutes"] for r in rows),
+            "rows": rows,
+        }
+        report = existing.get(unit.id)
+        if report is None:
+            report = UnitMonthlyReport(
+                unit_id=unit.id, community_id=unit.community_id, month=first, **figures
+            )
+            db.session.add(report)
+            created += 1
+        elif all(getattr(report, k) == v for k, v in figures.items()):
+            unchanged += 1
+            continue
+        else:
+            for key, value in figures.items():
+                setattr(report, key, value)
+            report.community_id = unit.community_id
+            changed += 1
+        contact = contacts.get(unit.contact_user_id or 0)
+        if contact is not None:
+            notify(
+                contact,
+                TEMPLATE,
+                {"thing1": unit.name, "thing2": month_label(first), "thing3": summary(report)},
+                PAGE,
+            )
+            notified += 1
+    db.session.flush()
+    return BuildResult(created, changed, unchanged, notified)
