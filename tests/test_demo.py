@@ -123,3 +123,60 @@ def test_demo_residents_joined_over_the_last_year(db):
     joined = db.session.scalars(select(Membership.created_at).where(Membership.role == RESIDENT)).all()
     months = {(local(at).year, local(at).month) for at in joined}
     assert len(months) >= 12
+
+
+def test_demo_party_units_members_and_last_months_reports(db):
+    """党建云 as the seed counts it: 火炬路社区's 13 unit party organisations and 350 members reported, each
+    holder of the party_member role with an approved report; the review queue, posts, activities and
+    hours to show; last month's unit reports built, the dev:party login its unit's contact."""
+    from cloudplatform.clock import local, now
+    from cloudplatform.party.hours.queries import previous_month
+    from cloudplatform.party.models import (
+        APPROVED,
+        PENDING,
+        REJECTED,
+        Activity,
+        PartyReport,
+        PartyUnit,
+        PostClaim,
+        ServiceHours,
+        UnitMonthlyReport,
+    )
+
+    load_demo_data()
+    db.session.commit()
+    huoju = db.session.scalar(select(Community).where(Community.name == "火炬路社区"))
+
+    def count(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    assert count(PartyUnit, PartyUnit.community_id == huoju.id) == 13
+    approved = (PartyReport.community_id == huoju.id, PartyReport.status == APPROVED)
+    assert count(PartyReport, *approved) == 350 == count_members(db, huoju, PARTY_MEMBER)
+    holders = select(Membership.user_id).where(
+        Membership.community_id == huoju.id, Membership.role == PARTY_MEMBER
+    )
+    assert count(PartyReport, *approved, PartyReport.user_id.in_(holders)) == 350
+    assert count(PartyReport, PartyReport.status == PENDING) >= 3
+    assert count(PartyReport, PartyReport.status == REJECTED) == 1
+    units_with_members = select(func.count(func.distinct(PartyReport.unit_id))).where(*approved)
+    assert db.session.scalar(units_with_members) == 13
+    assert count(PostClaim) > 0 and count(ServiceHours) > 0
+    assert count(Activity, Activity.ends_at < now()) >= 3 and count(Activity, Activity.starts_at > now()) >= 1
+    month = previous_month(local(now()).date())
+    reports = db.session.scalars(select(UnitMonthlyReport).where(UnitMonthlyReport.month == month)).all()
+    assert len(reports) == count(PartyUnit)
+    assert sum(r.members_reported for r in reports if r.community_id == huoju.id) == 350
+    unit = db.session.scalar(
+        select(PartyUnit).where(PartyUnit.contact_user_id.is_not(None), PartyUnit.community_id == huoju.id)
+    )
+    assert unit.name == "宝鸡市税务局高新分局"
+
+
+def test_demo_party_login_sees_its_card_and_hours(client, db):
+    load_demo_data()
+    db.session.commit()
+    token = client.post("/api/v1/auth/login", json={"code": fresh_code("party")}).json["token"]
+    body = client.get("/api/v1/party/me/hours", headers={"Authorization": f"Bearer {token}"}).json
+    assert body["card"]["unit_name"] == "宝鸡市税务局高新分局"
+    assert body["card"]["community_name"] == "火炬路社区" and body["card"]["status"] == "approved"
