@@ -10,7 +10,15 @@ from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.permissions import scope_filter
-from cloudplatform.pagination import decode_cursor, encode_cursor
+from cloudplatform.pagination import (
+    CONSOLE_PAGE_SIZE,
+    NumberedPage,
+    contains,
+    decode_cursor,
+    encode_cursor,
+    numbered_page,
+    sort_order,
+)
 from cloudplatform.party.errors import ActivityNotFound, SignupNotFound
 from cloudplatform.party.models import (
     APPROVED,
@@ -280,3 +288,48 @@ register_purpose(
         label=activity_label,
     )
 )
+
+
+# -- the console's numbered list ----------------------------------------------------------------------
+
+ACTIVITY_SORTS: dict[str, list] = {"starts": [Activity.starts_at, Activity.id]}
+
+
+def activities_list(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    community_id: int | None = None,
+    upcoming: bool | None = None,
+    sort: str = "starts",
+    page: int = 1,
+    per_page: int = CONSOLE_PAGE_SIZE,
+) -> NumberedPage:
+    """The console's 党建活动: activities of the staff member's communities (or one of them; 403 without
+    ``party.attendance``) whose title or venue contains ``q``, not over yet (``upcoming``), over, or all;
+    by start. Two statements."""
+    staff = permissions.require(staff, ATTENDANCE)
+    stmt = sa.select(Activity).where(scope_filter(staff, Activity.community_id))
+    if q:
+        stmt = stmt.where(sa.or_(contains(Activity.title, q), contains(Activity.venue, q)))
+    if community_id is not None:
+        stmt = stmt.where(Activity.community_id == community_id)
+    if upcoming is not None:
+        stmt = stmt.where(Activity.ends_at > now() if upcoming else Activity.ends_at <= now())
+    return numbered_page(stmt, sort_order(sort, ACTIVITY_SORTS), page, per_page)
+
+
+def signup_counts(activity_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Of each activity: members waiting (``waiting``) and checked in (``checked_in``); one statement."""
+    if not activity_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            ActivitySignup.activity_id,
+            sa.func.count().filter(ActivitySignup.status == WAITING),
+            sa.func.count().filter(ActivitySignup.checked_in_at.is_not(None)),
+        )
+        .where(ActivitySignup.activity_id.in_(activity_ids))
+        .group_by(ActivitySignup.activity_id)
+    ).tuples()
+    return {activity_id: {"waiting": w, "checked_in": c} for activity_id, w, c in rows}
