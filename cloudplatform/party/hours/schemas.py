@@ -144,9 +144,6 @@ class UnitReportSchema(ma.Schema):
     activities_attended = fields.Integer(metadata={"description": "参加活动人次", "example": 31})
     minutes_served = fields.Integer(metadata={"description": "服务时长（分钟）", "example": 5580})
     hours_served = Hours("minutes_served", "服务时长（小时）", 93.0)
-    updated_at = fields.DateTime(
-        metadata={"description": "last built (UTC)", "example": "2026-11-30T22:00:00+00:00"}
-    )
 
 
 class UnitReportDetailSchema(UnitReportSchema):
