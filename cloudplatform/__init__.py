@@ -84,11 +84,12 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finish_transaction(response):
         """Commit the request's work once when it succeeded; roll it all back otherwise. A request that
-        never used the database (/healthz, the document) has nothing to end."""
+        never used the database (/healthz, the document) has nothing to end, a read-only one nothing to
+        commit (``end_request`` closes its session)."""
         if response.status_code >= 400 and in_transaction():
             db.session.rollback()
         remember_response(response)
-        if in_transaction():
+        if in_transaction() and not transaction.in_read_only_request():
             db.session.commit()
         return response
 

@@ -54,9 +54,16 @@ def begin_request(view) -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
+def in_read_only_request() -> bool:
+    """Whether this request's view is read-only (without making a session)."""
+    return db.session.registry.has() and db.session.info.get(READ_ONLY, False)
+
+
 def end_request() -> None:
-    """After the request (committed or rolled back): the session writes again."""
-    db.session.info.pop(READ_ONLY, None)
+    """After the request: a read-only one has nothing to commit, so its session just closes (the
+    autocommit connection goes back to the pool); the session writes again."""
+    if db.session.registry.has() and db.session.info.pop(READ_ONLY, None):
+        db.session.close()
 
 
 @sa.event.listens_for(sa.orm.Session, "do_orm_execute")

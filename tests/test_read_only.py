@@ -67,3 +67,19 @@ def test_only_get_views_are_read_only(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in read_only_endpoints:
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+def test_a_read_only_request_has_nothing_to_commit(app, client, db):
+    """Its statements ran in autocommit: its session is closed, not committed (no snapshot to expire)."""
+    own, commits = database.session(), []
+
+    def count(session):
+        if session is not own:  # the test's own session commits around each request
+            commits.append(session)
+
+    sa.event.listen(sa.orm.Session, "after_commit", count)
+    try:
+        assert client.get("/api/v1/communities").status_code == 200
+    finally:
+        sa.event.remove(sa.orm.Session, "after_commit", count)
+    assert commits == []
