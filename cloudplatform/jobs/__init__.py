@@ -19,6 +19,7 @@ from cloudplatform.extensions import db
 from cloudplatform.idempotency import prune_expired_keys
 from cloudplatform.notify.operations import deliver_outbox
 from cloudplatform.party.hours import tasks as party_hours
+from cloudplatform.party.members import tasks as party_members
 from cloudplatform.service.bookings import tasks as bookings
 from cloudplatform.service.notices import tasks as notices
 
@@ -62,6 +63,12 @@ JOBS: list[Job] = [
         party_hours.build_last_month_reports,
         {"trigger": "cron", "day": 1, "hour": 6, "minute": 0, "timezone": "Asia/Shanghai"},
         "生成上月党员服务单位月报并通知单位联系人",
+    ),
+    Job(
+        "reconfirm_party_reports",
+        party_members.reconfirm_reports,
+        {"trigger": "cron", "hour": 9, "minute": 0, "timezone": "Asia/Shanghai"},
+        "提醒党员年度确认，注销逾期未确认的报到",
     ),
 ]
 
