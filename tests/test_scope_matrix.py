@@ -23,7 +23,7 @@ from cloudplatform.identity.models import (
     ResidencyRequest,
 )
 from cloudplatform.identity.permissions import ACTIONS
-from cloudplatform.party.models import PartyReport, PostClaim, ServiceHours, ServicePost
+from cloudplatform.party.models import PartyReport, PostClaim, ServiceHours, ServicePost, UnitMonthlyReport
 from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Closure, OpeningHours
 from cloudplatform.service.guides.operations import create_guide
 from cloudplatform.service.guides.queries import guide_uploads
@@ -171,6 +171,14 @@ def make_post_claim(world, community, status="claimed"):
     return claim
 
 
+def make_unit_report(world, community):
+    unit = make_unit(community, f"月报单位{community.id}")
+    report = UnitMonthlyReport(unit_id=unit.id, community_id=community.id, month=MONDAY.replace(day=1))
+    database.session.add(report)
+    database.session.commit()
+    return report
+
+
 def report_status(db, report_id):
     return db.session.scalar(select(PartyReport.status).where(PartyReport.id == report_id))
 
@@ -219,7 +227,121 @@ ENDPOINTS += [
         lambda db, r: count(db, ServiceHours, ServiceHours.claim_id == r.id) != 0,
         "party.manage",
     ),
+    Endpoint(
+        "GET /staff/party/unit-reports/{id}",
+        make_unit_report,
+        lambda c, h, r: c.get(f"/api/v1/staff/party/unit-reports/{r.id}", headers=h),
+        lambda db, r: False,
+        "party.manage",
+    ),
 ]
+
+
+def make_activity_signup(world, community, hours=False):
+    """A member's checked-in sign-up for an activity of ``community`` starting tomorrow (with its hours
+    credited when ``hours``)."""
+    from cloudplatform.party.models import Activity, ActivitySignup
+
+    start = now() + timedelta(days=1)
+    activity = Activity(
+        community_id=community.id,
+        title="主题党日",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=5,
+    )
+    database.session.add(activity)
+    database.session.flush()
+    signup = ActivitySignup(
+        activity_id=activity.id,
+        community_id=community.id,
+        user_id=UserFactory().id,
+        status="signed_up",
+        checked_in_at=now(),
+    )
+    database.session.add(signup)
+    database.session.flush()
+    if hours:
+        database.session.add(
+            ServiceHours(
+                user_id=signup.user_id,
+                community_id=community.id,
+                source="activity",
+                signup_id=signup.id,
+                served_on=local(start).date(),
+                minutes=120,
+            )
+        )
+    database.session.commit()
+    return signup
+
+
+def make_party_activity(world, community):
+    return make_activity_signup(world, community).activity
+
+
+def activity_of(db, activity_id):
+    from cloudplatform.party.models import Activity
+
+    return db.session.execute(select(Activity.title, Activity.status).where(Activity.id == activity_id)).one()
+
+
+ENDPOINTS += [
+    Endpoint(
+        "PATCH /staff/party/activities/{id}",
+        make_party_activity,
+        lambda c, h, r: c.patch(f"/api/v1/staff/party/activities/{r.id}", json={"title": "改名"}, headers=h),
+        lambda db, r: activity_of(db, r.id).title != "主题党日",
+        "party.manage",
+    ),
+    Endpoint(
+        "POST /staff/party/activities/{id}/cancel",
+        make_party_activity,
+        lambda c, h, r: c.post(f"/api/v1/staff/party/activities/{r.id}/cancel", json={}, headers=h),
+        lambda db, r: activity_of(db, r.id).status != "published",
+        "party.manage",
+    ),
+    Endpoint(
+        "GET /staff/party/activities/{id}/qr",
+        make_party_activity,
+        lambda c, h, r: c.get(f"/api/v1/staff/party/activities/{r.id}/qr", headers=h),
+        lambda db, r: False,
+        "party.attendance",
+    ),
+    Endpoint(
+        "GET /staff/party/activities/{id}/signups",
+        make_party_activity,
+        lambda c, h, r: c.get(f"/api/v1/staff/party/activities/{r.id}/signups", headers=h),
+        lambda db, r: False,
+        "party.attendance",
+    ),
+    Endpoint(
+        "GET /staff/venue-codes/party_activity/{id}.png",
+        make_party_activity,
+        lambda c, h, r: c.get(f"/api/v1/staff/venue-codes/party_activity/{r.id}.png", headers=h),
+        lambda db, r: False,
+        "party.attendance",
+    ),
+    Endpoint(
+        "POST /staff/party/signups/{id}/confirm",
+        make_activity_signup,
+        lambda c, h, r: c.post(f"/api/v1/staff/party/signups/{r.id}/confirm", headers=h),
+        lambda db, r: count(db, ServiceHours, ServiceHours.signup_id == r.id) != 0,
+        "party.attendance",
+    ),
+    Endpoint(
+        "POST /staff/party/signups/{id}/correct",
+        lambda world, community: make_activity_signup(world, community, hours=True),
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/party/signups/{r.id}/correct", json={"minutes": 60, "reason": "更正"}, headers=h
+        ),
+        lambda db, r: (
+            db.session.scalar(select(ServiceHours.minutes).where(ServiceHours.signup_id == r.id)) != 120
+        ),
+        "party.attendance",
+    ),
+]
+
 
 SCOPE = {  # role -> communities whose records it may reach
     GRID_WORKER: {"home"},
