@@ -17,7 +17,7 @@ from cloudplatform.clock import local, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.errors import CommunityNotFound
-from cloudplatform.identity.models import StaffAccount, User
+from cloudplatform.identity.models import Community, StaffAccount, User
 from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
 from cloudplatform.notify.templates import fit
@@ -113,7 +113,7 @@ def create_activity(staff: StaffAccount, community_id: int, **fields) -> Activit
     :raises CommunityNotFound: the community is outside the staff member's scope.
     :raises InvalidActivityTime, UnitNotFound: see ``check_fields``.
     """
-    if not permissions.in_scope(staff, community_id):
+    if not permissions.in_scope(staff, community_id) or db.session.get(Community, community_id) is None:
         raise CommunityNotFound()
     fields.setdefault("audience", COMMUNITY_MEMBERS)
     check_fields(community_id, fields)
