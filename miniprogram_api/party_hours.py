@@ -4,8 +4,8 @@ and the figures of their scope."""
 from cloudplatform.errors import Forbidden
 from cloudplatform.identity.errors import StaffOnly
 from cloudplatform.pagination import page_schema
-from cloudplatform.party.errors import NotPartyMember
-from cloudplatform.party.hours import queries, schemas
+from cloudplatform.party.errors import NotPartyMember, UnitReportBusy
+from cloudplatform.party.hours import operations, queries, schemas
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_staff, current_user, login_required
 from miniprogram_api.docs import Blueprint, errors
@@ -56,6 +56,21 @@ def unit_reports(args):
         current_staff(), month, args["cursor"], args["limit"], community_id=args["community_id"]
     )
     return {"items": items, "next_cursor": cursor}
+
+
+@staff_bp.route("/unit-reports/build", methods=["POST"])
+@login_required
+@errors(UnitReportBusy)
+@staff_bp.arguments(schemas.BuildSchema)
+@staff_bp.response(200, schemas.BuildResultSchema)
+def build_unit_reports(data):
+    """生成单位月报 Build a month's unit reports now
+
+    The monthly job builds last month's reports on the 1st; staff build them on demand (this month so
+    far, or a month corrected since) for the units their communities keep. A rebuild replaces the
+    month's figures; a unit's contact is told only when its report is new or changed.
+    """
+    return operations.rebuild_unit_reports(current_staff(), schemas.parse_month(data["month"]))
 
 
 @staff_bp.route("/unit-reports/<id:report_id>", methods=["GET"])

@@ -196,3 +196,9 @@ class HoursNotConfirmed(Conflict):
     """(Staff) Only confirmed hours are corrected: confirm the attendance first."""
 
     code, message = "HOURS_NOT_CONFIRMED", "该出勤尚未确认时长"
+
+
+class UnitReportBusy(Conflict):
+    """(Staff) The month's unit reports are being built by another request or the monthly job."""
+
+    code, message = "UNIT_REPORT_BUSY", "单位月报正在生成，请稍后再试"

@@ -6,13 +6,18 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from cloudplatform.audit.operations import record
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import User
+from cloudplatform.identity.models import StaffAccount, User
+from cloudplatform.identity.permissions import require, scope_filter
 from cloudplatform.notify.operations import notify
+from cloudplatform.orm import flush_unique
+from cloudplatform.party.errors import UnitReportBusy
 from cloudplatform.party.hours.queries import hours, lines_of_units, month_label, month_start
 from cloudplatform.party.models import APPROVED, PartyUnit, UnitMonthlyReport
 
 TEMPLATE, PAGE = "party_unit_report", "pages/party/hours"
+MANAGE = "party.manage"
 
 
 @dataclass(frozen=True)
@@ -33,16 +38,30 @@ def summary(report: UnitMonthlyReport) -> str:
     )
 
 
-def build_unit_reports(month: date) -> BuildResult:
-    """Build the month's report (any day of it) of every active unit: a line per member (masked name,
-    community, report status, activities attended, posts served and minutes credited that month) and
-    the totals, in ``UnitMonthlyReport``. Idempotent: a rerun replaces the month's figures in place, in
-    the caller's transaction. The unit's contact (``contact_user_id``) is sent ``party_unit_report`` when
-    the report is new or its figures changed, so a rerun over the same data sends nothing. A handful of
-    statements plus one per report written."""
+def rebuild_unit_reports(staff: StaffAccount, month: date) -> BuildResult:
+    """Staff build a month's reports now (this month so far, or a past one corrected since) for the units
+    their communities keep; audited.
+
+    :raises UnitReportBusy: another build of the month is writing the same reports at this moment.
+    """
+    require(staff, MANAGE)
+    result = build_unit_reports(month, scope_filter(staff, PartyUnit.community_id))
+    record(staff, "unit_report.build", community_id=staff.community_id, details={"month": month_label(month)})
+    return result
+
+
+def build_unit_reports(month: date, *where: sa.ColumnElement[bool]) -> BuildResult:
+    """Build the month's report (any day of it) of every active unit matching ``where``: a line per
+    member (masked name, community, report status, activities attended, posts served, minutes credited
+    that month) and the totals, in ``UnitMonthlyReport``. Idempotent: a rerun replaces the month's
+    figures in place, in the caller's transaction. The unit's contact (``contact_user_id``) is sent
+    ``party_unit_report`` when the report is new or its figures changed, so a rerun over the same data
+    sends nothing. A handful of statements plus one per report written."""
     first = month_start(month)
     lines = lines_of_units(first)
-    units = db.session.scalars(sa.select(PartyUnit).where(PartyUnit.active).order_by(PartyUnit.id)).all()
+    units = db.session.scalars(
+        sa.select(PartyUnit).where(PartyUnit.active, *where).order_by(PartyUnit.id)
+    ).all()
     existing = {
         r.unit_id: r
         for r in db.session.scalars(sa.select(UnitMonthlyReport).where(UnitMonthlyReport.month == first))
@@ -86,5 +105,5 @@ def build_unit_reports(month: date) -> BuildResult:
                 PAGE,
             )
             notified += 1
-    db.session.flush()
+    flush_unique(db.session, UnitReportBusy())
     return BuildResult(created, changed, unchanged, notified)

@@ -115,6 +115,25 @@ class UnitReportArgsSchema(PageArgsSchema):
     community_id = QueryId("a community of the caller's scope (the units' home)")
 
 
+class BuildSchema(ma.Schema):
+    month = fields.String(
+        required=True,
+        validate=validate.Regexp(MONTH_PATTERN),
+        metadata={
+            "description": "统计月份 YYYY-MM: this month so far, or a past month",
+            "pattern": MONTH_PATTERN,
+            "example": "2026-12",
+        },
+    )
+
+
+class BuildResultSchema(ma.Schema):
+    created = fields.Integer(metadata={"description": "reports made new", "example": 2})
+    changed = fields.Integer(metadata={"description": "reports whose figures changed", "example": 1})
+    unchanged = fields.Integer(metadata={"description": "reports left as they were", "example": 10})
+    notified = fields.Integer(metadata={"description": "unit contacts told", "example": 3})
+
+
 class UnitReportLineSchema(ma.Schema):
     """A member's line of a unit's month."""
 

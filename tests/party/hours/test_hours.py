@@ -434,3 +434,32 @@ def test_the_job_builds_last_month(world):
     make_unit(world.home)
     assert build_last_month_reports()["created"] == 1
     assert _db.session.scalar(sa.select(UnitMonthlyReport.month)) == NOVEMBER
+
+
+def test_staff_build_this_month_for_their_units_only(client, world):
+    home_unit = make_unit(world.home, "国网宝鸡供电公司")
+    elsewhere_unit = make_unit(world.elsewhere, "宝鸡石油机械厂")
+    member = party_member(world.home, "李建国", home_unit)
+    attended(member, home_unit, activity(world.home, days_ago=3))  # December
+    staff = log_in(client, "staff-community_staff")
+
+    built = client.post("/api/v1/staff/party/unit-reports/build", json={"month": "2026-12"}, headers=staff)
+    assert built.status_code == 200 and built.json == {
+        "created": 1,
+        "changed": 0,
+        "unchanged": 0,
+        "notified": 0,
+    }
+    reports = _db.session.scalars(sa.select(UnitMonthlyReport)).all()
+    assert [(r.unit_id, r.month, r.activities_attended) for r in reports] == [
+        (home_unit.id, date(2026, 12, 1), 1)
+    ]
+    assert elsewhere_unit.id not in {r.unit_id for r in reports}
+    listed = client.get("/api/v1/staff/party/unit-reports?month=2026-12", headers=staff).json["items"]
+    assert [r["unit_id"] for r in listed] == [home_unit.id]
+
+    bad = client.post("/api/v1/staff/party/unit-reports/build", json={"month": "2026-13"}, headers=staff)
+    assert bad.status_code == 422
+    grid = log_in(client, "staff-grid_worker")
+    refused = client.post("/api/v1/staff/party/unit-reports/build", json={"month": "2026-12"}, headers=grid)
+    assert refused.status_code == 403
