@@ -62,6 +62,7 @@ ACTION_NAMES = {
     "post_claim.confirmed": "确认岗位认领",
     "post_claim.released": "释放服务岗位",
     "service_hours.post": "记入岗位服务时长",
+    "unit_report.build": "生成单位月报",
     # 党建云: activities and their attendance
     "party_activity.create": "发布党建活动",
     "party_activity.update": "修改党建活动",
@@ -102,10 +103,12 @@ TARGETS = {
     "Booking": TargetKind("预约"),
     "Upload": TargetKind("附件"),
     "User": TargetKind("微信用户"),
-    "PartyUnit": TargetKind("单位党组织"),
-    "PartyReport": TargetKind("党员报到"),
-    "ServicePost": TargetKind("服务岗位"),
+    "PartyUnit": TargetKind("单位党组织", "admin.party_unit_edit", "unit_id"),
+    "PartyReport": TargetKind("党员报到", "admin.party_report", "report_id"),
+    "ServicePost": TargetKind("服务岗位", "admin.party_post", "post_id"),
     "PostClaim": TargetKind("岗位认领"),
+    "Activity": TargetKind("党建活动", "admin.party_activity", "activity_id"),
+    "ActivitySignup": TargetKind("活动报名"),
 }
 
 
