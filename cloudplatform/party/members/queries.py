@@ -3,18 +3,29 @@ and the scoped loaders (a record outside the caller's reach answers 404)."""
 
 import sqlalchemy as sa
 
+from cloudplatform.clock import local, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.permissions import scope_filter
-from cloudplatform.pagination import keyset_page
+from cloudplatform.pagination import (
+    CONSOLE_PAGE_SIZE,
+    NumberedPage,
+    contains,
+    keyset_page,
+    numbered_page,
+    sort_order,
+)
 from cloudplatform.party.errors import ClaimNotFound, PostNotFound, ReportNotFound, UnitNotFound
 from cloudplatform.party.models import (
+    APPROVED,
     CLAIM_ACTIVE,
+    CLAIMED,
     PartyReport,
     PartyUnit,
     PartyUnitCommunity,
     PostClaim,
+    ServiceHours,
     ServicePost,
 )
 
@@ -160,3 +171,181 @@ def _load_scoped(model, record_id: int, staff: StaffAccount | None, missing: Exc
     if record is None or not permissions.in_scope(staff, record.community_id):
         raise missing
     return record
+
+
+# -- the console's numbered lists ---------------------------------------------------------------------
+
+UNIT_SORTS: dict[str, list] = {
+    "name": [PartyUnit.name, PartyUnit.id],
+    "created": [PartyUnit.created_at, PartyUnit.id],
+}
+REPORT_SORTS: dict[str, list] = {
+    "created": [PartyReport.created_at, PartyReport.id],
+    "name": [PartyReport.real_name, PartyReport.id],
+    "unit": [PartyUnit.name, PartyReport.id],
+}
+POST_SORTS: dict[str, list] = {
+    "starts": [ServicePost.starts_on, ServicePost.id],
+    "title": [ServicePost.title, ServicePost.id],
+    "ends": [ServicePost.ends_on, ServicePost.id],
+}
+
+
+def units_list(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    community_id: int | None = None,
+    active: bool | None = None,
+    sort: str = "name",
+    page: int = 1,
+    per_page: int = CONSOLE_PAGE_SIZE,
+) -> NumberedPage:
+    """The console's 单位党组织: units kept by the staff member's communities (403 without the right), of
+    one of them, active or withdrawn, whose name, branch or contact contains ``q``; by name or creation,
+    with their home community. Two statements."""
+    staff = permissions.require(staff, MANAGE)
+    stmt = (
+        sa.select(PartyUnit)
+        .where(scope_filter(staff, PartyUnit.community_id))
+        .options(sa.orm.joinedload(PartyUnit.community))
+    )
+    if q:
+        stmt = stmt.where(
+            sa.or_(
+                contains(PartyUnit.name, q),
+                contains(PartyUnit.branch, q),
+                contains(PartyUnit.contact_name, q),
+            )
+        )
+    if community_id is not None:
+        stmt = stmt.where(PartyUnit.community_id == community_id)
+    if active is not None:
+        stmt = stmt.where(PartyUnit.active.is_(active))
+    return numbered_page(stmt, sort_order(sort, UNIT_SORTS), page, per_page)
+
+
+def unit_member_counts(unit_ids: list[int]) -> dict[int, int]:
+    """Approved members of each unit, in one statement (none for no ids)."""
+    if not unit_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(PartyReport.unit_id, sa.func.count())
+        .where(PartyReport.unit_id.in_(unit_ids), PartyReport.status == APPROVED)
+        .group_by(PartyReport.unit_id)
+    ).tuples()
+    return {unit_id: n for unit_id, n in rows}
+
+
+def units_of_community(staff: StaffAccount, community_id: int) -> list[PartyUnit]:
+    """The active units open to a community in the staff member's scope, by name (a select's options)."""
+    if not permissions.in_scope(staff, community_id):
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(PartyUnit)
+            .where(
+                PartyUnit.active.is_(True),
+                PartyUnit.id.in_(
+                    sa.select(PartyUnitCommunity.unit_id).where(
+                        PartyUnitCommunity.community_id == community_id
+                    )
+                ),
+            )
+            .order_by(PartyUnit.name, PartyUnit.id)
+        )
+    )
+
+
+def _reports_matching(staff: StaffAccount, q: str, community_id: int | None) -> sa.Select:
+    stmt = (
+        sa.select(PartyReport)
+        .join(PartyUnit, PartyUnit.id == PartyReport.unit_id)
+        .where(scope_filter(staff, PartyReport.community_id))
+    )
+    if q:
+        stmt = stmt.where(sa.or_(contains(PartyReport.real_name, q), contains(PartyUnit.name, q)))
+    if community_id is not None:
+        stmt = stmt.where(PartyReport.community_id == community_id)
+    return stmt
+
+
+def reports_list(
+    staff: StaffAccount,
+    status: str,
+    *,
+    q: str = "",
+    community_id: int | None = None,
+    sort: str = "created",
+    page: int = 1,
+    per_page: int = CONSOLE_PAGE_SIZE,
+) -> NumberedPage:
+    """The console's 报到审核: reports of one status in the staff member's communities (or one of them)
+    whose member's name or unit contains ``q``; by time of report, name or unit, with their community and
+    unit. Two statements (403 without the right)."""
+    staff = permissions.require(staff, MANAGE)
+    stmt = (
+        _reports_matching(staff, q, community_id)
+        .where(PartyReport.status == status)
+        .options(sa.orm.contains_eager(PartyReport.unit), sa.orm.joinedload(PartyReport.community))
+    )
+    return numbered_page(stmt, sort_order(sort, REPORT_SORTS), page, per_page)
+
+
+def report_status_counts(
+    staff: StaffAccount, *, q: str = "", community_id: int | None = None
+) -> dict[str, int]:
+    """How many reports of each status the list's search and community match: one statement."""
+    stmt = _reports_matching(staff, q, community_id).with_only_columns(PartyReport.status, sa.func.count())
+    rows = db.session.execute(stmt.group_by(PartyReport.status)).tuples()
+    return {status: n for status, n in rows}
+
+
+def posts_list(
+    staff: StaffAccount,
+    *,
+    q: str = "",
+    community_id: int | None = None,
+    open_: bool | None = None,
+    sort: str = "starts",
+    page: int = 1,
+    per_page: int = CONSOLE_PAGE_SIZE,
+) -> NumberedPage:
+    """The console's 服务岗位: posts of the staff member's communities (or one of them) whose title or
+    duties contain ``q``, open for claims (active, not over) or closed; by start, title or end. Two
+    statements (403 without the right)."""
+    staff = permissions.require(staff, MANAGE)
+    stmt = sa.select(ServicePost).where(scope_filter(staff, ServicePost.community_id))
+    if q:
+        stmt = stmt.where(sa.or_(contains(ServicePost.title, q), contains(ServicePost.duties, q)))
+    if community_id is not None:
+        stmt = stmt.where(ServicePost.community_id == community_id)
+    if open_ is not None:
+        is_open = sa.and_(ServicePost.active.is_(True), ServicePost.ends_on >= local(now()).date())
+        stmt = stmt.where(is_open if open_ else sa.not_(is_open))
+    return numbered_page(stmt, sort_order(sort, POST_SORTS), page, per_page)
+
+
+def waiting_claim_counts(post_ids: list[int]) -> dict[int, int]:
+    """Claims waiting for confirmation of each post, in one statement (none for no ids)."""
+    if not post_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(PostClaim.post_id, sa.func.count())
+        .where(PostClaim.post_id.in_(post_ids), PostClaim.status == CLAIMED)
+        .group_by(PostClaim.post_id)
+    ).tuples()
+    return {post_id: n for post_id, n in rows}
+
+
+def post_credits(post: ServicePost) -> dict[int, list[ServiceHours]]:
+    """The months credited to each claim of a post, by claim id, oldest month first: one statement."""
+    credits: dict[int, list[ServiceHours]] = {}
+    for hours in db.session.scalars(
+        sa.select(ServiceHours)
+        .join(PostClaim, PostClaim.id == ServiceHours.claim_id)
+        .where(PostClaim.post_id == post.id)
+        .order_by(ServiceHours.served_on, ServiceHours.id)
+    ):
+        credits.setdefault(hours.claim_id or 0, []).append(hours)
+    return credits
