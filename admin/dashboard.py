@@ -8,12 +8,13 @@ from flask import render_template, url_for
 
 from admin import bp
 from admin.auth import current_staff, login_required
-from admin.charts import line_chart
+from admin.charts import bar_chart, line_chart
 from cloudplatform.clock import LOCAL_TZ, local, now
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
 from cloudplatform.identity.permissions import allows
 from cloudplatform.notify import queries as notify
+from cloudplatform.party.hours import queries as party
 from cloudplatform.service.bookings import queries as bookings
 
 TREND_MONTHS = 12
@@ -61,6 +62,26 @@ def resident_trend(staff) -> str:
     return line_chart("近十二个月新增居民", points, unit="人")
 
 
+def party_block(staff) -> dict:
+    """党建云's figures of the scope (six statements): the total, and per street (city admins) or per
+    community (street admins) as a table and a bar chart of the hours served."""
+    figures = party.party_figures(staff)
+    rows = (
+        figures.streets
+        if staff.role == CITY_ADMIN
+        else figures.communities
+        if staff.role == STREET_ADMIN
+        else []
+    )
+    by = "街道" if staff.role == CITY_ADMIN else "社区"
+    chart = (
+        bar_chart(f"各{by}党员服务时长", [(r.name, r.hours_served) for r in rows], unit="小时")
+        if rows
+        else None
+    )
+    return {"total": figures.total, "rows": rows, "by": by, "chart": chart}
+
+
 @bp.get("/")
 @login_required
 def dashboard():
@@ -76,4 +97,5 @@ def dashboard():
         tiles=tiles,
         streets=identity.figures_by_street(staff) if wide else [],
         trend=resident_trend(staff),
+        party=party_block(staff),
     )

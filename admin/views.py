@@ -35,6 +35,16 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
         ],
     ),
     (
+        "党建云",
+        [
+            ("admin.party_reports", "报到审核", "party.manage"),
+            ("admin.party_units", "单位党组织", "party.manage"),
+            ("admin.party_posts", "服务岗位", "party.manage"),
+            ("admin.party_activities", "党建活动", "party.attendance"),
+            ("admin.party_unit_reports", "单位月报", "party.manage"),
+        ],
+    ),
+    (
         "居民 / 系统",
         [
             ("admin.residency_list", "居民认证", "residency.review"),

@@ -163,4 +163,5 @@ def test_dashboard_statements_do_not_grow_with_the_data(app, client, spread):
         residency_request(spread, spread.elsewhere)
     with count_queries(app) as after:
         client.get("/admin/")
-    assert len(after) == len(before) == 8 + 2 + 1  # cards, street table, trend, the signed-in account
+    # cards, street table, trend and the signed-in account; 党建云's six figures
+    assert len(after) == len(before) == 8 + 2 + 1 + 6
