@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from cloudplatform.audit.operations import record
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import StaffAccount, User
-from cloudplatform.identity.permissions import require, scope_filter
+from cloudplatform.identity.permissions import requires, scope_filter
 from cloudplatform.notify.operations import notify
 from cloudplatform.orm import flush_unique
 from cloudplatform.party.errors import UnitReportBusy
@@ -38,13 +38,13 @@ def summary(report: UnitMonthlyReport) -> str:
     )
 
 
+@requires(MANAGE)
 def rebuild_unit_reports(staff: StaffAccount, month: date) -> BuildResult:
     """Staff build a month's reports now (this month so far, or a past one corrected since) for the units
     their communities keep; audited.
 
     :raises UnitReportBusy: another build of the month is writing the same reports at this moment.
     """
-    require(staff, MANAGE)
     result = build_unit_reports(month, scope_filter(staff, PartyUnit.community_id))
     record(staff, "unit_report.build", community_id=staff.community_id, details={"month": month_label(month)})
     return result
