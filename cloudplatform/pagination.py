@@ -58,9 +58,9 @@ def keyset_page(
 ):
     """Return (rows, next_cursor) for ``stmt`` ordered by ``order_by`` columns (the last one unique).
 
-    ``values_of`` gives a row's values of those columns (default: its attributes of the columns' names), for
-    columns of a joined table; ``params`` are the values of ``stmt``'s bound parameters (a statement built
-    once).
+    ``values_of`` gives a row's values of those columns (default: its attributes of the columns' names),
+    for columns of a joined table; ``params`` are the values of ``stmt``'s bound parameters. A hot list
+    whose statement is built once pages with ``Keyset`` instead.
 
     :raises InvalidCursor: the cursor was not made by this function for these columns.
     """
@@ -69,7 +69,40 @@ def keyset_page(
         key = sa.tuple_(*order_by)
         stmt = stmt.where(key < sa.tuple_(*values) if descending else key > sa.tuple_(*values))
     stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in order_by)).limit(limit + 1)
-    rows = list(db.session.scalars(stmt, params))
+    return next_page(list(db.session.scalars(stmt, params)), order_by, limit, values_of)
+
+
+class Keyset:
+    """``keyset_page`` for a statement built once (a hot list's module constant): its first page and the
+    pages after a cursor are statements built once too, the limit and the cursor's values bound at each
+    request, so SQLAlchemy finds them in its cache without working out their cache key again."""
+
+    def __init__(self, stmt: sa.Select, order_by: list, *, descending: bool = True):
+        self.order_by = order_by
+        order = [c.desc() if descending else c.asc() for c in order_by]
+        limit = sa.bindparam("keyset_limit", type_=sa.Integer)
+        key = sa.tuple_(*order_by)
+        after = sa.tuple_(*(sa.bindparam(f"keyset_{i}", type_=c.type) for i, c in enumerate(order_by)))
+        self.first = stmt.order_by(*order).limit(limit)
+        self.after = stmt.where(key < after if descending else key > after).order_by(*order).limit(limit)
+
+    def page(
+        self, cursor: str | None, limit: int, params: dict, values_of: Callable[[Any], list] | None = None
+    ):
+        """(rows, next_cursor) with ``params``, the values of the statement's own bound parameters.
+
+        :raises InvalidCursor: the cursor was not made for this list's columns.
+        """
+        params = {**params, "keyset_limit": limit + 1}
+        if cursor:
+            values = decode_cursor(cursor, self.order_by)
+            params.update((f"keyset_{i}", value) for i, value in enumerate(values))
+        rows = list(db.session.scalars(self.after if cursor else self.first, params))
+        return next_page(rows, self.order_by, limit, values_of)
+
+
+def next_page(rows: list, order_by: list, limit: int, values_of: Callable[[Any], list] | None):
+    """(the page, the cursor after it) of ``limit + 1`` rows: None when nothing is left."""
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

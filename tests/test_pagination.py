@@ -1,9 +1,10 @@
 import pytest
+import sqlalchemy as sa
 
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.audit.operations import record
 from cloudplatform.errors import Unprocessable
-from cloudplatform.pagination import encode_cursor, keyset_page, like_pattern
+from cloudplatform.pagination import Keyset, encode_cursor, keyset_page, like_pattern
 
 
 @pytest.fixture
@@ -21,6 +22,29 @@ def test_pages_cover_every_row_once_newest_first(db, entries):
         if cursor is None:
             break
     assert seen == [f"test.{i}" for i in reversed(range(25))]
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_keyset_built_once_pages_as_keyset_page(db, entries, descending):
+    """The same pages, from statements built once with the limit and the cursor's values bound."""
+    order = [AuditEntry.created_at, AuditEntry.id]
+    stmt = sa.select(AuditEntry).where(AuditEntry.action.like(sa.bindparam("pattern")))
+    keyset, built, ad_hoc = Keyset(stmt, order, descending=descending), [], []
+    for pages, page in (
+        (built, lambda c: keyset.page(c, 7, {"pattern": "test.%"})),
+        (
+            ad_hoc,
+            lambda c: keyset_page(stmt, order, c, 7, descending=descending, params={"pattern": "test.%"}),
+        ),
+    ):
+        cursor = None
+        while True:
+            rows, cursor = page(cursor)
+            pages.append(([r.action for r in rows], cursor))
+            if cursor is None:
+                break
+    assert built == ad_hoc
+    assert len(built) == 4 and sum(len(actions) for actions, _ in built) == 25
 
 
 def test_last_page_has_no_cursor(db, entries):

@@ -18,6 +18,7 @@ from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.identity.queries import users_named
 from cloudplatform.pagination import (
     CONSOLE_PAGE_SIZE,
+    Keyset,
     NumberedPage,
     contains,
     keyset_page,
@@ -94,10 +95,14 @@ MEMBER_BOOKABLE = sa.select(Bookable).where(
         Membership.user_id == sa.bindparam("user_id"), Membership.community_id == Bookable.community_id
     ),
 )
-DAY_SLOTS = sa.select(Slot).where(
-    Slot.bookable_id == sa.bindparam("bookable_id"),
-    Slot.starts_at >= sa.bindparam("start"),
-    Slot.starts_at < sa.bindparam("end"),
+DAY_SLOTS = Keyset(
+    sa.select(Slot).where(
+        Slot.bookable_id == sa.bindparam("bookable_id"),
+        Slot.starts_at >= sa.bindparam("start"),
+        Slot.starts_at < sa.bindparam("end"),
+    ),
+    [Slot.starts_at, Slot.id],
+    descending=False,
 )
 
 
@@ -182,7 +187,7 @@ def slots_of_day_page(bookable: Bookable, day: date, cursor: str | None, limit: 
     """A local day's slots of a service in start order: (page, next cursor)."""
     start, end = local_day_bounds(day)
     params = {"bookable_id": bookable.id, "start": start, "end": end}
-    return keyset_page(DAY_SLOTS, [Slot.starts_at, Slot.id], cursor, limit, descending=False, params=params)
+    return DAY_SLOTS.page(cursor, limit, params)
 
 
 def with_service(stmt: sa.Select) -> sa.Select:

@@ -24,7 +24,7 @@ from cloudplatform.identity.models import (
     User,
 )
 from cloudplatform.identity.permissions import require, scope_filter
-from cloudplatform.pagination import NumberedPage, contains, keyset_page, numbered_page
+from cloudplatform.pagination import Keyset, NumberedPage, contains, numbered_page
 from cloudplatform.service.notices.errors import (
     BroadcastNotAllowed,
     BroadcastNotFound,
@@ -158,7 +158,7 @@ class NoticeDetail(FeedItem):
     attachments: list[dict] = field(default_factory=list)
 
 
-def _feed_statements(mine: bool) -> tuple[sa.Select, sa.Select]:
+def _feed_statements(mine: bool) -> tuple[Keyset, sa.Select]:
     """(the page, the unread count) of the visible notices of community ``:community_id``, or of all the
     user's communities (``mine``: an index-friendly IN), for ``:user_id`` at ``:at``. Built once per
     kind: every notice list runs them, with bound values."""
@@ -183,7 +183,7 @@ def _feed_statements(mine: bool) -> tuple[sa.Select, sa.Select]:
         .select_from(Notice)
         .where(*where, Notice.id.not_in(notices_read_by(user_id)))
     )
-    return page, unread
+    return Keyset(page, FEED_ORDER), unread
 
 
 def notice_feed(
@@ -195,7 +195,7 @@ def notice_feed(
     """
     page, unread_count = FEED[community_id is None]
     params = {"user_id": user.id, "community_id": community_id, "at": now()}
-    notices, next_cursor = keyset_page(page, FEED_ORDER, cursor, limit, params=params)
+    notices, next_cursor = page.page(cursor, limit, params)
     unread = db.session.scalar(unread_count, params)
     return [FeedItem(n, bool(n.read_by_caller)) for n in notices], next_cursor, unread
 
