@@ -62,23 +62,18 @@ def resident_trend(staff) -> str:
     return line_chart("近十二个月新增居民", points, unit="人")
 
 
+PARTY_CHART_BARS = 15
+
+
 def party_block(staff) -> dict:
     """党建云's figures of the scope (six statements): the total, and per street (city admins) or per
-    community (street admins) as a table and a bar chart of the hours served."""
+    community (street admins) as a table and a bar chart of the most hours served."""
     figures = party.party_figures(staff)
-    rows = (
-        figures.streets
-        if staff.role == CITY_ADMIN
-        else figures.communities
-        if staff.role == STREET_ADMIN
-        else []
-    )
+    rows = {CITY_ADMIN: figures.streets, STREET_ADMIN: figures.communities}.get(staff.role, [])
     by = "街道" if staff.role == CITY_ADMIN else "社区"
-    chart = (
-        bar_chart(f"各{by}党员服务时长", [(r.name, r.hours_served) for r in rows], unit="小时")
-        if rows
-        else None
-    )
+    served = sorted((r for r in rows if r.minutes_served), key=lambda r: -r.minutes_served)[:PARTY_CHART_BARS]
+    bars = [(r.name, r.hours_served) for r in served]
+    chart = bar_chart(f"党员服务时长最多的{by}", bars, unit="小时") if bars else None
     return {"total": figures.total, "rows": rows, "by": by, "chart": chart}
 
 

@@ -781,7 +781,9 @@ def party_figures_on(page: str) -> dict[str, str]:
 
 def test_the_dashboard_shows_party_figures_of_the_scope(client, db, world, unit):
     reporter(db, world.home, unit, "李建国", status=APPROVED)
-    reporter(db, world.neighbour, make_unit(db, world.neighbour, "邻居单位"), "王芳", status=APPROVED)
+    neighbour = reporter(
+        db, world.neighbour, make_unit(db, world.neighbour, "邻居单位"), "王芳", status=APPROVED
+    )
     post = open_post(db, world)
     claimed(db, world.home, unit, "赵强", post)
     sign_in_as(client, world.staff[COMMUNITY_STAFF])
@@ -798,4 +800,17 @@ def test_the_dashboard_shows_party_figures_of_the_scope(client, db, world, unit)
     page = text(client.get("/admin/"))
     assert party_figures_on(page)["members_reported"] == "3"
     assert f'data-party-row="{world.neighbour.name}"' in page
-    assert 'data-chart="party-hours"' in page
+    assert 'data-chart="party-hours"' not in page  # no hours served yet
+    db.session.add(
+        ServiceHours(
+            user_id=neighbour.user_id,
+            community_id=world.neighbour.id,
+            source="post",
+            served_on=date(2026, 11, 1),
+            minutes=90,
+        )
+    )
+    db.session.commit()
+    chart = text(client.get("/admin/")).split('data-chart="party-hours"')[1].split("</svg>")[0]
+    assert f"<title>{world.neighbour.name}：1.5小时</title>" in chart
+    assert world.home.name not in chart  # only where hours were served
