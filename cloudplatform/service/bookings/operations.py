@@ -331,14 +331,17 @@ def book_slot(user: User, slot_id: int) -> Booking:
     :raises BookingSuspended: too many no-shows lately
     :raises SlotNotFound: the slot is not one of the user's communities'
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    # Core statements on the session's connection: the ORM would copy each (annotated) at every
+    # execution and work out its cache key again; nothing of the ORM is pending here to flush first.
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
         # one booking at a time per resident, so that the per-resident count below is never overtaken
-        db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+        connection.execute(LOCK_USER, {"user_id": user.id})
     current = now()
-    taken = db.session.execute(TAKE_PLACE, {"slot_id": slot_id, "user_id": user.id, "at": current}).first()
+    taken = connection.execute(TAKE_PLACE, {"slot_id": slot_id, "user_id": user.id, "at": current}).first()
     if taken is None:
         raise refusal_reason(user, slot_id, current)
-    booking_id, booking_status, qr_token = db.session.execute(
+    booking_id, booking_status, qr_token = connection.execute(
         ADD_BOOKING,
         {
             "community_id": taken.community_id,
@@ -377,6 +380,9 @@ def service_columns(*columns: sa.Column) -> list:
 
 
 TAKE_PLACE, ADD_BOOKING = take_place_statement(), add_booking_statement()
+LOCK_USER = (
+    sa.select(User.__table__.c.id).where(User.__table__.c.id == sa.bindparam("user_id")).with_for_update()
+)
 
 
 def refusal_reason(user: User, slot_id: int, current: datetime) -> AppError:
