@@ -21,6 +21,7 @@ from cloudplatform.party.models import (
     APPROVED,
     CLAIM_ACTIVE,
     CLAIMED,
+    PENDING,
     PartyReport,
     PartyUnit,
     PartyUnitCommunity,
@@ -349,3 +350,15 @@ def post_credits(post: ServicePost) -> dict[int, list[ServiceHours]]:
     ):
         credits.setdefault(hours.claim_id or 0, []).append(hours)
     return credits
+
+
+def pending_report_count(staff: StaffAccount) -> int:
+    """Reports waiting for a decision in the staff member's communities (the dashboard's card)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                PartyReport.status == PENDING, scope_filter(staff, PartyReport.community_id)
+            )
+        )
+        or 0
+    )
