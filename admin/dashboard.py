@@ -15,6 +15,7 @@ from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
 from cloudplatform.identity.permissions import allows
 from cloudplatform.notify import queries as notify
 from cloudplatform.party.hours import queries as party
+from cloudplatform.party.members import queries as party_members
 from cloudplatform.service.bookings import queries as bookings
 
 TREND_MONTHS = 12
@@ -35,6 +36,7 @@ class Tile:
 # Each domain's queries contribute their cards here, in the order shown.
 DASHBOARD_TILES = [
     Tile("待审核居民认证", identity.pending_residency_count, "admin.residency_list", "residency.review"),
+    Tile("待审核党员报到", party_members.pending_report_count, "admin.party_reports", "party.manage"),
     Tile("今日预约", bookings.today_booking_count, "admin.booking_day", "booking.checkin"),
     Tile("今日核销", bookings.today_check_in_count, "admin.booking_day", "booking.checkin"),
     Tile("发送失败消息", notify.failed_count, "admin.outbox", "outbox.view", {"status": "failed"}),

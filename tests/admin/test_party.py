@@ -814,3 +814,43 @@ def test_the_dashboard_shows_party_figures_of_the_scope(client, db, world, unit)
     chart = text(client.get("/admin/")).split('data-chart="party-hours"')[1].split("</svg>")[0]
     assert f"<title>{world.neighbour.name}：1.5小时</title>" in chart
     assert world.home.name not in chart  # only where hours were served
+
+
+def test_the_dashboard_counts_reports_waiting_and_links_to_the_queue(client, db, world, unit):
+    reporter(db, world.home, unit, "李建国")
+    reporter(db, world.elsewhere, make_unit(db, world.elsewhere, "别处单位"), "王芳")
+    sign_in_as(client, world.staff[COMMUNITY_STAFF])
+    page = text(client.get("/admin/"))
+    assert '<div class="value" data-count="待审核党员报到">1</div>' in page
+    assert re.search(
+        r'data-tile="待审核党员报到">\s*<div class="label"><a href="/admin/party/reports">', page
+    )
+
+
+def test_the_unit_report_list_runs_the_same_statements_however_many(app, client, db, november, counter):
+    with count_queries(app) as one:
+        client.get(UNIT_REPORTS)
+    for i in range(5):
+        make_unit(db, november.home, f"单位{i}")
+    build_unit_reports(NOVEMBER)
+    db.session.commit()
+    with count_queries(app) as many:
+        assert len(ids_on(text(client.get(UNIT_REPORTS)), "unit-report")) == 6
+    assert len(many) == len(one) == 3  # the account, the total, the page with its units
+
+
+def test_the_activity_page_runs_the_same_statements_however_many_signed_up(
+    app, client, db, world, unit, counter
+):
+    activity = make_activity(db, world, capacity=20)
+    path = f"{ACTIVITIES}/{activity.id}"
+    sign_up(reporter(db, world.home, unit, "党员甲", status=APPROVED).user, activity.id)
+    db.session.commit()
+    with count_queries(app) as one:
+        client.get(path)
+    for i in range(10):
+        sign_up(reporter(db, world.home, unit, f"党员{i}", status=APPROVED).user, activity.id)
+    db.session.commit()
+    with count_queries(app) as many:
+        assert len(ids_on(text(client.get(path)), "signup")) == 11
+    assert len(many) == len(one) <= 6  # account, activity, waitlist, sign-ups, labels, community
