@@ -214,20 +214,15 @@ def contact_user_refusal(form: UnitForm) -> str | None:
 
 
 def render_unit_form(staff, form, *, unit=None, choice=None, status=200):
-    """The unit's form: the communities it is open to as ticks (the scope's few, or those linked now
-    plus the picker to add one), its contact's WeChat user by name."""
+    """The unit's form: the communities it is open to as ticks (the scope's few and those linked now, or
+    those linked now plus the picker to add one; a worker of one community sees them without ticks), its
+    contact's WeChat user by name."""
     choice = choice or community_choice(staff)
-    linked = (
-        form.chosen_community_ids()
-        if form.is_submitted()
-        else (queries.unit_community_ids(unit) if unit else [])
-    )
-    if choice.options:
-        ticks = choice.options
-    else:
-        names = identity.community_names(set(linked))
-        ticks = [(i, names[i]) for i in linked if i in names]
-    form.community_ids.choices = ticks
+    stored = queries.unit_community_ids(unit) if unit else []
+    linked = form.chosen_community_ids() if form.is_submitted() and choice.offered else stored
+    names = identity.community_names(set(linked) | set(stored))
+    offered = dict(choice.options) | {i: names[i] for i in (*stored, *linked) if i in names}
+    form.community_ids.choices = list(offered.items())
     form.community_ids.data = linked
     contact_id = form.fields()["contact_user_id"]
     contact = identity.user_labels([contact_id]).get(contact_id) if contact_id else None
@@ -238,6 +233,7 @@ def render_unit_form(staff, form, *, unit=None, choice=None, status=200):
         choice=choice,
         chosen=chosen_for_form(staff, choice, form) if unit is None else None,
         contact=contact,
+        linked_names=[names[i] for i in stored if i in names],
     ), status
 
 
@@ -269,6 +265,7 @@ def party_unit_new():
 def party_unit_edit(unit_id):
     staff = current_staff()
     unit = queries.load_staff_unit(staff, unit_id)
+    choice = community_choice(staff)
     form = UnitForm(obj=unit)
     if not form.is_submitted():
         form.commitments.data = "\n".join(unit.commitments or [])
@@ -277,15 +274,17 @@ def party_unit_edit(unit_id):
         refusal = contact_user_refusal(form)
         if refusal:
             form.contact_user_id.errors = [refusal]
-            return render_unit_form(staff, form, unit=unit, status=422)
+            return render_unit_form(staff, form, unit=unit, choice=choice, status=422)
+        # a worker of one community is offered no choice: the unit's communities stay as they are
+        community_ids = form.chosen_community_ids() if choice.offered else None
         try:
-            operations.update_unit(staff, unit, form.chosen_community_ids(), **form.fields())
+            operations.update_unit(staff, unit, community_ids, **form.fields())
         except AppError as error:
             flash_failure(error)
-            return render_unit_form(staff, form, unit=unit, status=error.status)
+            return render_unit_form(staff, form, unit=unit, choice=choice, status=error.status)
         flash(f"已保存单位党组织“{unit.name}”", "info")
         return redirect(url_for("admin.party_unit_edit", unit_id=unit.id))
-    return render_unit_form(staff, form, unit=unit, status=422 if form.errors else 200)
+    return render_unit_form(staff, form, unit=unit, choice=choice, status=422 if form.errors else 200)
 
 
 @bp.post("/party/units/<id:unit_id>/active")

@@ -347,6 +347,25 @@ def test_editing_a_unit_shows_its_agreement_and_saves_changes(client, db, world,
     assert (saved.name, saved.commitments) == ("宝鸡市税务局", ["四点半课堂辅导", "文明劝导"])
 
 
+def test_a_community_worker_keeps_the_communities_a_street_admin_opened_the_unit_to(
+    client, db, world, counter
+):
+    unit = make_unit(db, world.home, "宝鸡市审计局", world.neighbour)
+    page = text(client.get(f"{UNITS}/{unit.id}/edit"))
+    assert (
+        f"{world.home.name}、{world.neighbour.name}" in page
+        or f"{world.neighbour.name}、{world.home.name}" in page
+    )
+    assert 'name="community_ids"' not in page
+    path = f"{UNITS}/{unit.id}/edit"
+    assert "已保存单位党组织" in text(submit(client, path, UNIT_FORM, page=path))
+    db.session.commit()
+    linked = db.session.scalars(
+        select(PartyUnitCommunity.community_id).where(PartyUnitCommunity.unit_id == unit.id)
+    )
+    assert set(linked) == {world.home.id, world.neighbour.id}
+
+
 def test_deactivating_and_activating_a_unit(client, db, world, unit, counter):
     page = text(submit(client, f"{UNITS}/{unit.id}/active", {"active": "0"}, page=UNITS))
     assert "已停用单位党组织" in page
