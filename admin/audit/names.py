@@ -74,6 +74,7 @@ ACTION_NAMES = {
     "export.audit_log": "导出审计日志",
     "export.notice_unread": "导出未读名单",
     "export.day_bookings": "导出当日预约",
+    "export.unit_report": "导出单位月报",
 }
 
 
@@ -109,6 +110,7 @@ TARGETS = {
     "PostClaim": TargetKind("岗位认领"),
     "Activity": TargetKind("党建活动", "admin.party_activity", "activity_id"),
     "ActivitySignup": TargetKind("活动报名"),
+    "UnitMonthlyReport": TargetKind("单位月报", "admin.party_unit_report", "report_id"),
 }
 
 

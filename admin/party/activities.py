@@ -18,6 +18,7 @@ from cloudplatform.identity.permissions import allows, require
 from cloudplatform.party.activities import operations
 from cloudplatform.party.activities import queries as activities
 from cloudplatform.party.activities.queries import ATTENDANCE, MANAGE, VENUE_PURPOSE
+from cloudplatform.party.hours import operations as hours_operations
 from cloudplatform.party.hours import queries as hours
 from cloudplatform.party.members import queries as members
 from cloudplatform.party.models import (
@@ -255,6 +256,5 @@ def party_unit_report(report_id):
 @login_required
 def party_unit_report_export(report_id, fmt):
     """The report as CSV or Excel, as the page shows it, with a totals line."""
-    report = hours.unit_report(current_staff(), report_id)
-    name, headers, rows = hours.unit_report_export(report)
+    name, headers, rows = hours_operations.export_unit_report(current_staff(), report_id, fmt)
     return export_response(fmt, name, headers, rows)

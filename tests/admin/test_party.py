@@ -765,7 +765,7 @@ def test_a_unit_report_lists_its_members_masked(client, november, counter):
     assert '<div class="value" data-count="hours">1.5</div>' in page
 
 
-def test_a_unit_report_downloads_as_csv_and_excel(client, november, counter):
+def test_a_unit_report_downloads_as_csv_and_excel(client, db, november, counter):
     report_id = ids_on(text(client.get(UNIT_REPORTS)), "unit-report")[0]
     csv = client.get(f"{UNIT_REPORTS}/{report_id}.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
@@ -777,6 +777,8 @@ def test_a_unit_report_downloads_as_csv_and_excel(client, november, counter):
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "姓名" and rows[-1][0] == "合计" and rows[-1][-1] == 1.5
+    exports = db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "export.unit_report"))
+    assert [d["format"] for d in exports] == ["csv", "xlsx"]
 
 
 def test_another_communitys_unit_report_is_not_found(client, db, november):
