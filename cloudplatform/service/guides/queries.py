@@ -1,5 +1,7 @@
 """Reads of 办事指南: the public search, one published guide, categories, the console's list and pickers."""
 
+import functools
+
 import sqlalchemy as sa
 
 from cloudplatform.extensions import db
@@ -35,29 +37,48 @@ def search_guides(
     """Guides whose title, purpose, eligibility or materials contain ``q``: title matches first, then
     the others, newest first within each; (page, next cursor).
 
-    Without ``staff`` only published guides (the public search); with it, every guide in their scope.
-    One statement on both databases: ``search_text ILIKE '%q%'`` (PostgreSQL's trigram index serves it
-    from three characters on; shorter terms and SQLite scan).
+    Without ``staff`` only published guides (the public search: a statement built once per shape, run
+    with bound values); with it, every guide in their scope. One statement on both databases:
+    ``search_text ILIKE '%q%'`` (PostgreSQL's trigram index serves it from three characters on; shorter
+    terms and SQLite scan).
 
     :raises Unprocessable: the cursor was not made by this search.
     """
-    stmt = sa.select(Guide)
+    q = (q or "").strip()
+    after = decode_cursor(cursor, CURSOR_KEYS) if cursor else None
+    values = {
+        "pattern": like_pattern(q.lower()) if q else None,
+        "community_id": community_id,
+        "category": category or None,
+        "limit": limit + 1,
+    }
     if staff is None:
-        stmt = stmt.where(Guide.published)
+        stmt = public_search(*(values[name] is not None for name in SHAPE), after is not None)
+        params = {**values, **dict(zip(("last_rank", "last_id"), after or (), strict=False))}
+        rows = db.session.execute(stmt, params).all()
     else:
-        stmt = stmt.where(scope_filter(staff, Guide.community_id))
+        scope = scope_filter(staff, Guide.community_id)
+        rows = db.session.execute(search_statement(scope, after=after, **values)).all()
+    guides = [guide for guide, _ in rows[:limit]]
+    if len(rows) <= limit:
+        return guides, None
+    return guides, encode_cursor([rows[limit - 1][1], guides[-1].id])
+
+
+def search_statement(scope, *, pattern, community_id, category, after, limit) -> sa.Select:
+    """The search within ``scope``, each argument a value, a bound parameter or None (no such filter);
+    ``after`` is the cursor's (rank, id). Rows of (guide, rank): 1 for a title match, else 0."""
+    stmt = sa.select(Guide).where(scope)
     if community_id is not None:
         stmt = stmt.where(Guide.community_id == community_id)
-    if category:
+    if category is not None:
         stmt = stmt.where(Guide.category == category)
-    q = (q or "").strip()
-    rank = None  # 1 for a title match, else 0; the cursor always carries (rank, id)
-    if q:
-        pattern = like_pattern(q.lower())
+    rank = None  # the cursor always carries (rank, id)
+    if pattern is not None:
         stmt = stmt.where(Guide.search_text.ilike(pattern, escape="\\"))
         rank = sa.case((Guide.title.ilike(pattern, escape="\\"), 1), else_=0).label("title_match")
-    if cursor:
-        last_rank, last_id = decode_cursor(cursor, CURSOR_KEYS)
+    if after is not None:
+        last_rank, last_id = after
         if rank is None:
             stmt = stmt.where(Guide.id < last_id)
         else:
@@ -66,11 +87,25 @@ def search_guides(
         stmt = stmt.add_columns(sa.literal(0)).order_by(Guide.id.desc())
     else:
         stmt = stmt.add_columns(rank).order_by(rank.desc(), Guide.id.desc())
-    rows = db.session.execute(stmt.limit(limit + 1)).all()
-    guides = [guide for guide, _ in rows[:limit]]
-    if len(rows) <= limit:
-        return guides, None
-    return guides, encode_cursor([rows[limit - 1][1], guides[-1].id])
+    return stmt.limit(limit)
+
+
+SHAPE = ("pattern", "community_id", "category")  # with the cursor: which filters a public search has
+
+
+@functools.cache
+def public_search(pattern: bool, community_id: bool, category: bool, after: bool) -> sa.Select:
+    """The public search of one shape (16 in all), built once with bound parameters."""
+    return search_statement(
+        Guide.published,
+        pattern=sa.bindparam("pattern", type_=Guide.search_text.type) if pattern else None,
+        community_id=sa.bindparam("community_id", type_=Guide.community_id.type) if community_id else None,
+        category=sa.bindparam("category", type_=Guide.category.type) if category else None,
+        after=(sa.bindparam("last_rank", type_=sa.Integer), sa.bindparam("last_id", type_=Guide.id.type))
+        if after
+        else None,
+        limit=sa.bindparam("limit", type_=sa.Integer),
+    )
 
 
 GUIDE_SORTS = (
