@@ -229,6 +229,20 @@ def activity_signups(args, activity_id):
     return {"items": items, "next_cursor": cursor}
 
 
+@staff_bp.route("/activities/<id:activity_id>/confirm-all", methods=["POST"])
+@login_required
+@errors(e.ActivityNotFound, e.ActivityCancelled)
+@staff_bp.response(200, schemas.ConfirmAllSchema)
+def confirm_all_attendance(activity_id):
+    """确认全部出勤 Confirm every checked-in member at once
+
+    After a 主题党日 a whole street checked in: credits the hours of every member who checked in and is
+    not credited yet, each as a single confirmation would. Safe to repeat (`credited` is 0 then).
+    """
+    activity = queries.load_activity(current_staff(), activity_id, queries.ATTENDANCE)
+    return {"credited": operations.confirm_all_attendance(current_staff(), activity)}
+
+
 @staff_bp.route("/signups/<id:signup_id>/confirm", methods=["POST"])
 @login_required
 @errors(e.NotAttended, e.ActivityCancelled, e.AttendanceConfirmed, e.SignupNotFound)

@@ -68,6 +68,7 @@ ACTION_NAMES = {
     "party_activity.update": "修改党建活动",
     "party_activity.cancel": "取消党建活动",
     "party_activity.confirm": "确认活动出勤",
+    "party_activity.confirm_all": "确认全部签到成员出勤",
     "party_activity.correct_hours": "更正活动服务时长",
     # exports
     "export.residency_requests": "导出居民认证申请",

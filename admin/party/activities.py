@@ -195,6 +195,21 @@ def party_signup_confirm(signup_id):
     return signup_action(signup_id, operations.confirm_attendance, "已确认出勤并记入服务时长")
 
 
+@bp.post("/party/activities/<id:activity_id>/confirm-all")
+@login_required
+def party_activity_confirm_all(activity_id):
+    """Confirm every checked-in member not confirmed yet (a whole 主题党日 at once)."""
+    staff = current_staff()
+    activity = activities.load_activity(staff, activity_id, ATTENDANCE)
+    try:
+        credited = operations.confirm_all_attendance(staff, activity)
+    except AppError as error:
+        flash_failure(error)
+    else:
+        flash(f"已确认 {credited} 名签到党员的出勤并记入服务时长", "info")
+    return redirect(url_for("admin.party_activity", activity_id=activity.id))
+
+
 @bp.post("/party/signups/<id:signup_id>/correct")
 @login_required
 def party_signup_correct(signup_id):

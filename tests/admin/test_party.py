@@ -679,6 +679,25 @@ def test_a_grid_worker_confirms_attendance_but_does_not_edit(client, db, world, 
     assert db.session.scalar(select(ServiceHours.minutes).where(ServiceHours.signup_id == signup.id)) == 120
 
 
+def test_confirming_everyone_checked_in_at_once(client, db, world, unit, clock):
+    activity = make_activity(db, world, capacity=3)
+    members = [reporter(db, world.home, unit, name, status=APPROVED) for name in ("李建国", "王芳", "赵强")]
+    for m in members:
+        sign_up(m.user, activity.id)
+    db.session.commit()
+    clock.move_to(TUESDAY_9)
+    for m in members[:2]:
+        check_in(m.user, venue_code("party_activity", activity.id))
+    db.session.commit()
+    sign_in_as(client, world.staff[GRID_WORKER])
+    page_path = f"{ACTIVITIES}/{activity.id}"
+    page = text(submit(client, f"{page_path}/confirm-all", page=page_path))
+    assert "已确认 2 名签到党员的出勤并记入服务时长" in page
+    assert page.count('<td data-field="minutes">120 分钟</td>') == 2
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ServiceHours)) == 2
+
+
 def test_editing_and_cancelling_an_activity(client, db, world, counter):
     activity = make_activity(db, world)
     path = f"{ACTIVITIES}/{activity.id}/edit"

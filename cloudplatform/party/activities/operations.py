@@ -21,7 +21,7 @@ from cloudplatform.identity.models import Community, StaffAccount, User
 from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
 from cloudplatform.notify.templates import fit
-from cloudplatform.orm import flush_unique
+from cloudplatform.orm import flush_unique, insert_for
 from cloudplatform.party.activities import queries
 from cloudplatform.party.activities.queries import ATTENDANCE, MANAGE, VENUE_PURPOSE, Listed
 from cloudplatform.party.errors import (
@@ -49,6 +49,7 @@ from cloudplatform.party.errors import (
 )
 from cloudplatform.party.models import (
     ACTIVITY_SOURCE,
+    APPROVED,
     CANCELLED,
     COMMUNITY_MEMBERS,
     PUBLISHED,
@@ -59,6 +60,7 @@ from cloudplatform.party.models import (
     WITHDRAWN,
     Activity,
     ActivitySignup,
+    PartyReport,
     PartyUnit,
     PartyUnitCommunity,
     ServiceHours,
@@ -469,6 +471,61 @@ def confirm_attendance(staff: StaffAccount, signup: ActivitySignup) -> Listed:
         details={"activity_id": activity.id, "user_id": signup.user_id, "minutes": hours.minutes},
     )
     return Listed(signup, minutes=hours.minutes)
+
+
+@requires(ATTENDANCE)
+def confirm_all_attendance(staff: StaffAccount, activity: Activity) -> int:
+    """Credit every checked-in member of the activity whose hours are not credited yet (a whole 主题党日
+    at once); returns how many were credited. Safe to repeat, and beside single confirmations: the
+    unique sign-up of ServiceHours skips those credited meanwhile.
+
+    :raises ActivityCancelled: the activity was cancelled.
+    """
+    if activity.status == CANCELLED:
+        raise ActivityCancelled()
+    credited = sa.select(ServiceHours.signup_id).where(ServiceHours.signup_id == ActivitySignup.id)
+    rows = db.session.execute(
+        sa.select(ActivitySignup, PartyReport.unit_id)
+        .outerjoin(
+            PartyReport, (PartyReport.user_id == ActivitySignup.user_id) & (PartyReport.status == APPROVED)
+        )
+        .where(
+            ActivitySignup.activity_id == activity.id,
+            ActivitySignup.checked_in_at.is_not(None),
+            ~sa.exists(credited),
+        )
+    ).all()
+    values = [
+        {
+            "user_id": signup.user_id,
+            "community_id": signup.community_id,
+            "unit_id": unit_id,
+            "source": ACTIVITY_SOURCE,
+            "signup_id": signup.id,
+            "served_on": local(activity.starts_at).date(),
+            "minutes": credited_minutes(activity, signup),
+            "note": "",
+            "confirmed_by_id": staff.id,
+            "created_at": now(),
+        }
+        for signup, unit_id in rows
+    ]
+    made = 0
+    if values:
+        made = db.session.execute(
+            insert_for(db.session, ServiceHours)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["signup_id"])
+            .execution_options(preserve_rowcount=True)
+        ).rowcount
+    record(
+        staff,
+        "party_activity.confirm_all",
+        target=activity,
+        community_id=activity.community_id,
+        details={"credited": made},
+    )
+    return made
 
 
 @requires(ATTENDANCE)

@@ -293,6 +293,15 @@ class PartySignupSchema(PartyAttendanceSchema):
     )
 
 
+class ConfirmAllSchema(ma.Schema):
+    credited = fields.Integer(
+        metadata={
+            "description": "members whose hours were credited now (the others were already)",
+            "example": 42,
+        }
+    )
+
+
 class HoursCorrectionSchema(ma.Schema):
     minutes = fields.Integer(
         required=True,

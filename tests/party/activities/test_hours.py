@@ -110,3 +110,27 @@ def test_staff_of_another_community_cannot_confirm(client, world, clock):
     refused = client.post(f"{STAFF}/signups/{signup_id}/confirm", headers=elsewhere)
     assert refused.status_code == 404 and refused.json["error"]["code"] == "SIGNUP_NOT_FOUND"
     assert hours_of(user) == []
+
+
+def test_confirming_everyone_at_once_credits_each_checked_in_member_once(client, world, clock):
+    activity, first, first_signup, unit = attended(client, world, clock)
+    second, second_headers = member(client, world.home, "wangfang", unit)
+    sign_up(client, activity, second_headers)
+    absent, absent_headers = member(client, world.home, "absent", unit)
+    sign_up(client, activity, absent_headers)
+    code = {"venue_code": venue_code("party_activity", activity.id)}
+    assert client.post("/api/v1/party/checkins", json=code, headers=second_headers).status_code == 200
+    grid = log_in(client, f"staff-{GRID_WORKER}")
+    assert client.post(f"{STAFF}/signups/{first_signup}/confirm", headers=grid).status_code == 200
+
+    url = f"{STAFF}/activities/{activity.id}/confirm-all"
+    confirmed = client.post(url, headers=grid)
+    assert confirmed.status_code == 200 and confirmed.json == {"credited": 1}
+    assert client.post(url, headers=grid).json == {"credited": 0}
+    assert [h.minutes for h in hours_of(first)] == [120]
+    assert [(h.minutes, h.unit_id) for h in hours_of(second)] == [(120, unit.id)]
+    assert hours_of(absent) == []
+    audited = _db.session.scalars(
+        select(AuditEntry.details).where(AuditEntry.action == "party_activity.confirm_all")
+    )
+    assert [d["credited"] for d in audited] == [1, 0]
