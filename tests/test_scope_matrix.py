@@ -23,7 +23,15 @@ from cloudplatform.identity.models import (
     ResidencyRequest,
 )
 from cloudplatform.identity.permissions import ACTIONS
-from cloudplatform.party.models import PartyReport, PostClaim, ServiceHours, ServicePost, UnitMonthlyReport
+from cloudplatform.party.models import (
+    Activity,
+    ActivitySignup,
+    PartyReport,
+    PostClaim,
+    ServiceHours,
+    ServicePost,
+    UnitMonthlyReport,
+)
 from cloudplatform.service.bookings.models import Bookable, Booking, BookingSuspension, Closure, OpeningHours
 from cloudplatform.service.guides.operations import create_guide
 from cloudplatform.service.guides.queries import guide_uploads
@@ -522,6 +530,93 @@ CONSOLE_PAGES += [
         "guide.manage",
         make_guide_with_file,
         lambda c, r: c.get(f"/admin/guides/{r.id}/attachments/{guide_uploads(r)[0].id}"),
+        lambda db, r: False,
+    ),
+]
+
+
+def make_attended_activity(world, community):
+    """An activity of ``community`` under way with one member checked in (hours not yet credited)."""
+    start = now() - timedelta(minutes=30)
+    activity = Activity(
+        community_id=community.id,
+        title="主题党日",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=5,
+        signed_up=1,
+    )
+    database.session.add(activity)
+    database.session.flush()
+    member = party_member(
+        community, f"attendee{community.id}", make_unit(community, f"活动单位{community.id}")
+    )
+    database.session.add(
+        ActivitySignup(
+            activity_id=activity.id,
+            community_id=community.id,
+            user_id=member.id,
+            status="signed_up",
+            checked_in_at=start,
+        )
+    )
+    database.session.commit()
+    return activity
+
+
+def credited(db, activity):
+    signups = select(ActivitySignup.id).where(ActivitySignup.activity_id == activity.id)
+    return count(db, ServiceHours, ServiceHours.signup_id.in_(signups)) != 0
+
+
+CONSOLE_PAGES += [
+    ConsolePage(
+        "GET /admin/party/reports/{id}",
+        "party.manage",
+        make_party_report,
+        lambda c, r: c.get(f"/admin/party/reports/{r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/party/reports/{id}/approve",
+        "party.manage",
+        make_party_report,
+        lambda c, r: submit(c, f"/admin/party/reports/{r.id}/approve"),
+        lambda db, r: report_status(db, r.id) != "pending",
+    ),
+    ConsolePage(
+        "GET /admin/party/units/{id}/edit",
+        "party.manage",
+        lambda world, community: make_unit(community, f"单位{community.id}"),
+        lambda c, r: c.get(f"/admin/party/units/{r.id}/edit"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/party/claims/{id}/confirm",
+        "party.manage",
+        make_post_claim,
+        lambda c, r: submit(c, f"/admin/party/claims/{r.id}/confirm"),
+        lambda db, r: db.session.scalar(select(PostClaim.status).where(PostClaim.id == r.id)) != "claimed",
+    ),
+    ConsolePage(
+        "GET /admin/party/activities/{id}",
+        "party.attendance",
+        make_attended_activity,
+        lambda c, r: c.get(f"/admin/party/activities/{r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/party/activities/{id}/confirm-all",
+        "party.attendance",
+        make_attended_activity,
+        lambda c, r: submit(c, f"/admin/party/activities/{r.id}/confirm-all"),
+        credited,
+    ),
+    ConsolePage(
+        "GET /admin/party/unit-reports/{id}.csv",
+        "party.manage",
+        make_unit_report,
+        lambda c, r: c.get(f"/admin/party/unit-reports/{r.id}.csv"),
         lambda db, r: False,
     ),
 ]
