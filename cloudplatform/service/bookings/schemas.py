@@ -8,7 +8,7 @@ from cloudplatform.pagination import PageArgsSchema
 from cloudplatform.schemas import Id, LocalDateTime, LocalDay, QueryId
 from cloudplatform.service.bookings.models import STATUS_NAMES
 
-QR_TOKEN = "^[A-Za-z0-9_-]{16,64}$"  # what secrets.token_urlsafe gives
+QR_PATTERN = "^[A-Za-z0-9_-]{16,64}$"  # what secrets.token_urlsafe gives
 HHMM = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 
 
@@ -184,9 +184,9 @@ class BookingListArgsSchema(PageArgsSchema):
 class CheckInSchema(ma.Schema):
     qr_token = fields.String(
         required=True,
-        validate=validate.Regexp(QR_TOKEN),
+        validate=validate.Regexp(QR_PATTERN),
         metadata={
-            "pattern": QR_TOKEN,
+            "pattern": QR_PATTERN,
             "description": "the token the resident's booking QR code carries",
             "example": "q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6",
         },
