@@ -14,6 +14,7 @@ DEFAULT_TEMPLATES = json.dumps(
         "party_report_result": "dev-tmpl-party-report-result",
         "party_activity": "dev-tmpl-party-activity",
         "party_unit_report": "dev-tmpl-party-unit-report",
+        "locker_deposit": "dev-tmpl-locker-deposit",
     }
 )
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)
@@ -43,6 +44,12 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "BOOKING_NO_SHOW_LIMIT": (3, int),  # this many no-shows ...
     "BOOKING_NO_SHOW_WINDOW_DAYS": (60, int),  # ... within this many days ...
     "BOOKING_SUSPENSION_DAYS": (30, int),  # ... suspend booking in that community this long
+    "LOCKER_REMINDER_HOURS": (24, int),  # a deposit not picked up: remind the resident after this long
+    "LOCKER_EXPIRY_HOURS": (72, int),  # ... and expire it (a retrieval task for staff) after this long
+    "LOCKER_DROPOFF_HOLD_MINUTES": (30, int),  # a resident's drop-off reservation holds its compartment
+    "LOCKER_LOCKOUT_FAILURES": (10, int),  # this many wrong codes at a cabinet within an hour ...
+    "LOCKER_LOCKOUT_MINUTES": (30, int),  # ... refuse code entry there this long
+    "LOCKER_CODE_RATE_LIMIT": ("20 per hour", str),  # the app's code-related calls, per user
     # template key -> WeChat subscribe-message template id, as JSON
     "WECHAT_TEMPLATES": (DEFAULT_TEMPLATES, json.loads),
     "LOG_LEVEL": ("INFO", str),

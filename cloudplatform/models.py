@@ -16,6 +16,7 @@ from cloudplatform.identity.models import (
     Street,
     User,
 )
+from cloudplatform.locker.models import Cabinet, CabinetKey, Compartment, Deposit, DeviceNonce
 from cloudplatform.notify.models import Notification, SubscriptionConsent
 from cloudplatform.party.models import (
     Activity,
@@ -48,9 +49,14 @@ __all__ = [
     "Booking",
     "BookingSuspension",
     "Building",
+    "Cabinet",
+    "CabinetKey",
     "City",
     "Closure",
     "Community",
+    "Compartment",
+    "Deposit",
+    "DeviceNonce",
     "District",
     "Grid",
     "GridAssignment",

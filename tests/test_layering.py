@@ -14,31 +14,51 @@ NEVER = {
         "identity",
         "service",
         "party",
+        "locker",
         "notify",
         "wechat",
         "jobs",
         "audit",
         "miniprogram_api",
         "admin",
+        "device_api",
     },
-    "wechat": {"identity", "service", "party", "notify", "jobs", "audit"},  # the gateway knows no domain
-    "identity": {"service", "party", "notify", "jobs", "miniprogram_api", "admin"},  # notify imports identity
-    "notify": {"service", "party", "jobs", "miniprogram_api", "admin"},
+    "wechat": {
+        "identity",
+        "service",
+        "party",
+        "locker",
+        "notify",
+        "jobs",
+        "audit",
+    },  # the gateway knows no domain
+    "identity": {
+        "service",
+        "party",
+        "locker",
+        "notify",
+        "jobs",
+        "miniprogram_api",
+        "admin",
+    },  # notify imports identity
+    "notify": {"service", "party", "locker", "jobs", "miniprogram_api", "admin"},
     "audit": {"identity", "service", "party", "notify"},
-    "service": {"party", "jobs", "miniprogram_api", "admin"},
-    "party": {"service", "jobs", "miniprogram_api", "admin"},  # shares the venue QR through the kernel
-    "miniprogram_api": {"admin"},
-    "admin": {"miniprogram_api"},
+    "service": {"party", "jobs", "miniprogram_api", "admin", "device_api"},
+    "party": {"service", "locker", "jobs", "miniprogram_api", "admin", "device_api"},  # venue QR: kernel
+    "locker": {"service", "party", "jobs", "miniprogram_api", "admin", "device_api"},  # knows no caller
+    "device_api": {"miniprogram_api", "admin", "service", "party"},  # the cabinets' face: lockers only
+    "miniprogram_api": {"admin", "device_api"},
+    "admin": {"miniprogram_api", "device_api"},
 }
 
 
 def part_of_module(name: str) -> str | None:
     parts = name.split(".")
-    if parts[0] in ("miniprogram_api", "admin"):
+    if parts[0] in ("miniprogram_api", "admin", "device_api"):
         return parts[0]
     if parts[0] != "cloudplatform" or len(parts) < 2:
         return None
-    if parts[1] in ("identity", "service", "party", "notify", "wechat", "jobs", "audit"):
+    if parts[1] in ("identity", "service", "party", "locker", "notify", "wechat", "jobs", "audit"):
         return parts[1]
     return None if parts[1] in APP_MODULES | {"migrations"} else "kernel"
 
@@ -59,7 +79,7 @@ def imported_modules(path: Path):
 
 SOURCES = sorted(
     path
-    for top in ("cloudplatform", "miniprogram_api", "admin")
+    for top in ("cloudplatform", "miniprogram_api", "admin", "device_api")
     for path in (ROOT / top).rglob("*.py")
     if "migrations" not in path.parts
 )

@@ -40,6 +40,9 @@ ACTIONS = {
     # 党建云: units, reports, posts and activities; the venue screen and attendance at an activity
     "party.manage": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "party.attendance": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    # 云柜: deposit items for residents, collect drop-offs and retrieve expired ones; keys, remote opening
+    "locker.deposit": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "locker.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
 }
 
 # Which staff roles each role may create: never above its own rank.

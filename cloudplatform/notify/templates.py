@@ -37,6 +37,7 @@ PAGES = (
     "pages/party/report",
     "pages/party/activities",
     "pages/party/hours",
+    "pages/lockers/deposits",
 )
 
 
@@ -142,6 +143,11 @@ TEMPLATES = {
             "party_activity",
             "党建活动通知",
             (Keyword("thing1", "活动名称"), Keyword("time2", "活动时间"), Keyword("thing3", "温馨提示")),
+        ),
+        Template(
+            "locker_deposit",
+            "云柜取件通知",
+            (Keyword("thing1", "物品名称"), Keyword("thing2", "云柜位置"), Keyword("thing3", "温馨提示")),
         ),
         Template(
             "party_unit_report",
