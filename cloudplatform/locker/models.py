@@ -96,9 +96,11 @@ DEPOSIT_STATUS_NAMES = {
 
 
 class Deposit(TimestampMixin, db.Model):
-    """An item in (or on its way into) a compartment. Its one-time codes are stored only as keyed hashes:
+    """An item in (or on its way into) a compartment. Its one-time codes are never stored: both derive
+    from the random ``salt`` and a key only the running server holds (SECRET_KEY), so that the recipient
+    can be shown them again while the database alone reveals neither; lookups go by keyed hashes,
     ``code_hash`` (8 digits typed at the keypad, unique among the cabinet's live deposits) and
-    ``qr_hash`` (a random token of ≥128 bits the QR code carries)."""
+    ``qr_hash`` (a token of 128 bits the QR code carries)."""
 
     __table_args__ = (
         # a compartment holds one live deposit
@@ -134,6 +136,7 @@ class Deposit(TimestampMixin, db.Model):
     recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))  # a delivery's resident
     sender_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))  # a drop-off's resident
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    salt: Mapped[str] = mapped_column(sa.String(32))
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     qr_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     expires_at: Mapped[datetime]

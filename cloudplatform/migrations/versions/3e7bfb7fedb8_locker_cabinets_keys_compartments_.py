@@ -107,6 +107,7 @@ def upgrade():
         sa.Column("recipient_user_id", sa.Integer(), nullable=True),
         sa.Column("sender_user_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("salt", sa.String(length=32), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("qr_hash", sa.String(length=64), nullable=True),
         sa.Column("expires_at", cloudplatform.orm.UTCDateTime(timezone=True), nullable=False),
