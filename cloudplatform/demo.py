@@ -10,6 +10,7 @@ from cloudplatform.extensions import db
 from cloudplatform.identity import demo as identity_demo
 from cloudplatform.identity.demo import TOTAL_COMMUNITIES  # noqa: F401  (tests read it here)
 from cloudplatform.identity.models import RESIDENT, City
+from cloudplatform.locker import demo as locker_demo
 from cloudplatform.party import demo as party_demo
 from cloudplatform.service.bookings import demo as bookings_demo
 from cloudplatform.service.guides import demo as guides_demo
@@ -35,6 +36,7 @@ def load_demo_data() -> bool:
     notices_demo.load_estate_demo(jinhe, accounts["jinhe_admin"])
     notices_demo.load_street_demo(accounts["gaoxin"])
     party_demo.load_demo(huoju, jinhe, staff)
+    locker_demo.load_demo(huoju, jinhe, staff)
     return True
 
 

@@ -180,3 +180,26 @@ def test_demo_party_login_sees_its_card_and_hours(client, db):
     body = client.get("/api/v1/party/me/hours", headers={"Authorization": f"Bearer {token}"}).json
     assert body["card"]["unit_name"] == "宝鸡市税务局高新分局"
     assert body["card"]["community_name"] == "火炬路社区" and body["card"]["status"] == "approved"
+
+
+def test_demo_cabinets_across_the_district(db):
+    """云柜 as the seed counts it: 38 cabinets across 高新区's communities, 24 compartments each, each with
+    one active development key."""
+    from cloudplatform.identity.models import Street
+    from cloudplatform.locker.models import Cabinet, CabinetKey, Compartment
+
+    load_demo_data()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Cabinet)) == 38
+    assert db.session.scalar(select(func.count()).select_from(Compartment)) == 912
+    assert db.session.scalar(select(func.count()).select_from(CabinetKey).where(CabinetKey.active)) == 38
+    districts = db.session.scalars(
+        select(func.distinct(Street.district_id))
+        .join(Community, Community.street_id == Street.id)
+        .join(Cabinet, Cabinet.community_id == Community.id)
+    ).all()
+    assert len(districts) == 1
+    by_community = dict(
+        db.session.execute(select(Community.name, func.count()).join(Cabinet).group_by(Community.name)).all()
+    )
+    assert by_community["火炬路社区"] >= 2 and by_community["金河尚居社区"] >= 2 and len(by_community) > 20
