@@ -47,9 +47,11 @@ def create_app(config: dict | None = None) -> Flask:
     devserver.register_cli(app)
 
     import admin
+    import device_api
     import miniprogram_api
 
     miniprogram_api.register(api)
+    app.register_blueprint(device_api.bp)
     app.register_blueprint(admin.bp)
     return app
 

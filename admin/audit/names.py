@@ -70,6 +70,14 @@ ACTION_NAMES = {
     "party_activity.confirm": "确认活动出勤",
     "party_activity.confirm_all": "确认全部签到成员出勤",
     "party_activity.correct_hours": "更正活动服务时长",
+    # 云柜
+    "deposit.create": "云柜存件",
+    "deposit.cancel": "取消云柜存件",
+    "deposit.remote_open": "远程开柜",
+    "deposit.retrieve": "回收过期存件",
+    "cabinet.rotate_key": "更换云柜密钥",
+    "locker.lockout": "云柜取件码错误过多锁定",
+    "locker.fault": "云柜格口故障",
     # exports
     "export.residency_requests": "导出居民认证申请",
     "export.audit_log": "导出审计日志",
@@ -112,6 +120,8 @@ TARGETS = {
     "Activity": TargetKind("党建活动", "admin.party_activity", "activity_id"),
     "ActivitySignup": TargetKind("活动报名"),
     "UnitMonthlyReport": TargetKind("单位月报", "admin.party_unit_report", "report_id"),
+    "Cabinet": TargetKind("云柜"),
+    "Deposit": TargetKind("云柜存件"),
 }
 
 

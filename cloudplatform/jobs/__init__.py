@@ -17,6 +17,7 @@ from flask import Flask
 
 from cloudplatform.extensions import db
 from cloudplatform.idempotency import prune_expired_keys
+from cloudplatform.locker import tasks as locker
 from cloudplatform.notify.operations import deliver_outbox
 from cloudplatform.party.hours import tasks as party_hours
 from cloudplatform.party.members import tasks as party_members
@@ -69,6 +70,22 @@ JOBS: list[Job] = [
         party_members.reconfirm_reports,
         {"trigger": "cron", "hour": 9, "minute": 0, "timezone": "Asia/Shanghai"},
         "提醒党员年度确认，注销逾期未确认的报到",
+    ),
+    Job(
+        "locker_reminders", locker.send_reminders, {"trigger": "interval", "minutes": 15}, "云柜存件取件提醒"
+    ),
+    Job("locker_expiry", locker.expire_deposits, {"trigger": "interval", "minutes": 5}, "云柜存件过期转回收"),
+    Job(
+        "locker_prune_nonces",
+        locker.prune_nonces,
+        {"trigger": "interval", "minutes": 10},
+        "删除过期的设备随机数",
+    ),
+    Job(
+        "locker_stuck_openings",
+        locker.return_stuck_openings,
+        {"trigger": "interval", "minutes": 1},
+        "未开门的取件恢复待取件",
     ),
 ]
 
