@@ -47,7 +47,7 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
 )
-from tests.party.conftest import make_unit, party_member, resident
+from tests.party.fixtures import make_unit, party_member, resident
 from tests.service.bookings.fixtures import MONDAY
 from tests.world import log_in, wechat_user
 

@@ -132,5 +132,6 @@ def test_dashboard_runs_one_statement_per_figure(client, staff, app):
     sign_in(client, "wangli", PASSWORD)  # a city admin: every card, the street table and the trend
     with count_queries(app) as statements:
         client.get("/admin/")
-    assert len(DASHBOARD_TILES) == 8
-    assert len(statements) == 8 + 2 + 1  # + loading the signed-in account with its community and street
+    assert len(DASHBOARD_TILES) == 9
+    # + loading the signed-in account with its community and street, + the 党建云 figures
+    assert len(statements) == 9 + 2 + 1 + 6

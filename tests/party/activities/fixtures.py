@@ -11,7 +11,7 @@ from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_STAFF
 from cloudplatform.notify.models import Notification
 from cloudplatform.party.activities.operations import create_activity
 from cloudplatform.party.models import SIGNED_UP, Activity, ActivitySignup
-from tests.party.conftest import START, party_member
+from tests.party.fixtures import START, party_member
 from tests.world import log_in
 
 TUESDAY_9 = datetime(2026, 12, 8, 9, 0, tzinfo=LOCAL_TZ)

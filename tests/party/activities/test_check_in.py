@@ -9,7 +9,7 @@ from cloudplatform.venue import venue_code
 from tests.admin.console import sign_in_as
 from tests.helpers import count_queries
 from tests.party.activities.fixtures import at, make_activity, member, sign_up
-from tests.party.conftest import make_unit
+from tests.party.fixtures import make_unit
 from tests.world import log_in
 
 CHECK_IN, CHECK_OUT = "/api/v1/party/checkins", "/api/v1/party/checkouts"

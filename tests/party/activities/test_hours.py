@@ -12,7 +12,7 @@ from cloudplatform.party.models import ActivitySignup, ServiceHours
 from cloudplatform.venue import venue_code
 from tests.factories import StaffAccountFactory
 from tests.party.activities.fixtures import at, make_activity, member, sign_up
-from tests.party.conftest import make_unit
+from tests.party.fixtures import make_unit
 from tests.world import log_in, wechat_user
 
 STAFF = "/api/v1/staff/party"

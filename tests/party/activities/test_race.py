@@ -9,7 +9,7 @@ from cloudplatform.identity.models import COMMUNITY_ADMIN, COMMUNITY_STAFF, GRID
 from cloudplatform.party.models import WAITING, ActivitySignup, ServiceHours
 from cloudplatform.venue import venue_code
 from tests.party.activities.fixtures import ACTIVITIES, at, make_activity, places, sign_up
-from tests.party.conftest import make_unit, party_member
+from tests.party.fixtures import make_unit, party_member
 from tests.service.bookings.test_race import race
 from tests.world import log_in
 

@@ -20,7 +20,7 @@ from tests.party.activities.fixtures import (
     places,
     sign_up,
 )
-from tests.party.conftest import make_unit, resident
+from tests.party.fixtures import make_unit, resident
 from tests.world import log_in
 
 STAFF_ACTIVITIES = "/api/v1/staff/party/activities"

@@ -33,7 +33,7 @@ from cloudplatform.party.models import (
     UnitMonthlyReport,
 )
 from tests.helpers import count_queries
-from tests.party.conftest import make_unit, party_member, resident
+from tests.party.fixtures import make_unit, party_member, resident
 from tests.world import log_in
 
 NOVEMBER = date(2026, 11, 1)

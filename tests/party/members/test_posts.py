@@ -10,7 +10,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import COMMUNITY_STAFF
 from cloudplatform.party.members.operations import close_post, create_post
 from cloudplatform.party.models import PostClaim, ServiceHours, ServicePost
-from tests.party.conftest import make_unit, party_member, resident
+from tests.party.fixtures import make_unit, party_member, resident
 from tests.world import log_in
 
 STAFF = "staff-community_staff"

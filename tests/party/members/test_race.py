@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import PARTY_MEMBER, Membership
 from cloudplatform.party.models import CLAIM_ACTIVE, PartyReport, PostClaim, ServicePost
-from tests.party.conftest import make_unit, party_member, resident
+from tests.party.fixtures import make_unit, party_member, resident
 from tests.party.members.test_posts import open_post
 from tests.service.bookings.test_race import race
 from tests.world import log_in

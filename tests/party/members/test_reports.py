@@ -13,7 +13,7 @@ from cloudplatform.identity.operations import decide_residency
 from cloudplatform.notify.models import Notification
 from cloudplatform.party.members.tasks import reconfirm_reports
 from cloudplatform.party.models import PartyReport
-from tests.party.conftest import make_unit, party_member, resident
+from tests.party.fixtures import make_unit, party_member, resident
 from tests.world import log_in
 
 STAFF = "staff-community_staff"
