@@ -638,3 +638,78 @@ def test_console_record_page_scope(client, db, world, page, role, where):
     else:
         assert response.status_code == 404
     assert not page.changed(db, record)
+
+
+# -- 云柜: staff deposit into a cabinet and act on a deposit by its id --------------------------------
+
+
+def make_locker_deposit(world, community, expired=False):
+    """A waiting (or expired) deposit for a resident of ``community`` in a cabinet there."""
+    from cloudplatform.locker.models import Deposit
+    from cloudplatform.locker.operations import deposit
+    from tests.locker.core import make_cabinet
+    from tests.locker.core import resident_of as locker_resident
+
+    cabinet, *_ = make_cabinet(community)
+    user = locker_resident(community, f"locker-recipient-{community.id}")
+    made = deposit(None, cabinet.id, user.id, "S", "证明").deposit
+    if expired:
+        made.status = "expired"
+    database.session.commit()
+    return database.session.get(Deposit, made.id)
+
+
+def locker_deposit_field(db, deposit_id, column):
+    from cloudplatform.locker.models import Deposit
+
+    db.session.expire_all()
+    return db.session.scalar(select(getattr(Deposit, column)).where(Deposit.id == deposit_id))
+
+
+def deposits_in_cabinet(db, deposit):
+    from cloudplatform.locker.models import Deposit
+
+    return count(db, Deposit, Deposit.cabinet_id == deposit.cabinet_id)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "POST /staff/deposits (cabinet_id)",
+        make_locker_deposit,
+        lambda c, h, r: c.post(
+            "/api/v1/staff/deposits",
+            json={
+                "cabinet_id": r.cabinet_id,
+                "recipient_user_id": r.recipient_user_id,
+                "size": "S",
+                "item": "证明",
+            },
+            headers=h,
+        ),
+        lambda db, r: deposits_in_cabinet(db, r) != 1,
+        "locker.deposit",
+    ),
+    Endpoint(
+        "POST /staff/deposits/{id}/cancel",
+        make_locker_deposit,
+        lambda c, h, r: c.post(f"/api/v1/staff/deposits/{r.id}/cancel", json={"reason": "放错"}, headers=h),
+        lambda db, r: locker_deposit_field(db, r.id, "status") != "waiting",
+        "locker.deposit",
+    ),
+    Endpoint(
+        "POST /staff/deposits/{id}/retrieve",
+        lambda world, community: make_locker_deposit(world, community, expired=True),
+        lambda c, h, r: c.post(f"/api/v1/staff/deposits/{r.id}/retrieve", headers=h),
+        lambda db, r: locker_deposit_field(db, r.id, "finished_by_id") is not None,
+        "locker.deposit",
+    ),
+    Endpoint(
+        "POST /staff/deposits/{id}/remote-open",
+        make_locker_deposit,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/deposits/{r.id}/remote-open", json={"reason": "居民手机丢失"}, headers=h
+        ),
+        lambda db, r: locker_deposit_field(db, r.id, "status") != "waiting",
+        "locker.manage",
+    ),
+]
