@@ -60,7 +60,11 @@ def test_twenty_entries_of_one_code_open_one_door_once(app, world):
     body = json.dumps({"code": issued.code}).encode()
     path = "/device/v1/pickups"
     results = race(app, [(path, body, signed_headers(key_id, secret, path, body)) for _ in range(20)])
-    assert sorted(r.status_code for r in results) == [200] + [403] * 19
-    assert {r.json["error"]["code"] for r in results if r.status_code == 403} == {"CODE_REFUSED"}
+    assert [r.status_code for r in results].count(200) == 1
+    # the 19 others are refused; after 10 of them the cabinet locks its keypad, so late ones may be 423
+    assert {r.json["error"]["code"] for r in results if r.status_code != 200} <= {
+        "CODE_REFUSED",
+        "CABINET_LOCKED",
+    }
     _db.session.commit()
     assert _db.session.get(Deposit, issued.deposit.id).status == "opening"
