@@ -13,6 +13,7 @@ from cloudplatform.clock import LOCAL_TZ, local, now
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
 from cloudplatform.identity.permissions import allows
+from cloudplatform.locker import queries as locker
 from cloudplatform.notify import queries as notify
 from cloudplatform.party.hours import queries as party
 from cloudplatform.party.members import queries as party_members
@@ -95,4 +96,5 @@ def dashboard():
         streets=identity.figures_by_street(staff) if wide else [],
         trend=resident_trend(staff),
         party=party_block(staff),
+        locker=locker.locker_figures(staff) if allows(staff, "locker.deposit") else None,
     )

@@ -21,7 +21,7 @@ from cloudplatform.privacy import mask_name, mask_phone
 # The sidebar: (group, [(endpoint, label, who may open it)]). "Who" is the action the page requires
 # (cloudplatform.identity.permissions.ACTIONS), None for any signed-in staff member, or a function of
 # the staff member. A module adds its pages here; a group shows only when the role may open one of its
-# pages (党建云, 志愿云 and 云柜 come with their modules).
+# pages (志愿云 comes with its module).
 NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
     (None, [("admin.dashboard", "工作台", None)]),
     (
@@ -42,6 +42,16 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
             ("admin.party_posts", "服务岗位", "party.manage"),
             ("admin.party_activities", "党建活动", "party.attendance"),
             ("admin.party_unit_reports", "单位月报", "party.manage"),
+        ],
+    ),
+    (
+        "云柜",
+        [
+            ("admin.locker_cabinets", "云柜列表", "locker.deposit"),
+            ("admin.locker_deposit_new", "存件", "locker.deposit"),
+            ("admin.locker_deposits", "存取记录", "locker.deposit"),
+            ("admin.locker_retrievals", "待回收", "locker.deposit"),
+            ("admin.locker_alerts", "告警", "locker.deposit"),
         ],
     ),
     (

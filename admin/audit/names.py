@@ -120,8 +120,8 @@ TARGETS = {
     "Activity": TargetKind("党建活动", "admin.party_activity", "activity_id"),
     "ActivitySignup": TargetKind("活动报名"),
     "UnitMonthlyReport": TargetKind("单位月报", "admin.party_unit_report", "report_id"),
-    "Cabinet": TargetKind("云柜"),
-    "Deposit": TargetKind("云柜存件"),
+    "Cabinet": TargetKind("云柜", "admin.locker_cabinet", "cabinet_id"),
+    "Deposit": TargetKind("云柜存件", "admin.locker_deposit", "deposit_id"),
 }
 
 

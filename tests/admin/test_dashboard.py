@@ -163,5 +163,15 @@ def test_dashboard_statements_do_not_grow_with_the_data(app, client, spread):
         residency_request(spread, spread.elsewhere)
     with count_queries(app) as after:
         client.get("/admin/")
-    # cards, street table, trend and the signed-in account; 党建云's six figures
-    assert len(after) == len(before) == 9 + 2 + 1 + 6
+    # cards, street table, trend and the signed-in account; 党建云's six figures; 云柜's one
+    assert len(after) == len(before) == 9 + 2 + 1 + 6 + 1
+
+
+def test_the_locker_card_links_to_its_pages(client, spread):
+    sign_in_as(client, spread.staff[GRID_WORKER])
+    card = re.search(
+        r'<div class="card" data-block="locker">(.*?)\n</div>', text(client.get("/admin/")), re.S
+    ).group(1)
+    for path in ("/admin/locker/cabinets", "/admin/locker/alerts", "/admin/locker/retrievals"):
+        assert f'href="{path}"' in card
+    assert '<div class="value" data-locker-count="occupancy">0 / 0</div>' in card

@@ -29,6 +29,11 @@ PAGES = {  # path -> roles that may open it, in the order of the sidebar's links
     "/admin/party/posts": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/activities": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/unit-reports": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/locker/cabinets": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/locker/deposits/new": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/locker/deposits": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/locker/retrievals": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/locker/alerts": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/residency": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/staff": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/staff/new": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
@@ -41,6 +46,7 @@ ROLES = [GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN
 
 SERVICE_CLOUD = ["通知公告", "办事指南", "预约事项", "预约日程", "预约暂停"]
 PARTY_CLOUD = ["报到审核", "单位党组织", "服务岗位", "党建活动", "单位月报"]
+LOCKERS = ["云柜列表", "存件", "存取记录", "待回收", "告警"]
 RESIDENTS_SYSTEM = ["居民认证", "工作人员", "消息发送", "审计日志", "开发用：微信消息记录"]
 
 
@@ -120,6 +126,7 @@ def test_nav_groups_pages_by_module_in_order(client, world):
         "": ["工作台"],
         "服务云": SERVICE_CLOUD,
         "党建云": PARTY_CLOUD,
+        "云柜": LOCKERS,
         "居民 / 系统": RESIDENTS_SYSTEM,
     }
 
@@ -130,6 +137,7 @@ def test_grid_worker_sees_each_group_with_only_its_pages(client, world):
         "": ["工作台"],
         "服务云": ["预约日程"],
         "党建云": ["党建活动"],
+        "云柜": LOCKERS,
         "居民 / 系统": ["居民认证"],
     }
 
@@ -156,6 +164,8 @@ def test_a_group_without_pages_the_role_may_open_is_left_out(world):
         ("/admin/bookables/new", "/admin/bookables"),
         ("/admin/bookings/day", "/admin/bookings/day"),
         ("/admin/staff/new", "/admin/staff"),
+        ("/admin/locker/deposits/new", "/admin/locker/deposits/new"),
+        ("/admin/locker/deposits", "/admin/locker/deposits"),
     ],
 )
 def test_current_page_is_marked_in_the_nav(client, world, path, current):
