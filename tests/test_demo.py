@@ -203,3 +203,20 @@ def test_demo_cabinets_across_the_district(db):
         db.session.execute(select(Community.name, func.count()).join(Cabinet).group_by(Community.name)).all()
     )
     assert by_community["火炬路社区"] >= 2 and by_community["金河尚居社区"] >= 2 and len(by_community) > 20
+
+
+def test_demo_resident_has_one_deposit_waiting(client, db):
+    """张秀兰's /lockers/deposits/mine shows the one item waiting for her (and those she picked up)."""
+    from cloudplatform.locker.models import EXPIRED, WAITING, Deposit
+
+    load_demo_data()
+    db.session.commit()
+    token = client.post("/api/v1/auth/login", json={"code": fresh_code("resident")}).json["token"]
+    response = client.get("/api/v1/lockers/deposits/mine", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.json
+    items = response.json["items"]
+    assert [d["status"] for d in items].count("waiting") == 1
+    waiting = next(d for d in items if d["status"] == "waiting")
+    assert len(waiting["code"]) == 8 and waiting["code"].isdigit()
+    assert db.session.scalar(select(func.count()).select_from(Deposit).where(Deposit.status == EXPIRED)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Deposit).where(Deposit.status == WAITING)) > 10

@@ -1,6 +1,7 @@
 """云柜's demo data: the seed's 38 便民服务云柜 across 高新区 (four in 火炬路社区, three in 金河尚居社区,
 one in each of 31 other communities of the district), 24 compartments each (8 S, 10 M, 6 L), one active
-key each, and deposits for the demo resident (张秀兰): one waiting for her, a few she picked up.
+key each; deposits for the demo resident (张秀兰): one waiting for her, three she picked up; and a few
+waiting for other residents of 火炬路社区 and 金河尚居社区, one of each expired (a retrieval task).
 
 The keys' secrets are DEVELOPMENT secrets, derived from the key id (``demo_secret``) so that the cabinet
 simulator (``scripts/cabinet --cabinet N``) can sign as the demo's cabinet N; production keys come from the
@@ -8,13 +9,25 @@ console's key rotation, never from here.
 """
 
 import hashlib
+from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from cloudplatform.clock import now
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import Community, District, StaffAccount, Street
-from cloudplatform.locker.models import Cabinet, CabinetKey, Compartment
+from cloudplatform.identity.models import (
+    RESIDENT,
+    Community,
+    District,
+    Membership,
+    StaffAccount,
+    Street,
+    User,
+)
+from cloudplatform.locker.models import EXPIRED, Cabinet, CabinetKey, Compartment, Deposit
+from cloudplatform.locker.operations import DOOR_CLOSED, DOOR_OPENED, Issued, deposit, door_event, pick_up
+from cloudplatform.wechat.standin import openid_for
 
 CABINETS = 38
 COMPARTMENT_SIZES = (
@@ -111,4 +124,89 @@ def load_cabinets(huoju: Community, jinhe: Community) -> list[Cabinet]:
 
 
 def load_demo(huoju: Community, jinhe: Community, staff: StaffAccount) -> None:
-    load_cabinets(huoju, jinhe)
+    cabinets = load_cabinets(huoju, jinhe)
+    db.session.flush()
+    by_community: dict[int, list[Cabinet]] = {}
+    for cabinet in cabinets:
+        by_community.setdefault(cabinet.community_id, []).append(cabinet)
+    jinhe_staff = db.session.scalar(
+        sa.select(StaffAccount).where(StaffAccount.community_id == jinhe.id).order_by(StaffAccount.id)
+    )
+    load_resident_deposits(cabinets[0], staff)
+    load_other_deposits(huoju, by_community[huoju.id], staff)
+    load_other_deposits(jinhe, by_community[jinhe.id], jinhe_staff)
+
+
+# the demo resident's deposits at 火炬路社区's first cabinet: (item, size, days ago, picked up)
+RESIDENT_DEPOSITS = [
+    ("老年证", "S", 40, True),
+    ("爱心超市兑换物品：食用油一桶", "L", 21, True),
+    ("居住证明（已盖章）", "S", 6, True),
+    ("临时救助物资：大米、面粉", "M", 0, False),
+]
+# other residents' items, waiting at each detailed community's cabinets (the console's grids)
+OTHER_ITEMS = ["证明材料", "社保卡", "救助物资", "老年证", "办事回执", "爱心超市兑换物品"]
+
+
+def demo_resident() -> User:
+    return db.session.scalars(
+        sa.select(User).where(User.openid == openid_for(current_app.config["WECHAT_APPID"], "resident"))
+    ).one()
+
+
+def picked_up(issued: Issued, days_ago: float) -> None:
+    """The way a pickup goes: the code at the cabinet, the door open, the door shut; then back-dated."""
+    cabinet = issued.deposit.cabinet
+    opened = pick_up(cabinet, code=issued.code)
+    door_event(cabinet, DOOR_OPENED, opened.compartment)
+    door_event(cabinet, DOOR_CLOSED, opened.compartment)
+    made = now() - timedelta(days=days_ago)
+    db.session.execute(
+        sa.update(Deposit)
+        .where(Deposit.id == issued.deposit.id)
+        .values(
+            created_at=made,
+            expires_at=made + (issued.deposit.expires_at - issued.deposit.created_at),
+            opened_at=made + timedelta(hours=5),
+            closed_at=made + timedelta(hours=5, seconds=30),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def load_resident_deposits(cabinet: Cabinet, staff: StaffAccount) -> None:
+    """张秀兰's: three she picked up, one waiting for her (in /api/v1/lockers/deposits/mine)."""
+    resident = demo_resident()
+    for item, size, days_ago, done in RESIDENT_DEPOSITS:
+        issued = deposit(staff, cabinet.id, resident.id, size, item)
+        if done:
+            picked_up(issued, days_ago)
+
+
+def load_other_deposits(community: Community, cabinets: list[Cabinet], staff: StaffAccount | None) -> None:
+    """Generated residents' deposits: a few waiting in each cabinet of the community, one of them expired
+    (a retrieval task for staff) at the first cabinet."""
+    residents = db.session.scalars(
+        sa.select(User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.community_id == community.id, Membership.role == RESIDENT)
+        .where(User.openid.like(f"demo-{community.id}-%"))
+        .order_by(User.id)
+        .limit(5 * len(cabinets))
+    ).all()
+    for i, user_id in enumerate(residents):
+        cabinet = cabinets[i % len(cabinets)]
+        issued = deposit(staff, cabinet.id, user_id, "SMSML"[i % 5], OTHER_ITEMS[i % len(OTHER_ITEMS)])
+        if i == 0:  # four days old: past its expiry, waiting for staff to take it back
+            made = now() - timedelta(days=4)
+            db.session.execute(
+                sa.update(Deposit)
+                .where(Deposit.id == issued.deposit.id)
+                .values(
+                    status=EXPIRED,
+                    created_at=made,
+                    reminded_at=made + timedelta(days=1),
+                    expires_at=made + timedelta(days=3),
+                )
+                .execution_options(synchronize_session=False)
+            )
