@@ -170,6 +170,7 @@ def test_readme_walkthrough_runs_as_written(server, tmp_path):
     text = text.replace(API_BASE, server["api"]).replace(STANDIN_BASE, server["standin"])
     commands = [command for block in walkthrough_blocks(text) for command in parse(block)]
     script = ["set -e -o pipefail"]
+    (tmp_path / "scripts").symlink_to(ROOT / "scripts")  # scripts/cabinet as from the repository's root
     for number, command in enumerate(commands):
         script += [f"printf '\\n{MARKER.format(number)}\\n'", command.text]
     run = subprocess.run(  # noqa: S603  (the README's own commands)
