@@ -149,6 +149,9 @@ def locker_cabinet_enabled(cabinet_id):
     """Disable a cabinet (the device API refuses it) or enable it again."""
     staff = current_staff()
     cabinet = queries.load_cabinet(staff, cabinet_id, MANAGE)
+    if not hasattr(operations, "set_cabinet_enabled"):  # the core's operation has not landed yet
+        flash("暂不支持在后台启用或停用云柜", "error")
+        return redirect(cabinet_back(cabinet))
     enabled = CabinetEnabledForm().enabled.data == "1"
     return attempt(
         lambda: operations.set_cabinet_enabled(staff, cabinet, enabled),  # type: ignore[attr-defined]
