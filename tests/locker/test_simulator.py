@@ -129,3 +129,37 @@ def test_the_keypad_and_the_qr_code(live, db):
 def test_a_wrong_key_is_refused(live):
     done = run("--server", live, "--key-id", "demo-cab-01", "--secret", "0" * 64, "heartbeat")
     assert done.returncode == 1 and "SIGNATURE_INVALID" in done.stdout
+
+
+def test_a_heartbeat_opens_the_door_staff_opened_remotely(live, db):
+    import sqlalchemy as sa
+
+    from cloudplatform.identity.models import StaffAccount
+    from cloudplatform.locker.models import Deposit
+    from cloudplatform.locker.operations import remote_open
+
+    deposit_id, _, _ = make_deposit(db)
+    admin = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == "huoju_admin"))
+    remote_open(admin, db.session.get(Deposit, deposit_id), "居民忘带手机，核实身份后远程开柜")
+    db.session.commit()
+    beat = run("--server", live, "--cabinet", "1", "heartbeat", "--close-after", "0")
+    assert beat.returncode == 0, beat.stdout + beat.stderr
+    assert "按工作人员指令" in beat.stdout and "柜门已关闭" in beat.stdout
+    assert deposit_status(db, deposit_id) == "picked_up"
+
+
+def test_the_keypad_shows_the_lockout(live, db):
+    """Ten wrong codes lock code entry: the refusal shows CABINET_LOCKED and when to try again."""
+    script = load_script()
+    cabinet = script.Cabinet(live, *script.demo_key(2))
+    refused = []
+    for n in range(11):
+        try:
+            cabinet.pickup(f"{n:08d}")
+        except script.Refused as error:
+            refused.append(error)
+    assert [e.code for e in refused[:10]] == ["CODE_REFUSED"] * 10
+    assert refused[10].code == "CABINET_LOCKED" and refused[10].status == 423
+    assert int(refused[10].retry_after) > 0 and "秒后再试" in str(refused[10])
+    beat = run("--server", live, "--cabinet", "2", "heartbeat")
+    assert "暂停输入取件码" in beat.stdout
