@@ -29,6 +29,11 @@ Endpoints (JSON bodies, ``Content-Type: application/json``)
     423 ``CABINET_LOCKED`` with ``Retry-After`` seconds (show 错误次数过多，请稍后再试). If the door does
     not open, the deposit waits again after two minutes.
 
+    ``POST /device/v1/dropoffs`` ``{"code": "40718263"}`` (a resident's 投递码, typed at the keypad) →
+    ``{"compartment": 5, "deposit_id": 7002}``: open that reserved door for the item to go in; when it
+    shuts, the drop-off is deposited and the office collects it with a code of its own at ``/pickups``.
+    Refusals and the lockout as for pickups.
+
     ``POST /device/v1/events`` ``{"events": [{"type": "door_opened" | "door_closed" | "fault",
     "compartment": 3}, ...]}`` (1–100, in the order they happened) → ``{"accepted": 2}`` (events of
     numbers the cabinet does not have are not counted). ``door_closed`` after a pickup completes it
@@ -93,6 +98,17 @@ def pickup():
     data = body(schemas.PickupSchema())
     try:
         opened = operations.pick_up(cabinet(), code=data.get("code"), qr_token=data.get("qr_token"))
+    except CodeRefused:
+        db.session.commit()  # the failure counts (and the nonce stays spent) though the answer is a refusal
+        raise
+    return {"compartment": opened.compartment, "deposit_id": opened.deposit_id}
+
+
+@bp.post("/dropoffs")
+def dropoff():
+    data = body(schemas.DropoffCodeSchema())
+    try:
+        opened = operations.drop_off(cabinet(), data["code"])
     except CodeRefused:
         db.session.commit()  # the failure counts (and the nonce stays spent) though the answer is a refusal
         raise

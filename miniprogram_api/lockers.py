@@ -11,7 +11,7 @@ from cloudplatform.idempotency import idempotent
 from cloudplatform.identity.errors import StaffOnly
 from cloudplatform.locker import errors as e
 from cloudplatform.locker import operations, queries, schemas
-from cloudplatform.locker.models import WAITING, Cabinet
+from cloudplatform.locker.models import RESERVED_DROPOFF, WAITING, Cabinet
 from cloudplatform.locker.signing import CabinetDisabled
 from cloudplatform.pagination import PageArgsSchema, decode_cursor, encode_cursor, page_schema
 from cloudplatform.qr import qr_png
@@ -33,8 +33,10 @@ def code_rate_limit() -> str:
 
 
 def with_codes(deposit):
-    """The deposit as its recipient sees it: the code and QR token only while it waits for them."""
-    code, token = operations.codes_of(deposit) if deposit.status == WAITING else (None, None)
+    """The deposit as its recipient (or a drop-off's sender) sees it: the code and QR token only while
+    they open it — a delivery waiting for them, a drop-off reserved for them."""
+    mine = deposit.status in (WAITING, RESERVED_DROPOFF)
+    code, token = operations.codes_of(deposit) if mine else (None, None)
     return SimpleNamespace(
         id=deposit.id,
         item=deposit.item,
@@ -54,11 +56,12 @@ def with_codes(deposit):
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, page_schema(schemas.MyDepositSchema, "MyDepositPage"))
 def my_deposits(args):
-    """我的云柜存件 The items left for the caller
+    """我的云柜存件 The items left for the caller, and the caller's drop-offs
 
     Newest first: the item, the cabinet's name and place, the compartment, the status and until when
     it can be picked up. While an item waits (`waiting`), `code` is its 取件码 (8 digits for the cabinet's
-    keypad) and `qr_token` what its QR code carries; nobody else ever sees them. Limited per user
+    keypad) and `qr_token` what its QR code carries; while a drop-off is reserved (`reserved`), `code` is
+    its 投递码; nobody else ever sees them. Limited per user
     (`LOCKER_CODE_RATE_LIMIT`, 20 an hour by default): 429 RATE_LIMITED beyond.
     """
     items, cursor = queries.my_deposits_page(current_user(), args["cursor"], args["limit"])
@@ -86,6 +89,50 @@ def deposit_qr(deposit_id):
     if deposit.status != WAITING:
         raise e.DepositNotFound()
     return Response(qr_png(operations.codes_of(deposit)[1]), mimetype="image/png")
+
+
+@bp.route("/dropoffs", methods=["POST"])
+@login_required
+@rate_limited(code_rate_limit, key_func=lambda: f"locker-codes:{current_user().id}")
+@idempotent
+@errors(e.CabinetNotFound, CabinetDisabled, e.NoCompartment, e.CodeUnavailable)
+@bp.arguments(schemas.DropoffCreateSchema)
+@bp.response(201, schemas.DropoffSchema)
+def reserve_dropoff(data):
+    """预约投递 Reserve a compartment to drop an item off for the office
+
+    After hours, a resident leaves documents for the community in a cabinet of their community: a
+    compartment of the size asked (or larger) is held `LOCKER_DROPOFF_HOLD_MINUTES` (30 by default) for
+    the answer's `code` (投递码), typed at the cabinet's keypad; the door opens, the item goes in, and when
+    the door shuts the office is told and collects it. Unused, the reservation lapses. Limited per user
+    like the pickup codes.
+    """
+    issued = operations.reserve_dropoff(current_user(), data["cabinet_id"], data["size"], data["item"])
+    made = issued.deposit
+    return SimpleNamespace(
+        id=made.id,
+        cabinet=made.cabinet,
+        compartment=made.compartment,
+        size=made.size,
+        item=made.item,
+        status=made.status,
+        code=issued.code,
+        expires_at=made.expires_at,
+    )
+
+
+@staff_bp.route("/deposits/<id:deposit_id>/collection-code", methods=["GET"])
+@login_required
+@errors(e.DepositNotWaiting, e.DepositNotFound)
+@staff_bp.response(200, schemas.CollectionCodeSchema)
+def collection_code(deposit_id):
+    """投递件取件码 The staff's code for a resident's drop-off
+
+    Once a resident's drop-off is in its compartment, staff collect it with this code of their own (the
+    resident's 投递码 stopped working when the door shut); each view is recorded in the audit log.
+    """
+    deposit = queries.load_deposit(current_staff(), deposit_id)
+    return {"code": operations.dropoff_collection_code(current_staff(), deposit)}
 
 
 @staff_bp.route("/deposits", methods=["POST"])

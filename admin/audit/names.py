@@ -78,6 +78,11 @@ ACTION_NAMES = {
     "cabinet.rotate_key": "更换云柜密钥",
     "locker.lockout": "云柜取件码错误过多锁定",
     "locker.fault": "云柜格口故障",
+    "dropoff.reserve": "预约云柜投递",
+    "dropoff.deposited": "居民投递入柜",
+    "dropoff.view_code": "查看投递件取件码",
+    "cabinet.enable": "启用云柜",
+    "cabinet.disable": "停用云柜",
     # exports
     "export.residency_requests": "导出居民认证申请",
     "export.audit_log": "导出审计日志",

@@ -87,6 +87,12 @@ JOBS: list[Job] = [
         {"trigger": "interval", "minutes": 1},
         "未开门的取件恢复待取件",
     ),
+    Job(
+        "locker_lapse_dropoffs",
+        locker.lapse_dropoffs,
+        {"trigger": "interval", "minutes": 1},
+        "释放超时未投递的预留格口",
+    ),
 ]
 
 

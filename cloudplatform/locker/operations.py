@@ -46,13 +46,19 @@ from cloudplatform.locker.errors import (
 )
 from cloudplatform.locker.models import CANCELLED as DEPOSIT_CANCELLED
 from cloudplatform.locker.models import (
+    COLLECTED,
     DELIVERY,
+    DEPOSITED,
+    DROPOFF,
     EXPIRED,
     FAULT,
     FREE,
+    LAPSED,
     OCCUPIED,
     OPENING,
     PICKED_UP,
+    RESERVED,
+    RESERVED_DROPOFF,
     RETRIEVED,
     SIZES,
     WAITING,
@@ -110,9 +116,9 @@ def size_rank(column) -> sa.ColumnElement[int]:
     return sa.case({size: rank for rank, size in enumerate(SIZE_ORDER)}, value=column)
 
 
-def take_compartment(cabinet_id: int, size: str) -> sa.Row | None:
-    """Occupy the best-fitting free compartment of the cabinet (the smallest size ≥ ``size``, then the
-    lowest number) in one conditional UPDATE; its (id, number, size), or None when none is free."""
+def take_compartment(cabinet_id: int, size: str, state: str = OCCUPIED) -> sa.Row | None:
+    """Occupy (or reserve) the best-fitting free compartment of the cabinet (the smallest size ≥ ``size``,
+    then the lowest number) in one conditional UPDATE; its (id, number, size), or None when none is free."""
     fitting = SIZE_ORDER[SIZE_ORDER.index(size) :]
     choice = (
         sa.select(Compartment.id)
@@ -126,7 +132,7 @@ def take_compartment(cabinet_id: int, size: str) -> sa.Row | None:
     return db.session.execute(
         sa.update(table)
         .where(table.c.id == choice, table.c.state == FREE)
-        .values(state=OCCUPIED)
+        .values(state=state)
         .returning(table.c.id, table.c.number, table.c.size)
     ).first()
 
@@ -166,10 +172,8 @@ def deposit(
     if taken is None:
         raise NoCompartment()
     current = now()
-    for _ in range(CODE_TRIES):
-        salt = codes.new_salt()
-        code, token = codes.pickup_code(salt), codes.qr_token(salt)
-        made = Deposit(
+    made, code, token = add_with_codes(
+        Deposit(
             community_id=cabinet.community_id,
             cabinet_id=cabinet.id,
             compartment_id=taken.id,
@@ -179,19 +183,9 @@ def deposit(
             item=item,
             recipient_user_id=recipient.id,
             created_by_id=staff.id if staff is not None else None,
-            salt=salt,
-            code_hash=codes.code_hash(cabinet.id, code),
-            qr_hash=codes.qr_hash(token),
             expires_at=current + timedelta(hours=current_app.config["LOCKER_EXPIRY_HOURS"]),
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(made)
-        except sa.exc.IntegrityError:
-            continue  # the code is live in this cabinet already: draw another
-        break
-    else:
-        raise CodeUnavailable()
+    )
     notify(
         recipient,
         "locker_deposit",
@@ -208,6 +202,66 @@ def deposit(
     return Issued(made, code, token)
 
 
+def add_with_codes(made: Deposit) -> tuple[Deposit, str, str]:
+    """Add the deposit with fresh codes; a code live in its cabinet already is drawn again.
+
+    :raises CodeUnavailable: every draw collided (a full cabinet of live codes: practically never).
+    """
+    for _ in range(CODE_TRIES):
+        code, token = give_codes(made)
+        try:
+            with db.session.begin_nested():
+                db.session.add(made)
+        except sa.exc.IntegrityError:
+            continue  # the code is live in this cabinet already: draw another
+        return made, code, token
+    raise CodeUnavailable()
+
+
+def give_codes(made: Deposit) -> tuple[str, str]:
+    """A fresh salt for the deposit, and the (code, QR token) it gives."""
+    made.salt = codes.new_salt()
+    code, token = codes.pickup_code(made.salt), codes.qr_token(made.salt)
+    made.code_hash, made.qr_hash = codes.code_hash(made.cabinet_id, code), codes.qr_hash(token)
+    return code, token
+
+
+def reserve_dropoff(user: User, cabinet_id: int, size: str, item: str) -> Issued:
+    """A resident reserves a compartment to drop an item off for the office: it is held
+    LOCKER_DROPOFF_HOLD_MINUTES for the drop-off code, which the resident types at the cabinet; when the
+    door closes on the item, staff collect it with a code of their own.
+
+    :raises CabinetNotFound: no such cabinet in one of the user's communities (as a resident).
+    :raises CabinetDisabled, NoCompartment
+    """
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size}")
+    cabinet = db.session.get(Cabinet, cabinet_id)
+    if cabinet is None or RESIDENT not in permissions.member_roles(user, cabinet.community_id):
+        raise CabinetNotFound()
+    if cabinet.disabled:
+        raise CabinetDisabled()
+    taken = take_compartment(cabinet.id, size, RESERVED)
+    if taken is None:
+        raise NoCompartment()
+    hold = timedelta(minutes=current_app.config["LOCKER_DROPOFF_HOLD_MINUTES"])
+    made, code, token = add_with_codes(
+        Deposit(
+            community_id=cabinet.community_id,
+            cabinet_id=cabinet.id,
+            compartment_id=taken.id,
+            kind=DROPOFF,
+            status=RESERVED_DROPOFF,
+            size=taken.size,
+            item=item,
+            sender_user_id=user.id,
+            expires_at=now() + hold,
+        )
+    )
+    record(user, "dropoff.reserve", target=made, community_id=cabinet.community_id, details={"item": item})
+    return Issued(made, code, token)
+
+
 def deposit_message(item: str, cabinet: Cabinet, note: str) -> dict:
     """The "locker_deposit" message's values: the item, where the cabinet is, a note (never a code)."""
     where = f"{cabinet.name}（{cabinet.location}）" if cabinet.location else cabinet.name
@@ -215,7 +269,8 @@ def deposit_message(item: str, cabinet: Cabinet, note: str) -> dict:
 
 
 def codes_of(deposit: Deposit) -> tuple[str, str]:
-    """A deposit's (pickup code, QR token): for its recipient's own eyes only."""
+    """A deposit's (code, QR token): for its recipient's (or a drop-off's sender's) own eyes only; a
+    drop-off's code once it is deposited is the staff's collection code."""
     return codes.pickup_code(deposit.salt), codes.qr_token(deposit.salt)
 
 
@@ -303,9 +358,10 @@ class Opened:
     compartment: int
 
 
-def open_by_code_statement(by_qr: bool) -> sa.Update:
-    """waiting → opening for the live deposit of cabinet ``:cabinet_id`` with hash ``:hash``, returning
-    its id and compartment number. Built once (the hot path): executed with bound values."""
+def open_by_code_statement(by_qr: bool, dropoff: bool = False) -> sa.Update:
+    """→ opening for the live deposit of cabinet ``:cabinet_id`` with hash ``:hash`` — a waiting delivery
+    or a deposited drop-off (staff collecting it); with ``dropoff``, a reserved drop-off — returning its
+    id and compartment number. Built once (the hot path): executed with bound values."""
     table = Deposit.__table__
     compartments = Compartment.__table__
     at = sa.bindparam("b_at", type_=table.c.expires_at.type)
@@ -314,9 +370,8 @@ def open_by_code_statement(by_qr: bool) -> sa.Update:
         .where(
             table.c.cabinet_id == sa.bindparam("b_cabinet", type_=sa.Integer),
             (table.c.qr_hash if by_qr else table.c.code_hash) == sa.bindparam("b_hash", type_=sa.String),
-            table.c.status == WAITING,
-            table.c.kind == DELIVERY,
-            table.c.expires_at > at,
+            (table.c.status == RESERVED_DROPOFF) if dropoff else table.c.status.in_((WAITING, DEPOSITED)),
+            sa.or_(table.c.status == DEPOSITED, table.c.expires_at > at),
         )
         .values(status=OPENING, opened_at=at)
         .returning(
@@ -330,6 +385,7 @@ def open_by_code_statement(by_qr: bool) -> sa.Update:
 
 
 OPEN_BY_CODE, OPEN_BY_QR = open_by_code_statement(False), open_by_code_statement(True)
+OPEN_DROPOFF = open_by_code_statement(False, dropoff=True)
 
 
 def pick_up(cabinet: Cabinet, code: str | None = None, qr_token: str | None = None) -> Opened:
@@ -349,6 +405,19 @@ def pick_up(cabinet: Cabinet, code: str | None = None, qr_token: str | None = No
         statement, value = OPEN_BY_QR, codes.qr_hash(qr_token)
     else:
         raise CodeRefused()
+    return open_by(cabinet, statement, value, current)
+
+
+def drop_off(cabinet: Cabinet, code: str) -> Opened:
+    """A resident's drop-off code typed at ``cabinet``: the reserved compartment to open. Refusals and
+    the lockout as for ``pick_up``."""
+    current = now()
+    if cabinet.locked_until is not None and cabinet.locked_until > current:
+        raise CabinetLocked(math.ceil((cabinet.locked_until - current).total_seconds()))
+    return open_by(cabinet, OPEN_DROPOFF, codes.code_hash(cabinet.id, code), current)
+
+
+def open_by(cabinet: Cabinet, statement: sa.Update, value: str, current: datetime) -> Opened:
     opened = (
         db.session.connection()
         .execute(statement, {"b_cabinet": cabinet.id, "b_hash": value, "b_at": current})
@@ -459,22 +528,7 @@ def door_event(cabinet: Cabinet, kind: str, number: int) -> bool:
         compartment.door_open = True
     elif kind == DOOR_CLOSED:
         compartment.door_open = False
-        done = db.session.execute(
-            sa.update(Deposit)
-            .where(
-                Deposit.compartment_id == compartment.id,
-                sa.or_(
-                    Deposit.status == OPENING,
-                    sa.and_(Deposit.status == EXPIRED, Deposit.finished_by_id.is_not(None)),
-                ),
-            )
-            .values(
-                status=sa.case((Deposit.status == OPENING, PICKED_UP), else_=RETRIEVED), closed_at=current
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if done:
-            compartment.state = FREE if compartment.state == OCCUPIED else compartment.state
+        close_door_on(compartment, current)
     elif kind == FAULT_EVENT:
         if compartment.state == FREE:
             compartment.state = FAULT
@@ -486,6 +540,65 @@ def door_event(cabinet: Cabinet, kind: str, number: int) -> bool:
             details={"compartment": number},
         )
     return True
+
+
+def close_door_on(compartment: Compartment, current: datetime) -> None:
+    """A door shut: what was opening in the compartment is done. A delivery is picked up and a drop-off
+    collected (the compartment is free); a drop-off just put in is deposited — its code is spent and a
+    new one is drawn for the staff who collect it (the compartment is occupied); a retrieval of an
+    expired deposit is done (free). A drop-off's first closing is the one that finds ``closed_at`` empty."""
+    opening = db.session.scalar(
+        sa.select(Deposit)
+        .where(
+            Deposit.compartment_id == compartment.id,
+            sa.or_(
+                Deposit.status == OPENING,
+                sa.and_(Deposit.status == EXPIRED, Deposit.finished_by_id.is_not(None)),
+            ),
+        )
+        .with_for_update()
+    )
+    if opening is None:
+        return
+    if opening.kind == DROPOFF and opening.status == OPENING and opening.closed_at is None:
+        opening.status, opening.closed_at = DEPOSITED, current
+        give_codes(opening)  # the drop-off code dies; the staff's collection code is born
+        compartment.state = OCCUPIED
+        record(
+            None,
+            "dropoff.deposited",
+            target=opening,
+            community_id=opening.community_id,
+            details={"cabinet_id": opening.cabinet_id, "compartment": compartment.number},
+        )
+        return
+    opening.closed_at = current
+    if opening.status == EXPIRED:
+        opening.status = RETRIEVED
+    else:
+        opening.status = COLLECTED if opening.kind == DROPOFF else PICKED_UP
+    compartment.state = FREE if compartment.state in (OCCUPIED, RESERVED) else compartment.state
+
+
+@requires(MANAGE)
+def set_cabinet_enabled(staff: StaffAccount, cabinet: Cabinet, enabled: bool) -> Cabinet:
+    """Disable a cabinet (the device API refuses it, nothing opens) or enable it again; audited."""
+    cabinet.disabled = not enabled
+    action = "cabinet.enable" if enabled else "cabinet.disable"
+    record(staff, action, target=cabinet, community_id=cabinet.community_id)
+    return cabinet
+
+
+@requires(DEPOSIT)
+def dropoff_collection_code(staff: StaffAccount, deposit: Deposit) -> str:
+    """The code staff type at the cabinet to collect a deposited drop-off; each view is audited.
+
+    :raises DepositNotWaiting: not a drop-off waiting for staff.
+    """
+    if deposit.kind != DROPOFF or deposit.status != DEPOSITED:
+        raise DepositNotWaiting()
+    record(staff, "dropoff.view_code", target=deposit, community_id=deposit.community_id)
+    return codes_of(deposit)[0]
 
 
 # -- keys ---------------------------------------------------------------------------------------------
@@ -580,10 +693,15 @@ def return_stuck_openings() -> int:
     works again), a remote open or a retrieval is dropped (staff ask again)."""
     stale = now() - OPEN_TIMEOUT
     shut = sa.select(Compartment.id).where(Compartment.door_open.is_(False))
+    back = sa.case(
+        (Deposit.kind == DELIVERY, WAITING),
+        (Deposit.closed_at.is_(None), RESERVED_DROPOFF),  # a drop-off not yet put in
+        else_=DEPOSITED,  # a drop-off the staff came to collect
+    )
     returned = db.session.execute(
         sa.update(Deposit)
         .where(Deposit.status == OPENING, Deposit.opened_at <= stale, Deposit.compartment_id.in_(shut))
-        .values(status=WAITING, opened_at=None, finished_by_id=None)
+        .values(status=back, opened_at=None, finished_by_id=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     returned += db.session.execute(
@@ -598,6 +716,25 @@ def return_stuck_openings() -> int:
         .execution_options(synchronize_session=False)
     ).rowcount
     return returned
+
+
+def lapse_dropoff_reservations() -> int:
+    """Drop-off reservations never used within their hold lapse: the compartments are free again."""
+    lapsed = db.session.execute(
+        sa.update(Deposit)
+        .where(Deposit.status == RESERVED_DROPOFF, Deposit.expires_at <= now())
+        .values(status=LAPSED)
+        .returning(Deposit.compartment_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if lapsed:
+        db.session.execute(
+            sa.update(Compartment)
+            .where(Compartment.id.in_([row.compartment_id for row in lapsed]), Compartment.state == RESERVED)
+            .values(state=FREE)
+            .execution_options(synchronize_session=False)
+        )
+    return len(lapsed)
 
 
 def forget_nonces() -> int:

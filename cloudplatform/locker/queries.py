@@ -193,11 +193,11 @@ def offline_cabinets(staff: StaffAccount) -> list[Cabinet]:
 
 
 def my_deposits_page(user: User, cursor: str | None, limit: int) -> tuple[list[Deposit], str | None]:
-    """The resident's deposits, newest first: (page, next_cursor)."""
+    """The resident's deposits — items left for them and their own drop-offs — newest first."""
     stmt = (
         sa.select(Deposit)
         .options(joinedload(Deposit.cabinet), joinedload(Deposit.compartment))
-        .where(Deposit.recipient_user_id == user.id)
+        .where(sa.or_(Deposit.recipient_user_id == user.id, Deposit.sender_user_id == user.id))
     )
     return keyset_page(stmt, [Deposit.id], cursor, limit)
 

@@ -162,6 +162,57 @@ class DepositCancelSchema(ma.Schema):
     )
 
 
+class DropoffCreateSchema(ma.Schema):
+    cabinet_id = Id(
+        required=True, metadata={"description": "a cabinet of the caller's community", "example": 1}
+    )
+    size = fields.String(
+        required=True,
+        validate=validate.OneOf(list(SIZES)),
+        metadata={
+            "description": "S 小格, M 中格, L 大格: the smallest that fits; a larger one if none",
+            "example": "M",
+        },
+    )
+    item = fields.String(
+        required=True,
+        validate=validate.Length(1, 100),
+        metadata={"description": "what it is", "example": "低保复核材料"},
+    )
+
+
+class DropoffSchema(ma.Schema):
+    """The sender's own view of a drop-off reservation: its code opens the reserved compartment."""
+
+    id = fields.Integer(metadata={"example": 7002})
+    cabinet_name = fields.String(attribute="cabinet.name", metadata={"example": "火炬路社区1号云柜"})
+    cabinet_location = fields.String(
+        attribute="cabinet.location", metadata={"example": "社区党群服务中心东侧"}
+    )
+    compartment = fields.Integer(attribute="compartment.number", metadata={"example": 5})
+    size = fields.String(metadata={"example": "M"})
+    item = fields.String(metadata={"example": "低保复核材料"})
+    status = Status()
+    code = fields.String(
+        metadata={"description": "投递码: 8 digits for the cabinet's keypad", "example": "40718263"}
+    )
+    expires_at = fields.DateTime(
+        metadata={
+            "description": "UTC: the reservation lapses then unless used",
+            "example": "2026-12-07T01:00:00+00:00",
+        }
+    )
+
+
+class CollectionCodeSchema(ma.Schema):
+    code = fields.String(
+        metadata={
+            "description": "the staff's code that opens the drop-off's compartment",
+            "example": "12094475",
+        }
+    )
+
+
 # -- the device protocol (not part of the mini-program's document) --------------------------------------
 
 
@@ -183,6 +234,10 @@ class PickupSchema(ma.Schema):
     def one_of(self, data, **kwargs):
         if ("code" in data) == ("qr_token" in data):
             raise ma.ValidationError("需要 code 或 qr_token 之一", "_schema")
+
+
+class DropoffCodeSchema(ma.Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 64))  # refused like a wrong one
 
 
 class EventSchema(ma.Schema):

@@ -21,3 +21,8 @@ def prune_nonces() -> int:
 def return_stuck_openings() -> int:
     """Put back deposits whose commanded door did not open within two minutes."""
     return operations.return_stuck_openings()
+
+
+def lapse_dropoffs() -> int:
+    """Free the compartments of drop-off reservations never used within their hold."""
+    return operations.lapse_dropoff_reservations()

@@ -46,7 +46,8 @@ def test_a_worker_deposits_an_item_and_sees_the_compartment_occupied(live_server
     page.get_by_role("link", name="存件", exact=True).last.click()
 
     expect(page.get_by_role("heading", name="存件")).to_be_visible()
-    expect(page.get_by_role("combobox", name="云柜")).to_have_value(str(cabinet.id))  # the cabinet the worker came from
+    # the cabinet the worker came from is chosen
+    expect(page.get_by_role("combobox", name="云柜")).to_have_value(str(cabinet.id))
     search = page.get_by_role("combobox", name="收件居民")
     search.fill("张")
     option = page.get_by_role("listbox", name="收件居民的候选").get_by_role("option")
