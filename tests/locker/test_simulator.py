@@ -57,7 +57,6 @@ def run(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 def live(app, db):
     """The app served on a loopback port (each request its own context, as in production), with the demo
     data loaded."""
-    pytest.importorskip("device_api", reason="the device API has not landed yet")
     from cloudplatform.demo import load_demo_data
 
     load_demo_data()
@@ -124,6 +123,23 @@ def test_the_keypad_and_the_qr_code(live, db):
     scanned = run("--server", live, "--cabinet", "1", "pickup", "--qr", qr, "--close-after", "0")
     assert scanned.returncode == 0, scanned.stdout + scanned.stderr
     assert deposit_status(db, deposit_id) == "picked_up"
+
+
+def test_a_resident_drops_an_item_off_at_the_simulated_cabinet(live, db):
+    import sqlalchemy as sa
+
+    from cloudplatform.identity.models import User
+    from cloudplatform.locker.models import Cabinet
+    from cloudplatform.locker.operations import reserve_dropoff
+
+    resident = db.session.scalar(sa.select(User).where(User.nickname == "张秀兰").order_by(User.id.desc()))
+    cabinet = db.session.scalar(sa.select(Cabinet).order_by(Cabinet.id))
+    issued = reserve_dropoff(resident, cabinet.id, "S", "低保复核材料")
+    db.session.commit()
+    dropped = run("--server", live, "--cabinet", "1", "dropoff", issued.code, "--close-after", "0")
+    assert dropped.returncode == 0, dropped.stdout + dropped.stderr
+    assert "投递码" in dropped.stdout and "打开" in dropped.stdout
+    assert deposit_status(db, issued.deposit.id) == "deposited"
 
 
 def test_a_wrong_key_is_refused(live):
