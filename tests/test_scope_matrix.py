@@ -713,3 +713,71 @@ ENDPOINTS += [
         "locker.manage",
     ),
 ]
+
+
+def make_deposited_dropoff(world, community):
+    """A resident's drop-off in a cabinet of ``community``, in its compartment, waiting for staff."""
+    from cloudplatform.locker.operations import reserve_dropoff
+    from tests.locker.core import make_cabinet
+    from tests.locker.core import resident_of as locker_resident
+
+    cabinet, *_ = make_cabinet(community)
+    sender = locker_resident(community, f"locker-sender-{community.id}")
+    made = reserve_dropoff(sender, cabinet.id, "S", "材料").deposit
+    made.status = "deposited"
+    database.session.commit()
+    return made
+
+
+def make_locker_cabinet(world, community):
+    from tests.locker.core import make_cabinet
+
+    return make_cabinet(community)[0]
+
+
+def cabinet_keys(db, cabinet):
+    from cloudplatform.locker.models import CabinetKey
+
+    return count(db, CabinetKey, CabinetKey.cabinet_id == cabinet.id)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "GET /staff/deposits/{id}/collection-code",
+        make_deposited_dropoff,
+        lambda c, h, r: c.get(f"/api/v1/staff/deposits/{r.id}/collection-code", headers=h),
+        lambda db, r: False,
+        "locker.deposit",
+    ),
+]
+
+CONSOLE_PAGES += [
+    ConsolePage(
+        "GET /admin/locker/cabinets/{id}",
+        "locker.deposit",
+        make_locker_cabinet,
+        lambda c, r: c.get(f"/admin/locker/cabinets/{r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/locker/cabinets/{id}/keys",
+        "locker.manage",
+        make_locker_cabinet,
+        lambda c, r: submit(c, f"/admin/locker/cabinets/{r.id}/keys"),
+        lambda db, r: cabinet_keys(db, r) > 1,
+    ),
+    ConsolePage(
+        "GET /admin/locker/deposits/{id}",
+        "locker.deposit",
+        make_locker_deposit,
+        lambda c, r: c.get(f"/admin/locker/deposits/{r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/locker/deposits/{id}/cancel",
+        "locker.deposit",
+        make_locker_deposit,
+        lambda c, r: submit(c, f"/admin/locker/deposits/{r.id}/cancel", {"reason": "放错"}),
+        lambda db, r: locker_deposit_field(db, r.id, "status") != "waiting",
+    ),
+]
