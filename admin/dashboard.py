@@ -40,6 +40,13 @@ DASHBOARD_TILES = [
     Tile("待审核党员报到", party_members.pending_report_count, "admin.party_reports", "party.manage"),
     Tile("今日预约", bookings.today_booking_count, "admin.booking_day", "booking.checkin"),
     Tile("今日核销", bookings.today_check_in_count, "admin.booking_day", "booking.checkin"),
+    Tile(
+        "待取投递件",
+        locker.pending_dropoff_count,
+        "admin.locker_deposits",
+        "locker.deposit",
+        {"status": "deposited"},
+    ),
     Tile("发送失败消息", notify.failed_count, "admin.outbox", "outbox.view", {"status": "failed"}),
     Tile("社区", identity.community_count),
     Tile("居民", identity.resident_count),

@@ -16,6 +16,7 @@ from cloudplatform.identity.queries import UserLabel, user_labels, users_named
 from cloudplatform.locker.errors import CabinetNotFound, DepositNotFound
 from cloudplatform.locker.models import (
     COMPARTMENT_STATES,
+    DEPOSITED,
     EXPIRED,
     LIVE,
     OCCUPIED,
@@ -157,6 +158,18 @@ def retrieval_tasks(staff: StaffAccount) -> list[Deposit]:
             .where(permissions.scope_filter(staff, Deposit.community_id), Deposit.status == EXPIRED)
             .order_by(Deposit.expires_at, Deposit.id)
         )
+    )
+
+
+def pending_dropoff_count(staff: StaffAccount) -> int:
+    """Residents' drop-offs in the staff member's cabinets waiting for staff to collect (one statement)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Deposit)
+            .where(Deposit.status == DEPOSITED, permissions.scope_filter(staff, Deposit.community_id))
+        )
+        or 0
     )
 
 

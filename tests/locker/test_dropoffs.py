@@ -104,3 +104,19 @@ def test_staff_see_a_collection_code_only_for_a_deposited_drop_off(client, world
     staff = log_in(client, f"staff-{COMMUNITY_STAFF}")
     early = client.get(f"/api/v1/staff/deposits/{deposit_id}/collection-code", headers=staff)
     assert early.status_code == 409 and early.json["error"]["code"] == "DEPOSIT_NOT_WAITING"
+
+
+def test_the_console_dashboard_counts_drop_offs_for_staff_to_collect(client, world):
+    from cloudplatform.identity.models import COMMUNITY_STAFF as ROLE
+    from tests.admin.console import sign_in_as
+
+    cabinet, key_id, secret = make_cabinet(world.home)
+    resident_of(world.home, "liu")
+    code = reserve(client, log_in(client, "liu"), cabinet).json["code"]
+    device_post(client, key_id, secret, "dropoffs", {"code": code})
+    device_post(client, key_id, secret, "events", CLOSE)
+    sign_in_as(client, world.staff[ROLE])
+    page = client.get("/admin/").get_data(as_text=True)
+    assert '<a href="/admin/locker/deposits?status=deposited">' in page
+    tile = page.split('data-tile="待取投递件"', 1)[1][:300]
+    assert ">1<" in tile.replace(" ", "").replace("\n", "")
