@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from cloudplatform.clock import local, now
 from cloudplatform.extensions import db as _db
 from cloudplatform.idempotency import IdempotencyKey
+from cloudplatform.jobs import JOBS
 from cloudplatform.service.bookings.models import ACTIVE, Booking, Slot
 from tests.helpers import free_ports
 from tests.rung import (
@@ -202,7 +203,7 @@ def check_client_address(bases):
 def check_one_scheduler_leads(schedulers, env):
     """Every job every JOB_SECONDS on one scheduler only; kill it and the standby runs them all."""
     record = env["RUNG_JOB_LOG"]
-    jobs = 6
+    jobs = len(JOBS)  # every declared job
     # two due times of every job, so that a second leader would have had its chance to run one too
     leader_pid = wait_for_runs(
         record, lambda runs: len(runs) >= 2 * jobs and len({r["job"] for r in runs}) == jobs
