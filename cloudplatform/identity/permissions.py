@@ -108,12 +108,15 @@ def in_scope(staff: StaffAccount, community_id: int | None) -> bool:
     return community_id == staff.community_id
 
 
-def load_scoped(model, record_id: int, staff: StaffAccount | None, action: str):
-    """Load a community's record for a staff action: 403 without the role, 404 outside the scope."""
+def load_scoped(
+    model, record_id: int, staff: StaffAccount | None, action: str, missing: type[NotFound] = NotFound
+):
+    """Load a community's record for a staff action: 403 without the role, 404 outside the scope (the
+    domain's own code with ``missing``, e.g. REPORT_NOT_FOUND)."""
     staff = require(staff, action)
     record = db.session.get(model, record_id)
     if record is None or not in_scope(staff, record.community_id):
-        raise NotFound()
+        raise missing()
     return record
 
 

@@ -57,20 +57,12 @@ def is_online(cabinet: Cabinet) -> bool:
 
 def load_cabinet(staff: StaffAccount, cabinet_id: int, action: str = "locker.deposit") -> Cabinet:
     """A cabinet of the staff member's communities: 403 without the right, 404 CABINET_NOT_FOUND outside."""
-    permissions.require(staff, action)
-    cabinet = db.session.get(Cabinet, cabinet_id)
-    if cabinet is None or not permissions.in_scope(staff, cabinet.community_id):
-        raise CabinetNotFound()
-    return cabinet
+    return permissions.load_scoped(Cabinet, cabinet_id, staff, action, CabinetNotFound)
 
 
 def load_deposit(staff: StaffAccount, deposit_id: int, action: str = "locker.deposit") -> Deposit:
     """A deposit of the staff member's communities: 403 without the right, 404 DEPOSIT_NOT_FOUND outside."""
-    permissions.require(staff, action)
-    deposit = db.session.get(Deposit, deposit_id)
-    if deposit is None or not permissions.in_scope(staff, deposit.community_id):
-        raise DepositNotFound()
-    return deposit
+    return permissions.load_scoped(Deposit, deposit_id, staff, action, DepositNotFound)
 
 
 def load_own_deposit(user: User, deposit_id: int) -> Deposit:

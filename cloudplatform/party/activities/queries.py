@@ -244,20 +244,12 @@ def with_waiting(activity: Activity) -> Listed:
 
 def load_activity(staff: StaffAccount | None, activity_id: int, action: str = MANAGE) -> Activity:
     """An activity of the staff member's communities: 403 without the right, 404 outside the scope."""
-    staff = permissions.require(staff, action)
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or not permissions.in_scope(staff, activity.community_id):
-        raise ActivityNotFound()
-    return activity
+    return permissions.load_scoped(Activity, activity_id, staff, action, ActivityNotFound)
 
 
 def load_signup(staff: StaffAccount | None, signup_id: int) -> ActivitySignup:
     """A sign-up of the staff member's communities, for attendance: 403 / 404 as ``load_activity``."""
-    staff = permissions.require(staff, ATTENDANCE)
-    signup = db.session.get(ActivitySignup, signup_id)
-    if signup is None or not permissions.in_scope(staff, signup.community_id):
-        raise SignupNotFound()
-    return signup
+    return permissions.load_scoped(ActivitySignup, signup_id, staff, ATTENDANCE, SignupNotFound)
 
 
 def signups_page(activity: Activity, cursor: str | None, limit: int) -> tuple[list[Listed], str | None]:

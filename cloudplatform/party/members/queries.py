@@ -62,7 +62,7 @@ def open_unit(community_id: int, unit_id: int) -> PartyUnit | None:
 
 def load_staff_unit(staff: StaffAccount | None, unit_id: int) -> PartyUnit:
     """A unit kept by one of the staff member's communities (403 without the right, 404 outside)."""
-    return _load_scoped(PartyUnit, unit_id, staff, UnitNotFound())
+    return permissions.load_scoped(PartyUnit, unit_id, staff, MANAGE, UnitNotFound)
 
 
 def unit_community_ids(unit: PartyUnit) -> list[int]:
@@ -104,7 +104,7 @@ def staff_reports_page(
 
 def load_staff_report(staff: StaffAccount | None, report_id: int) -> PartyReport:
     """A report to one of the staff member's communities (403 without the right, 404 outside)."""
-    return _load_scoped(PartyReport, report_id, staff, ReportNotFound())
+    return permissions.load_scoped(PartyReport, report_id, staff, MANAGE, ReportNotFound)
 
 
 # -- posts and claims ---------------------------------------------------------------------------------
@@ -146,11 +146,11 @@ def load_own_claim(user: User, claim_id: int) -> PostClaim:
 
 
 def load_staff_claim(staff: StaffAccount | None, claim_id: int) -> PostClaim:
-    return _load_scoped(PostClaim, claim_id, staff, ClaimNotFound())
+    return permissions.load_scoped(PostClaim, claim_id, staff, MANAGE, ClaimNotFound)
 
 
 def load_staff_post(staff: StaffAccount | None, post_id: int) -> ServicePost:
-    return _load_scoped(ServicePost, post_id, staff, PostNotFound())
+    return permissions.load_scoped(ServicePost, post_id, staff, MANAGE, PostNotFound)
 
 
 def post_claims(post: ServicePost) -> list[PostClaim]:
@@ -163,15 +163,6 @@ def post_claims(post: ServicePost) -> list[PostClaim]:
             .order_by(PostClaim.status.in_(CLAIM_ACTIVE).desc(), PostClaim.id)
         )
     )
-
-
-def _load_scoped(model, record_id: int, staff: StaffAccount | None, missing: Exception):
-    """A record of one of the staff member's communities: 403 without the right, ``missing`` (404) outside."""
-    staff = permissions.require(staff, MANAGE)
-    record = db.session.get(model, record_id)
-    if record is None or not permissions.in_scope(staff, record.community_id):
-        raise missing
-    return record
 
 
 # -- the console's numbered lists ---------------------------------------------------------------------
