@@ -396,28 +396,26 @@ def pick_up(cabinet: Cabinet, code: str | None = None, qr_token: str | None = No
     :raises CodeRefused: any code that opens nothing here — wrong, used, expired, another cabinet's;
         it counts towards the lockout (the caller commits the count before answering).
     """
-    current = now()
-    if cabinet.locked_until is not None and cabinet.locked_until > current:
-        raise CabinetLocked(math.ceil((cabinet.locked_until - current).total_seconds()))
     if code is not None:
         statement, value = OPEN_BY_CODE, codes.code_hash(cabinet.id, code)
     elif qr_token is not None:
         statement, value = OPEN_BY_QR, codes.qr_hash(qr_token)
     else:
         raise CodeRefused()
-    return open_by(cabinet, statement, value, current)
+    return open_by(cabinet, statement, value)
 
 
 def drop_off(cabinet: Cabinet, code: str) -> Opened:
     """A resident's drop-off code typed at ``cabinet``: the reserved compartment to open. Refusals and
     the lockout as for ``pick_up``."""
+    return open_by(cabinet, OPEN_DROPOFF, codes.code_hash(cabinet.id, code))
+
+
+def open_by(cabinet: Cabinet, statement: sa.Update, value: str) -> Opened:
+    """Open the door the statement finds by ``value``, unless the keypad is locked out; a miss counts."""
     current = now()
     if cabinet.locked_until is not None and cabinet.locked_until > current:
         raise CabinetLocked(math.ceil((cabinet.locked_until - current).total_seconds()))
-    return open_by(cabinet, OPEN_DROPOFF, codes.code_hash(cabinet.id, code), current)
-
-
-def open_by(cabinet: Cabinet, statement: sa.Update, value: str, current: datetime) -> Opened:
     opened = (
         db.session.connection()
         .execute(statement, {"b_cabinet": cabinet.id, "b_hash": value, "b_at": current})
@@ -652,7 +650,8 @@ def remind_waiting_deposits() -> int:
             Deposit.reminded_at.is_(None),
             Deposit.created_at <= current - timedelta(hours=current_app.config["LOCKER_REMINDER_HOURS"]),
         )
-        .with_for_update(skip_locked=True)
+        .options(sa.orm.joinedload(Deposit.recipient), sa.orm.joinedload(Deposit.cabinet))
+        .with_for_update(skip_locked=True, of=Deposit)
     ).all()
     for item in due:
         item.reminded_at = current
@@ -677,7 +676,11 @@ def expire_deposits() -> int:
         .returning(Deposit.id)
         .execution_options(synchronize_session=False)
     ).all()
-    for item in db.session.scalars(sa.select(Deposit).where(Deposit.id.in_([r.id for r in expired]))):
+    for item in db.session.scalars(
+        sa.select(Deposit)
+        .where(Deposit.id.in_([r.id for r in expired]))
+        .options(sa.orm.joinedload(Deposit.recipient), sa.orm.joinedload(Deposit.cabinet))
+    ):
         if item.recipient is not None:
             notify(
                 item.recipient,
