@@ -100,6 +100,8 @@
         other.addEventListener("change", function () { hidden.value = ""; input.value = ""; });
       }
     }
+    // A worker who typed before this script arrived (a slow connection) still gets the matches.
+    if (input.value.trim() && !hidden.value) { ask(); }
   }
 
   document.querySelectorAll("[data-picker]").forEach(setUp);
