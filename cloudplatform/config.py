@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from cloudplatform.crypto import DEV_FIELD_HASH_KEY, DEV_FIELD_KEYS
+
 DEFAULT_TEMPLATES = json.dumps(
     {
         "residency_result": "dev-tmpl-residency-result",
@@ -15,6 +17,8 @@ DEFAULT_TEMPLATES = json.dumps(
         "party_activity": "dev-tmpl-party-activity",
         "party_unit_report": "dev-tmpl-party-unit-report",
         "locker_deposit": "dev-tmpl-locker-deposit",
+        "aid_progress": "dev-tmpl-aid-progress",
+        "aid_deadline": "dev-tmpl-aid-deadline",
     }
 )
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)
@@ -50,6 +54,13 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "LOCKER_LOCKOUT_FAILURES": (10, int),  # this many wrong codes at a cabinet within an hour ...
     "LOCKER_LOCKOUT_MINUTES": (30, int),  # ... refuse code entry there this long
     "LOCKER_CODE_RATE_LIMIT": ("20 per hour", str),  # the app's code-related calls, per user
+    "RESIDENT_UPLOADS_PER_DAY": (40, int),  # files one resident may upload in 24 hours (the API)
+    "AID_MAX_FILES": (30, int),  # materials and visit photos on one aid application
+    "AID_DUE_SOON_WORKING_DAYS": (3, int),  # flag an aid case this many working days before its deadline
+    # sensitive personal data at rest (see crypto.py): keys as JSON {id: base64}, the current id, the hash key
+    "FIELD_KEYS": (DEV_FIELD_KEYS, str),
+    "FIELD_KEY_ID": ("", str),  # empty: the last key id in sorted order
+    "FIELD_HASH_KEY": (DEV_FIELD_HASH_KEY, str),
     # template key -> WeChat subscribe-message template id, as JSON
     "WECHAT_TEMPLATES": (DEFAULT_TEMPLATES, json.loads),
     "LOG_LEVEL": ("INFO", str),
@@ -118,3 +129,5 @@ def check_production(cfg: dict) -> None:
         raise ConfigError("WECHAT_SECRET must be set in production")
     if cfg["DATABASE_URL"].startswith("sqlite"):
         raise ConfigError("production needs PostgreSQL: set DATABASE_URL")
+    if cfg["FIELD_KEYS"] == DEV_FIELD_KEYS or cfg["FIELD_HASH_KEY"] == DEV_FIELD_HASH_KEY:
+        raise ConfigError("FIELD_KEYS and FIELD_HASH_KEY must be set to random keys in production")

@@ -29,6 +29,7 @@ from cloudplatform.party.models import (
     ServicePost,
     UnitMonthlyReport,
 )
+from cloudplatform.service.aid.models import AidApplication, AidCategory, AidFile, AidObjection, AidStep
 from cloudplatform.service.bookings.models import (
     Bookable,
     Booking,
@@ -40,10 +41,16 @@ from cloudplatform.service.bookings.models import (
 from cloudplatform.service.guides.models import Guide, GuideUpload
 from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTarget, NoticeUpload
 from cloudplatform.service.uploads.models import Upload
+from cloudplatform.workdays.models import CalendarDay
 
 __all__ = [
     "Activity",
     "ActivitySignup",
+    "AidApplication",
+    "AidCategory",
+    "AidFile",
+    "AidObjection",
+    "AidStep",
     "AuditEntry",
     "Bookable",
     "Booking",
@@ -51,6 +58,7 @@ __all__ = [
     "Building",
     "Cabinet",
     "CabinetKey",
+    "CalendarDay",
     "City",
     "Closure",
     "Community",

@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 
 from cloudplatform import create_app
@@ -9,6 +11,8 @@ GOOD_PRODUCTION = {
     "WECHAT_API_BASE": "https://api.weixin.qq.com/",
     "WECHAT_SECRET": "real-secret",
     "DATABASE_URL": "postgresql+psycopg://app@db.internal/cloudplatform",
+    "FIELD_KEYS": '{"k2026": "' + base64.b64encode(b"k" * 32).decode() + '"}',
+    "FIELD_HASH_KEY": "h" * 48,
 }
 
 
@@ -33,6 +37,13 @@ def test_production_refuses_the_default_secret_key(production_env):
 def test_production_refuses_the_wechat_stand_in(production_env):
     production_env.setenv("WECHAT_API_BASE", "http://127.0.0.1:5002/")
     with pytest.raises(ConfigError, match="stand-in"):
+        create_app()
+
+
+@pytest.mark.parametrize("name", ["FIELD_KEYS", "FIELD_HASH_KEY"])
+def test_production_refuses_the_development_field_keys(production_env, name):
+    production_env.delenv(name)
+    with pytest.raises(ConfigError, match="FIELD_KEYS"):
         create_app()
 
 

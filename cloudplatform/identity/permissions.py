@@ -43,6 +43,13 @@ ACTIONS = {
     # 云柜: deposit items for residents, collect drop-offs and retrieve expired ones; keys, remote opening
     "locker.deposit": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "locker.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    # 困难救助: community review (acceptance, materials, home visit, 公示, objections); the street's approval;
+    # 先行救助; exports with ID numbers and phones; the categories and the holiday calendar
+    "aid.review": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "aid.approve": {STREET_ADMIN, CITY_ADMIN},
+    "aid.emergency": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "aid.export_sensitive": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "aid.configure": {CITY_ADMIN},
 }
 
 # Which staff roles each role may create: never above its own rank.

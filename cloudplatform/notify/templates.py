@@ -38,6 +38,7 @@ PAGES = (
     "pages/party/activities",
     "pages/party/hours",
     "pages/lockers/deposits",
+    "pages/services/aid",
 )
 
 
@@ -148,6 +149,21 @@ TEMPLATES = {
             "locker_deposit",
             "云柜取件通知",
             (Keyword("thing1", "物品名称"), Keyword("thing2", "云柜位置"), Keyword("thing3", "温馨提示")),
+        ),
+        Template(
+            "aid_progress",
+            "救助申请进度通知",
+            (
+                Keyword("thing1", "救助类别"),
+                Keyword("phrase2", "办理状态"),
+                Keyword("thing3", "办理说明"),
+                Keyword("time4", "办理时间"),
+            ),
+        ),
+        Template(
+            "aid_deadline",
+            "救助办理时限提醒",
+            (Keyword("thing1", "待办事项"), Keyword("number2", "案件数量"), Keyword("thing3", "温馨提示")),
         ),
         Template(
             "party_unit_report",

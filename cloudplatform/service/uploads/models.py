@@ -16,6 +16,8 @@ class Upload(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(100))  # decided by the content, not the client
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"), index=True)
+    # staff's files belong to a community; a resident's (``user_id``) to them until a record takes them
+    community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("community.id"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=now)

@@ -3,14 +3,17 @@
 import hashlib
 import os
 from collections.abc import Iterable
+from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 
 from cloudplatform.audit.operations import record
+from cloudplatform.clock import now
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import StaffAccount
+from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.service.uploads import content
-from cloudplatform.service.uploads.errors import UploadTooLarge, UploadTypeRefused
+from cloudplatform.service.uploads.errors import UploadLimitReached, UploadTooLarge, UploadTypeRefused
 from cloudplatform.service.uploads.models import Upload
 from cloudplatform.storage import get_storage
 
@@ -28,16 +31,22 @@ def clean_name(name: str, content_type: str) -> str:
     return stem[: MAX_NAME - len(ext)] + ext
 
 
-def checked_content(name: str, data: bytes) -> tuple[str, bytes]:
-    """(content type, bytes to keep): allowed by content, within the limits, images re-encoded."""
+RESIDENT_TYPES_REFUSED = "只能上传 JPEG、PNG 图片或 PDF 文件"
+
+
+def checked_content(
+    name: str, data: bytes, field: str = "files", allowed: tuple[str, ...] | None = None
+) -> tuple[str, bytes]:
+    """(content type, bytes to keep): allowed by content (of ``allowed``, default every type the console
+    takes), within the limits, images re-encoded."""
     config = current_app.config
-    field = "files"
     if len(data) > config["UPLOAD_MAX_BYTES"]:
         limit = config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
         raise UploadTooLarge.for_field(field, f"“{name}”超过 {limit} MB")
     content_type = content.sniff(data)
-    if content_type is None:
-        raise UploadTypeRefused.for_field(field, f"“{name}”：{UploadTypeRefused.message}")
+    if content_type is None or (allowed is not None and content_type not in allowed):
+        message = UploadTypeRefused.message if allowed is None else RESIDENT_TYPES_REFUSED
+        raise UploadTypeRefused.for_field(field, f"“{name}”：{message}")
     if content_type in (content.JPEG, content.PNG):
         try:
             data = content.reencode(data, content_type, config["UPLOAD_MAX_PIXELS"])
@@ -68,7 +77,30 @@ def store_uploads(
     return [_keep(uploader, community_id, name, content_type, data) for name, content_type, data in checked]
 
 
-def _keep(uploader: StaffAccount, community_id: int, name: str, content_type: str, data: bytes) -> Upload:
+RESIDENT_TYPES = (content.JPEG, content.PNG, content.PDF)
+
+
+def store_user_upload(user: User, name: str, data: bytes) -> Upload:
+    """Keep a resident's image or PDF (materials for an application); it stays theirs until a record
+    takes it, and only they and that record's reviewers may read it.
+
+    :raises UploadLimitReached: ``RESIDENT_UPLOADS_PER_DAY`` files in the last 24 hours.
+    :raises Unprocessable: not an image or PDF by its content, too large, or a broken image.
+    """
+    since = now() - timedelta(hours=24)
+    recent = db.session.scalar(
+        sa.select(sa.func.count(Upload.id)).where(Upload.user_id == user.id, Upload.created_at >= since)
+    )
+    if (recent or 0) >= current_app.config["RESIDENT_UPLOADS_PER_DAY"]:
+        raise UploadLimitReached()
+    content_type, data = checked_content(name, data, field="file", allowed=RESIDENT_TYPES)
+    return _keep(user, None, name, content_type, data)
+
+
+def _keep(
+    uploader: StaffAccount | User, community_id: int | None, name: str, content_type: str, data: bytes
+) -> Upload:
+    staff = isinstance(uploader, StaffAccount)
     upload = Upload(
         key=get_storage().save(data, content_type),
         original_name=clean_name(name, content_type),
@@ -76,7 +108,8 @@ def _keep(uploader: StaffAccount, community_id: int, name: str, content_type: st
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         community_id=community_id,
-        uploaded_by_id=uploader.id,
+        uploaded_by_id=uploader.id if staff else None,
+        user_id=None if staff else uploader.id,
     )
     db.session.add(upload)
     db.session.flush()
