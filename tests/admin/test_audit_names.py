@@ -14,6 +14,7 @@ import pytest
 from admin.audit.names import ACTION_NAMES, TARGETS, action_name, target_of
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import PENDING, ResidencyRequest
+from cloudplatform.service.aid.models import STEP_NAMES as AID_STEP_ACTIONS
 from cloudplatform.service.bookings.models import CONFIRMED, REJECTED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +28,7 @@ AUDIT_MODULE = "cloudplatform.audit.operations"
 
 # The values an action built with an f-string can take (the source of the f-string → the actions).
 F_STRINGS = {
+    "f'aid_application.{action}'": {f"aid_application.{a}" for a in AID_STEP_ACTIONS},
     "f'residency.{request.status}'": {f"residency.{s}" for s in ResidencyRequest.TRANSITIONS[PENDING]},
     "f'booking.{booking.status}'": {f"booking.{s}" for s in (CONFIRMED, REJECTED)},  # decide_booking
 }

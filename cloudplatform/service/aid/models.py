@@ -174,6 +174,21 @@ class AidFile(db.Model):
     upload: Mapped[Upload] = relationship()
 
 
+# what each step of a case is called in its history (the submission is the case itself)
+STEP_NAMES = {
+    "submit": "提交申请",
+    "resubmit": "补正材料后重新提交",
+    "withdraw": "撤回申请",
+    "accept": "社区受理",
+    "request_materials": "要求补正材料",
+    "visit": "入户核查",
+    "publicize": "进入公示",
+    "forward": "报街道审批",
+    "reject": "驳回",
+    "grant": "批准救助",
+    "emergency": "先行救助",
+}
+
 # -- history -------------------------------------------------------------------------------------------
 
 

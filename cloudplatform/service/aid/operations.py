@@ -26,7 +26,7 @@ from cloudplatform.identity import permissions
 from cloudplatform.identity.models import RESIDENT, Membership, StaffAccount, User
 from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
-from cloudplatform.orm import flush_unique
+from cloudplatform.orm import insert_for
 from cloudplatform.privacy import mask_id_number
 from cloudplatform.service.aid import queries
 from cloudplatform.service.aid.errors import (
@@ -106,28 +106,6 @@ def id_number_hash(number: str) -> str:
     return crypto.lookup_hash(normal_id_number(number), HASH_PURPOSE)
 
 
-def active_category(category_id: int) -> AidCategory:
-    category = db.session.get(AidCategory, category_id)
-    if category is None or not category.active:
-        raise AidCategoryNotFound()
-    return category
-
-
-def residency_of(user: User, community_id: int) -> tuple[int, str]:
-    """The building and room of the user's verified residence in the community."""
-    membership = db.session.scalar(
-        sa.select(Membership).where(
-            Membership.user_id == user.id,
-            Membership.community_id == community_id,
-            Membership.role == RESIDENT,
-            Membership.building_id.is_not(None),
-        )
-    )
-    if membership is None or membership.building_id is None or not membership.room:
-        raise AidNotResident()
-    return membership.building_id, membership.room
-
-
 def household_key(community_id: int, building_id: int, room: str) -> str:
     return f"{community_id}:{building_id}:{''.join(room.split()).upper()}"
 
@@ -137,27 +115,21 @@ def check_amount(category: AidCategory, amount: int | None, field: str) -> None:
         raise AidAmountOverLimit.for_field(field, f"金额不能超过 {category.max_amount / 100:.2f} 元")
 
 
-def _attach(application: AidApplication, files: Iterable[tuple[int, str]], owner: User) -> None:
-    """Attach the applicant's own, unused uploads (``(upload id, checklist item)``) as materials."""
-    files = list(files)
+def _attach(application: AidApplication, materials: Iterable[tuple[int, str]], owner: User) -> None:
+    """Attach more of the applicant's own, unused uploads (``(upload id, checklist item)``) as materials."""
+    files = _checked_files(materials)
     if not files:
         return
     ids = [upload_id for upload_id, _ in files]
-    owned = set(
-        db.session.scalars(
-            sa.select(Upload.id)
-            .outerjoin(AidFile, AidFile.upload_id == Upload.id)
-            .where(Upload.id.in_(ids), Upload.user_id == owner.id, AidFile.id.is_(None))
-        )
+    owned = db.session.scalar(
+        sa.select(sa.func.count(Upload.id))
+        .outerjoin(AidFile, AidFile.upload_id == Upload.id)
+        .where(Upload.id.in_(ids), Upload.user_id == owner.id, AidFile.id.is_(None))
     )
-    refused = [upload_id for upload_id in ids if upload_id not in owned]
-    if refused or len(set(ids)) != len(ids):
-        raise UploadNotFound(details={"upload_ids": refused or ids})
+    if owned != len(ids):
+        raise UploadNotFound(details={"upload_ids": ids})
     _check_count(application, len(ids))
-    db.session.add_all(
-        AidFile(application_id=application.id, upload_id=upload_id, kind=MATERIAL, material=material)
-        for upload_id, material in files
-    )
+    _insert_files(application, files)
 
 
 def _check_count(application: AidApplication, adding: int) -> None:
@@ -178,7 +150,8 @@ def _step(
     details: dict | None = None,
     tell: bool = True,
 ) -> AidStep:
-    """Keep the step in the case's history, audit it, and (``tell``) send it to the applicant."""
+    """Keep the step in the case's history, audit it, and (a staff step, unless not ``tell``) send it to
+    the applicant; the applicant's own steps are answered on their screen."""
     step = AidStep(
         application_id=application.id,
         from_status=from_status,
@@ -198,7 +171,7 @@ def _step(
         community_id=application.community_id,
         details={"from": from_status, "to": application.status},
     )
-    if tell:
+    if tell and staff is not None:
         notify(
             application.applicant,
             "aid_progress",
@@ -279,20 +252,53 @@ def apply(
 ) -> AidApplication:
     """Apply for the household the user is a verified resident of, with materials already uploaded.
 
+    Three statements: one read (the residence, the category, the uploads), the INSERT (which the unique
+    indexes refuse for a second open application), the materials' INSERT. The submission is the first
+    entry of the case's history (``AidApplication.submitted_at``), with no step row, audit row or
+    message of its own: the applicant sees it on the screen they submitted from.
+
     :raises AidNotResident: not a verified resident of the community (with an address).
     :raises AidCategoryNotFound: no such active category.
     :raises IdNumberInvalid: the ID number's form or check digit is wrong.
     :raises AidAlreadyOpen: the household or the person has an open application in the category.
     :raises UploadNotFound: a material is not the user's own unused upload.
     """
-    building_id, room = residency_of(user, community_id)
-    category = active_category(category_id)
     number = normal_id_number(id_number)
+    files = _checked_files(materials)
+    home = Membership
+    unused = (
+        sa.select(sa.func.count(Upload.id))
+        .outerjoin(AidFile, AidFile.upload_id == Upload.id)
+        .where(Upload.id.in_([upload_id for upload_id, _ in files]), Upload.user_id == user.id)
+        .where(AidFile.id.is_(None))
+        .scalar_subquery()
+    )
+    found = db.session.execute(
+        sa.select(AidCategory, home.building_id, home.room, unused)
+        .outerjoin(
+            home,
+            sa.and_(
+                home.user_id == user.id,
+                home.community_id == community_id,
+                home.role == RESIDENT,
+                home.building_id.is_not(None),
+            ),
+        )
+        .where(AidCategory.id == category_id)
+        .limit(1)
+    ).one_or_none()
+    if found is None or not found[0].active:
+        raise AidCategoryNotFound()
+    category, building_id, room, owned = found
+    if building_id is None or not room:
+        raise AidNotResident()
+    if owned != len(files):
+        raise UploadNotFound()
     check_amount(category, amount_requested, "amount_requested")
     if emergency_requested and not category.emergency_allowed:
         raise AidStepNotForCategory.for_field("emergency_requested", "该救助类别不适用先行救助")
     sealed = crypto.seal(number, ID_NUMBER_COLUMN)
-    application = AidApplication(
+    values = dict(
         community_id=community_id,
         category_id=category.id,
         applicant_user_id=user.id,
@@ -314,11 +320,41 @@ def apply(
         emergency_requested=emergency_requested,
         **_start_clock(category, 0),
     )
-    db.session.add(application)
-    flush_unique(db.session, AidAlreadyOpen())
-    _attach(application, materials, user)
-    _step(application, "submit", None)
+    application = db.session.scalar(
+        insert_for(db.session, AidApplication)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(AidApplication)
+    )
+    if application is None:
+        raise AidAlreadyOpen()
+    _insert_files(application, files)
     return application
+
+
+def _checked_files(materials: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    files = list(materials)
+    ids = [upload_id for upload_id, _ in files]
+    if len(set(ids)) != len(ids):
+        raise UploadNotFound(details={"upload_ids": ids})
+    if len(ids) > current_app.config["AID_MAX_FILES"]:
+        raise AidTooManyFiles(details={"max": current_app.config["AID_MAX_FILES"]})
+    return files
+
+
+def _insert_files(application: AidApplication, files: list[tuple[int, str]], kind: str = MATERIAL) -> None:
+    """One INSERT for the case's new files; an upload another case took meanwhile answers UPLOAD_NOT_FOUND."""
+    if not files:
+        return
+    rows = [
+        {"application_id": application.id, "upload_id": upload_id, "kind": kind, "material": material}
+        for upload_id, material in files
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(AidFile), rows)
+    except sa.exc.IntegrityError:
+        raise UploadNotFound() from None
 
 
 def resubmit(

@@ -4,7 +4,16 @@
 import pytest
 import time_machine
 
+from cloudplatform import workdays
 from tests.service.aid.fixtures import START
+
+
+@pytest.fixture(autouse=True)
+def calendar(app):
+    """Each test reads its own holiday calendar (the app caches it for minutes)."""
+    with app.app_context():
+        workdays.forget()
+    yield
 
 
 @pytest.fixture(autouse=True)
