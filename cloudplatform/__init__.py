@@ -13,6 +13,7 @@ from cloudplatform.extensions import api, csrf, db, limiter, migrate
 from cloudplatform.idempotency import remember_response
 from cloudplatform.logs import configure_logging
 from cloudplatform.routing import IdConverter, id_schema
+from cloudplatform.workdays import cli as calendar_cli
 
 MIGRATIONS_DIR = __path__[0] + "/migrations"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     jobs.register_cli(app)
     demo.register_cli(app)
     devserver.register_cli(app)
+    calendar_cli.register_cli(app)
 
     import admin
     import device_api

@@ -93,6 +93,7 @@ ACTION_NAMES = {
     "aid_application.view": "查看救助申请完整信息",
     "aid_objection.create": "对公示提出异议",
     "aid_objection.answer": "答复公示异议",
+    "calendar.update": "修改节假日安排",
     "dropoff.reserve": "预约云柜投递",
     "dropoff.deposited": "居民投递入柜",
     "dropoff.view_code": "查看投递件取件码",
