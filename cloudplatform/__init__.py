@@ -13,7 +13,6 @@ from cloudplatform.extensions import api, csrf, db, limiter, migrate
 from cloudplatform.idempotency import remember_response
 from cloudplatform.logs import configure_logging
 from cloudplatform.routing import IdConverter, id_schema
-from cloudplatform.workdays import cli as calendar_cli
 
 MIGRATIONS_DIR = __path__[0] + "/migrations"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -38,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
 
     from cloudplatform import demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)
+    from cloudplatform.service.aid import keys as aid_keys
+    from cloudplatform.workdays import cli as calendar_cli
 
     notify.init_app(app)
 
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     demo.register_cli(app)
     devserver.register_cli(app)
     calendar_cli.register_cli(app)
+    aid_keys.register_cli(app)
 
     import admin
     import device_api
