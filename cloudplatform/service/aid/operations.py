@@ -690,6 +690,20 @@ def grant_emergency(staff: StaffAccount, application: AidApplication, amount: in
 
 
 @requires(REVIEW_RIGHT)
+def open_application(staff: StaffAccount, application: AidApplication) -> AidApplication:
+    """The full record (name, phone, household, situation, materials) for the case's reviewer; the view is
+    audited. The ID number stays masked there (``reveal_id_number`` gives it)."""
+    record(
+        staff,
+        "aid_application.view",
+        target=application,
+        community_id=application.community_id,
+        details={"purpose": "查看完整记录"},
+    )
+    return application
+
+
+@requires(REVIEW_RIGHT)
 def reveal_id_number(staff: StaffAccount, application: AidApplication, purpose: str = "审核") -> str:
     """The applicant's ID number in full, for the case's reviewer; the view is audited (who, when, why)."""
     record(
