@@ -154,3 +154,29 @@ def unanswered_objections(application: AidApplication) -> int:
         )
         or 0
     )
+
+
+# -- the API's pages and reloads ------------------------------------------------------------------------
+
+
+def categories_page(cursor: str | None, limit: int):
+    """The active categories in their order: (page, cursor)."""
+    stmt = sa.select(AidCategory).where(AidCategory.active.is_(True))
+    return keyset_page(stmt, [AidCategory.sort, AidCategory.id], cursor, limit, descending=False)
+
+
+def load_staff_record(staff: StaffAccount | None, application_id: int) -> AidApplication:
+    """A case in the staff member's communities with its history, files and objections (403 without the
+    right, 404 outside)."""
+    application = load_staff_application(staff, application_id)
+    return reloaded(application)
+
+
+def reloaded(application: AidApplication) -> AidApplication:
+    """The case as it stands now, its history, files and objections read afresh (after a step)."""
+    return db.session.scalars(
+        sa.select(AidApplication)
+        .where(AidApplication.id == application.id)
+        .options(*LIST_LOAD, *DETAIL_LOAD)
+        .execution_options(populate_existing=True)
+    ).one()
