@@ -21,6 +21,7 @@ from cloudplatform.locker import tasks as locker
 from cloudplatform.notify.operations import deliver_outbox
 from cloudplatform.party.hours import tasks as party_hours
 from cloudplatform.party.members import tasks as party_members
+from cloudplatform.service.aid import tasks as aid
 from cloudplatform.service.bookings import tasks as bookings
 from cloudplatform.service.notices import tasks as notices
 
@@ -92,6 +93,12 @@ JOBS: list[Job] = [
         locker.lapse_dropoffs,
         {"trigger": "interval", "minutes": 1},
         "释放超时未投递的预留格口",
+    ),
+    Job(
+        "aid_deadlines",
+        aid.check_deadlines,
+        {"trigger": "cron", "hour": 8, "minute": 0, "timezone": "Asia/Shanghai"},
+        "标记即将到期和超期的救助申请并提醒工作人员",
     ),
 ]
 
