@@ -17,6 +17,7 @@ from cloudplatform.locker import queries as locker
 from cloudplatform.notify import queries as notify
 from cloudplatform.party.hours import queries as party
 from cloudplatform.party.members import queries as party_members
+from cloudplatform.service.aid import reports as aid
 from cloudplatform.service.bookings import queries as bookings
 
 TREND_MONTHS = 12
@@ -38,6 +39,7 @@ class Tile:
 DASHBOARD_TILES = [
     Tile("待审核居民认证", identity.pending_residency_count, "admin.residency_list", "residency.review"),
     Tile("待审核党员报到", party_members.pending_report_count, "admin.party_reports", "party.manage"),
+    Tile("待办救助申请", aid.waiting_count, "admin.aid_queue", "aid.review"),
     Tile("今日预约", bookings.today_booking_count, "admin.booking_day", "booking.checkin"),
     Tile("今日核销", bookings.today_check_in_count, "admin.booking_day", "booking.checkin"),
     Tile(

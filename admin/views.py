@@ -35,6 +35,15 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
         ],
     ),
     (
+        "困难救助",
+        [
+            ("admin.aid_queue", "救助审核", "aid.review"),
+            ("admin.aid_publicity", "救助公示", "aid.review"),
+            ("admin.aid_statistics", "救助统计", "aid.review"),
+            ("admin.aid_categories", "救助类别", "aid.configure"),
+        ],
+    ),
+    (
         "党建云",
         [
             ("admin.party_reports", "报到审核", "party.manage"),

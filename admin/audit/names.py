@@ -91,6 +91,9 @@ ACTION_NAMES = {
     "aid_application.grant": "批准救助",
     "aid_application.emergency": "先行救助",
     "aid_application.view": "查看救助申请完整信息",
+    "aid_application.export": "导出救助申请",
+    "aid_category.create": "新建救助类别",
+    "aid_category.update": "修改救助类别",
     "aid_objection.create": "对公示提出异议",
     "aid_objection.answer": "答复公示异议",
     "calendar.update": "修改节假日安排",
@@ -143,6 +146,8 @@ TARGETS = {
     "UnitMonthlyReport": TargetKind("单位月报", "admin.party_unit_report", "report_id"),
     "Cabinet": TargetKind("云柜", "admin.locker_cabinet", "cabinet_id"),
     "Deposit": TargetKind("云柜存件", "admin.locker_deposit", "deposit_id"),
+    "AidApplication": TargetKind("救助申请", "admin.aid_application", "application_id"),
+    "AidCategory": TargetKind("救助类别", "admin.aid_category_edit", "category_id"),
 }
 
 

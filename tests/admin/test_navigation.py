@@ -24,6 +24,10 @@ PAGES = {  # path -> roles that may open it, in the order of the sidebar's links
     "/admin/bookables/new": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/bookings/day": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/booking-suspensions": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/aid/applications": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/aid/publicity": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/aid/statistics": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/aid/categories": {CITY_ADMIN},
     "/admin/party/reports": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/units": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/posts": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
@@ -45,6 +49,7 @@ ROLES = [GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN
 
 
 SERVICE_CLOUD = ["通知公告", "办事指南", "预约事项", "预约日程", "预约暂停"]
+AID = ["救助审核", "救助公示", "救助统计", "救助类别"]
 PARTY_CLOUD = ["报到审核", "单位党组织", "服务岗位", "党建活动", "单位月报"]
 LOCKERS = ["云柜列表", "存件", "存取记录", "待回收", "告警"]
 RESIDENTS_SYSTEM = ["居民认证", "工作人员", "消息发送", "审计日志", "开发用：微信消息记录"]
@@ -125,6 +130,7 @@ def test_nav_groups_pages_by_module_in_order(client, world):
     assert nav_groups(text(client.get("/admin/"))) == {
         "": ["工作台"],
         "服务云": SERVICE_CLOUD,
+        "困难救助": AID,
         "党建云": PARTY_CLOUD,
         "云柜": LOCKERS,
         "居民 / 系统": RESIDENTS_SYSTEM,
@@ -136,6 +142,7 @@ def test_grid_worker_sees_each_group_with_only_its_pages(client, world):
     assert nav_groups(text(client.get("/admin/"))) == {
         "": ["工作台"],
         "服务云": ["预约日程"],
+        "困难救助": AID[:3],
         "党建云": ["党建活动"],
         "云柜": LOCKERS,
         "居民 / 系统": ["居民认证"],

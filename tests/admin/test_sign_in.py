@@ -132,6 +132,6 @@ def test_dashboard_runs_one_statement_per_figure(client, staff, app):
     sign_in(client, "wangli", PASSWORD)  # a city admin: every card, the street table and the trend
     with count_queries(app) as statements:
         client.get("/admin/")
-    assert len(DASHBOARD_TILES) == 10
+    assert len(DASHBOARD_TILES) == 11
     # + loading the signed-in account with its community and street, + the 党建云 figures, + the 云柜 card
-    assert len(statements) == 10 + 2 + 1 + 6 + 1
+    assert len(statements) == 11 + 2 + 1 + 6 + 1

@@ -1,0 +1,1 @@
+"""困难救助 in the console."""
