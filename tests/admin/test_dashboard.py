@@ -21,7 +21,14 @@ from tests.factories import BookingFactory, SlotFactory, StaffAccountFactory, Us
 from tests.helpers import count_queries
 from tests.service.bookings.fixtures import make_service
 
-TODAY = {"待审核党员报到": 0, "待办救助申请": 0, "今日预约": 0, "今日核销": 0, "待取投递件": 0, "发送失败消息": 0}
+TODAY = {
+    "待审核党员报到": 0,
+    "待办救助申请": 0,
+    "今日预约": 0,
+    "今日核销": 0,
+    "待取投递件": 0,
+    "发送失败消息": 0,
+}
 
 
 def figures(communities, residents, party_members, pending, accounts) -> dict[str, int]:
