@@ -36,7 +36,7 @@ def Text(max_length: int, example: str, *, required: bool = False, min_length: i
             validate.Regexp(PLAIN_TEXT, error="不能包含控制字符"),
         ],
         metadata={"example": example, **metadata},
-        **({"required": True} if required else {"load_default": ""}),
+        **({"required": True} if required else {"load_default": ""} if not min_length else {}),
     )
 
 

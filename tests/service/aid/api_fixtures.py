@@ -2,6 +2,9 @@
 
 import io
 
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
 from cloudplatform.identity.models import GRID_WORKER
 from tests.service.aid.fixtures import application_fields, png_bytes, resident_at
 from tests.world import log_in
@@ -17,12 +20,19 @@ def resident_headers(client, world, name: str, room: str = "1-101", community=No
     return user, log_in(client, name)
 
 
+def multipart(client, url: str, headers, values):
+    """POST a multipart/form-data body encoded in memory (the test client would spool a large one to a
+    temporary file it never closes)."""
+    boundary, body = encode_multipart(MultiDict(values))
+    return client.post(
+        url, data=body, headers=headers, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
 def upload(client, headers, data: bytes | None = None, name: str = "身份证.png"):
     """POST /services/uploads with one file; the response."""
-    body = {"file": (io.BytesIO(png_bytes() if data is None else data), name)}
-    return client.post(
-        "/api/v1/services/uploads", data=body, headers=headers, content_type="multipart/form-data"
-    )
+    body = {"file": FileStorage(io.BytesIO(png_bytes() if data is None else data), name)}
+    return multipart(client, "/api/v1/services/uploads", headers, body)
 
 
 def apply_body(world, category, materials=(), **overrides) -> dict:
@@ -49,10 +59,5 @@ def decide(client, headers, application_id: int, action: str, step: str, **field
 
 
 def visit(client, headers, application_id: int, notes: str = "入户核实：家中无其他收入", photos=()):
-    body = {"notes": notes, "photos": [(io.BytesIO(data), name) for name, data in photos]}
-    return client.post(
-        f"/api/v1/staff/aid-applications/{application_id}/visit",
-        data=body,
-        headers=headers,
-        content_type="multipart/form-data",
-    )
+    values = [("notes", notes)] + [("photos", FileStorage(io.BytesIO(data), name)) for name, data in photos]
+    return multipart(client, f"/api/v1/staff/aid-applications/{application_id}/visit", headers, values)
