@@ -41,6 +41,7 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
             ("admin.aid_publicity", "救助公示", "aid.review"),
             ("admin.aid_statistics", "救助统计", "aid.review"),
             ("admin.aid_categories", "救助类别", "aid.configure"),
+            ("admin.aid_calendar", "节假日", "aid.configure"),
         ],
     ),
     (

@@ -5,10 +5,10 @@ the operations decide what is allowed."""
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from admin.bookings.forms import WholeNumberField, between
+from admin.bookings.forms import DayField, WholeNumberField, between
 from admin.forms import FilesField, printable_text, strip
 from admin.notices.forms import CheckboxesField
 from admin.party.forms import line
@@ -174,3 +174,27 @@ class CategoryForm(FlaskForm):
             "active": bool(self.active.data),
             "sort": self.sort.data,
         }
+
+
+class CalendarDayForm(FlaskForm):
+    """A date of the holiday calendar: a holiday, or a weekend day that is worked (调休)."""
+
+    day = DayField("日期")
+    workday = SelectField("类型", choices={"0": "放假", "1": "调休上班"}, validate_choice=False)
+    name = line("名称（如 春节）", 32)
+
+    def validate_day(self, field) -> None:
+        if field.data is None:
+            raise ValidationError("请选择日期")
+
+    def validate_workday(self, field) -> None:
+        if field.data not in ("0", "1"):
+            raise ValidationError("请选择类型")
+
+
+class ClearDayForm(FlaskForm):
+    day = DayField("日期")
+
+    def validate_day(self, field) -> None:
+        if field.data is None:
+            raise ValidationError("请选择日期")

@@ -2,13 +2,15 @@
 ID number shown whole, each view audited) with its materials, history, objections and the decisions its
 status allows, 救助公示, 救助统计, the exports, and 救助类别 (city admins)."""
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.aid.forms import (
     AmountForm,
     AnswerForm,
+    CalendarDayForm,
     CategoryForm,
+    ClearDayForm,
     EmergencyForm,
     GrantForm,
     MaterialsForm,
@@ -20,7 +22,7 @@ from admin.audit.views import parse_day
 from admin.auth import current_staff, flash_failure, login_required
 from admin.charts import bar_chart
 from admin.exports import export_response
-from admin.forms import accepts_files
+from admin.forms import accepts_files, optional_int
 from admin.lists import list_args
 from admin.party.views import attempt
 from admin.pickers import chosen_community, community_choice
@@ -43,6 +45,7 @@ from cloudplatform.service.aid.models import (
     AidApplication,
 )
 from cloudplatform.service.uploads.queries import download, read_upload
+from cloudplatform.workdays import operations as calendar
 
 REVIEW_RIGHT, APPROVE, EMERGENCY, CONFIGURE = "aid.review", "aid.approve", "aid.emergency", "aid.configure"
 QUEUE_FILTERS = ("step", "community_id", "category_id")
@@ -135,7 +138,7 @@ def decisions(staff, application: AidApplication) -> dict:
         forms["accept"] = StepForm(formdata=None, data=seen)
     if status in (SUBMITTED, REVIEW):
         materials = MaterialsForm(formdata=None, data=seen)
-        materials.missing.choices = [(m, m) for m in category.materials or []]
+        materials.missing.choices = {m: m for m in category.materials or []}
         forms["request_materials"] = materials
     if status == REVIEW:
         forms["visit"] = VisitForm(formdata=None, notes=application.visit_notes)
@@ -427,3 +430,58 @@ def aid_category_edit(category_id):
         return render_category_form(form, category, status=error.status)
     flash(f"已保存救助类别“{category.name}”", "info")
     return redirect(url_for("admin.aid_categories"))
+
+
+# -- 节假日 ------------------------------------------------------------------------------------------------
+
+
+def render_calendar(year: int, form=None, status: int = 200):
+    return render_template(
+        "admin/aid/calendar.html",
+        year=year,
+        days=reports.calendar_days(year),
+        form=form or CalendarDayForm(formdata=None, data={"workday": "0"}),
+        clear=ClearDayForm(formdata=None),
+    ), status
+
+
+def calendar_year() -> int:
+    year = optional_int(request.args.get("year"))
+    return year if year is not None and 2000 <= year <= 2099 else local(now()).year
+
+
+@bp.get("/aid/calendar")
+@login_required
+def aid_calendar():
+    """The year's holidays and worked weekend days (调休) that deadlines count with; a date with no entry
+    follows the weekday rule."""
+    require(current_staff(), CONFIGURE)
+    return render_calendar(calendar_year())
+
+
+@bp.post("/aid/calendar")
+@login_required
+def aid_calendar_set():
+    staff = require(current_staff(), CONFIGURE)
+    form = CalendarDayForm()
+    if not form.validate():
+        return render_calendar(calendar_year(), form, 422)
+    day = form.day.data
+    workday = form.workday.data == "1"
+    calendar.set_day(staff, day, workday, form.name.data or "")
+    flash(f"已将 {day.isoformat()} 设为{'调休上班' if workday else '放假'}", "info")
+    return redirect(url_for("admin.aid_calendar", year=day.year))
+
+
+@bp.post("/aid/calendar/clear")
+@login_required
+def aid_calendar_clear():
+    staff = require(current_staff(), CONFIGURE)
+    form = ClearDayForm()
+    if not form.validate():
+        flash("请选择日期", "error")
+        return redirect(url_for("admin.aid_calendar"))
+    day = form.day.data
+    calendar.clear_day(staff, day)
+    flash(f"{day.isoformat()} 已恢复为按星期计算", "info")
+    return redirect(url_for("admin.aid_calendar", year=day.year))

@@ -31,6 +31,7 @@ from cloudplatform.service.aid.models import (
     AidCategory,
     AidObjection,
 )
+from cloudplatform.workdays.models import CalendarDay
 
 REVIEW_RIGHT, SENSITIVE_RIGHT = "aid.review", "aid.export_sensitive"
 DONE = "done"
@@ -352,3 +353,17 @@ def export_applications(
         },
     )
     return headers, rows
+
+
+# -- the holiday calendar ----------------------------------------------------------------------------------
+
+
+def calendar_days(year: int) -> list[CalendarDay]:
+    """The dates of ``year`` that break the weekday rule (holidays and worked weekend days), in order."""
+    return list(
+        db.session.scalars(
+            sa.select(CalendarDay)
+            .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
+            .order_by(CalendarDay.day)
+        )
+    )

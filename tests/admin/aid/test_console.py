@@ -525,3 +525,38 @@ def test_the_dashboard_counts_the_cases_waiting_and_those_overdue(client, world)
     client.post("/admin/sign-out")
     sign_in_as(client, world.staff[STREET_ADMIN])
     assert '<div class="value" data-count="待办救助申请">1</div>' in text(client.get("/admin/"))
+
+
+# -- the holiday calendar -------------------------------------------------------------------------------
+
+CALENDAR = "/admin/aid/calendar"
+
+
+@pytest.mark.parametrize("role", [GRID_WORKER, COMMUNITY_ADMIN, STREET_ADMIN])
+def test_only_the_city_keeps_the_calendar(client, world, role):
+    sign_in_as(client, world.staff[role])
+    assert client.get(CALENDAR).status_code == 403
+    assert submit(client, CALENDAR, {"day": "2026-12-08", "workday": "0"}).status_code == 403
+    assert audit_rows("calendar.update") == []
+
+
+def test_the_city_sets_a_holiday_that_the_next_case_counts_and_clears_it(client, world):
+    sign_in_as(client, world.staff[CITY_ADMIN])
+    page = text(
+        submit(client, CALENDAR, {"day": "2026-12-08", "workday": "0", "name": "测试假日"}, page=CALENDAR)
+    )
+    assert "已将 2026-12-08 设为放假" in page
+    assert '<td data-field="workday">放假</td>' in row_of(page, "day", "2026-12-08")
+    case = case_in(world)
+    assert case.due_on == date(2026, 12, 29)  # one working day later than without the holiday
+    cleared = text(submit(client, f"{CALENDAR}/clear", {"day": "2026-12-08"}, page=CALENDAR))
+    assert "2026-12-08 已恢复为按星期计算" in cleared
+    assert 'data-day="2026-12-08"' not in cleared
+    assert len(audit_rows("calendar.update")) == 2
+
+
+def test_a_calendar_entry_without_a_date_is_refused(client, world):
+    sign_in_as(client, world.staff[CITY_ADMIN])
+    response = submit(client, CALENDAR, {"day": "", "workday": "0"}, page=CALENDAR)
+    assert response.status_code == 422
+    assert "请选择日期" in text(response)
