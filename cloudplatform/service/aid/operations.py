@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cloudplatform import crypto
 from cloudplatform.audit.operations import record
@@ -328,6 +329,7 @@ def apply(
     )
     if application is None:
         raise AidAlreadyOpen()
+    set_committed_value(application, "category", category)  # read already: no lazy load to show it
     _insert_files(application, files)
     return application
 
@@ -343,18 +345,19 @@ def _checked_files(materials: Iterable[tuple[int, str]]) -> list[tuple[int, str]
 
 
 def _insert_files(application: AidApplication, files: list[tuple[int, str]], kind: str = MATERIAL) -> None:
-    """One INSERT for the case's new files; an upload another case took meanwhile answers UPLOAD_NOT_FOUND."""
+    """One INSERT for the case's new files; an upload another case took meanwhile answers UPLOAD_NOT_FOUND
+    (the unique index skips it; the request's failure rolls the rest back)."""
     if not files:
         return
     rows = [
         {"application_id": application.id, "upload_id": upload_id, "kind": kind, "material": material}
         for upload_id, material in files
     ]
-    try:
-        with db.session.begin_nested():
-            db.session.execute(sa.insert(AidFile), rows)
-    except sa.exc.IntegrityError:
-        raise UploadNotFound() from None
+    inserted = db.session.execute(
+        insert_for(db.session, AidFile).values(rows).on_conflict_do_nothing().returning(AidFile.id)
+    ).all()
+    if len(inserted) != len(rows):
+        raise UploadNotFound()
 
 
 def resubmit(
