@@ -12,6 +12,7 @@ from cloudplatform.identity.demo import TOTAL_COMMUNITIES  # noqa: F401  (tests 
 from cloudplatform.identity.models import RESIDENT, City
 from cloudplatform.locker import demo as locker_demo
 from cloudplatform.party import demo as party_demo
+from cloudplatform.service.aid import demo as aid_demo
 from cloudplatform.service.bookings import demo as bookings_demo
 from cloudplatform.service.guides import demo as guides_demo
 from cloudplatform.service.notices import demo as notices_demo
@@ -37,6 +38,7 @@ def load_demo_data() -> bool:
     notices_demo.load_street_demo(accounts["gaoxin"])
     party_demo.load_demo(huoju, jinhe, staff)
     locker_demo.load_demo(huoju, jinhe, staff)
+    aid_demo.load_demo(huoju, jinhe, accounts)
     return True
 
 
