@@ -781,3 +781,120 @@ CONSOLE_PAGES += [
         lambda db, r: locker_deposit_field(db, r.id, "status") != "waiting",
     ),
 ]
+
+
+# -- 困难救助: staff in the field open, decide, visit and answer a case by its id -----------------------
+
+
+def make_aid_case(world, community, accepted=False):
+    """A submitted (or accepted) medical aid case of a resident of ``community``, with one material."""
+    from cloudplatform.service.aid import operations as aid
+    from tests.service.aid.fixtures import application_fields, categories, resident_at, upload_for
+
+    medical = categories()["medical"]
+    applicant = resident_at(world, f"aid-applicant-{community.id}", community=community)
+    fields = application_fields(world, medical, community_id=community.id)
+    case = aid.apply(applicant, **fields, materials=[(upload_for(applicant), "身份证")])
+    if accepted:
+        aid.accept(world.staff[CITY_ADMIN], case)
+    database.session.commit()
+    return case
+
+
+def make_aid_objection(world, community):
+    """An objection a neighbour raised to a case of ``community`` in 公示."""
+    from cloudplatform.service.aid import operations as aid
+    from tests.service.aid.fixtures import resident_at
+
+    case = make_aid_case(world, community, accepted=True)
+    aid.record_visit(world.staff[CITY_ADMIN], case, "入户核实")
+    aid.publicize(world.staff[CITY_ADMIN], case, 1000)
+    neighbour = resident_at(world, f"aid-neighbour-{community.id}", "9-909", community)
+    objection = aid.object_to(neighbour, case, "有异议")
+    database.session.commit()
+    return objection
+
+
+def aid_field(db, case_id, column):
+    from cloudplatform.service.aid.models import AidApplication
+
+    db.session.expire_all()
+    return db.session.scalar(select(getattr(AidApplication, column)).where(AidApplication.id == case_id))
+
+
+def aid_views(db, case_id):
+    from cloudplatform.audit.models import AuditEntry
+
+    return count(
+        db, AuditEntry, AuditEntry.action == "aid_application.view", AuditEntry.target_id == str(case_id)
+    )
+
+
+def aid_answered(db, objection_id):
+    from cloudplatform.service.aid.models import AidObjection
+
+    db.session.expire_all()
+    return db.session.scalar(select(AidObjection.answered_at).where(AidObjection.id == objection_id))
+
+
+ENDPOINTS += [
+    Endpoint(
+        "GET /staff/aid-applications/{id}",
+        make_aid_case,
+        lambda c, h, r: c.get(f"/api/v1/staff/aid-applications/{r.id}", headers=h),
+        lambda db, r: aid_views(db, r.id) > 0,
+        "aid.review",
+    ),
+    Endpoint(
+        "POST /staff/aid-applications/{id}/decision",
+        make_aid_case,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/aid-applications/{r.id}/decision",
+            json={"action": "accept", "step": "submitted"},
+            headers=h,
+        ),
+        lambda db, r: aid_field(db, r.id, "status") != "submitted",
+        "aid.review",
+    ),
+    Endpoint(
+        "POST /staff/aid-applications/{id}/visit",
+        lambda world, community: make_aid_case(world, community, accepted=True),
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/aid-applications/{r.id}/visit",
+            data={"notes": "入户核实"},
+            headers=h,
+            content_type="multipart/form-data",
+        ),
+        lambda db, r: aid_field(db, r.id, "visit_notes") != "",
+        "aid.review",
+    ),
+    Endpoint(
+        "POST /staff/aid-applications/{id}/id-number",
+        make_aid_case,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/aid-applications/{r.id}/id-number", json={"purpose": "核对身份"}, headers=h
+        ),
+        lambda db, r: aid_views(db, r.id) > 0,
+        "aid.review",
+    ),
+    Endpoint(
+        "POST /staff/aid-applications/{id}/objections/{id}/answer",
+        make_aid_objection,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/aid-applications/{r.application_id}/objections/{r.id}/answer",
+            json={"answer": "已核查"},
+            headers=h,
+        ),
+        lambda db, r: aid_answered(db, r.id) is not None,
+        "aid.review",
+    ),
+    Endpoint(
+        "GET /staff/aid-applications/{id}/files/{id}",
+        make_aid_case,
+        lambda c, h, r: c.get(
+            f"/api/v1/staff/aid-applications/{r.id}/files/{r.files[0].upload_id}", headers=h
+        ),
+        lambda db, r: False,
+        "aid.review",
+    ),
+]
