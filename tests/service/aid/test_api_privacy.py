@@ -106,3 +106,13 @@ def test_the_lists_and_the_application_take_at_most_four_statements(app, client,
     assert made.status_code == 201, made.json
     assert len(statements) <= 4, "\n".join(s[:60] for s in statements)
     assert case
+
+
+def test_the_public_list_is_rate_limited_and_ends_with_the_period(client, app, world, clock):
+    case, _, _ = a_case_in_publicity(client, world)
+    url = f"/api/v1/services/aid-publicity?community_id={world.home.id}"
+    assert [i["id"] for i in client.get(url).json["items"]] == [case]
+    clock.shift(86400 * 7)  # the period (7 days) is over
+    assert client.get(url).json["items"] == []
+    app.config["PUBLIC_RATE_LIMIT"] = "2 per minute"
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
