@@ -62,6 +62,13 @@ def at_street(world, community=None, **kwargs):
     return case
 
 
+def at_status(world, status: str, community=None, **kwargs):
+    """A case moved to ``status`` directly."""
+    case = case_in(world, community, **kwargs)
+    _force(case, status)
+    return case
+
+
 def _force(case: AidApplication, status: str) -> None:
     db.session.execute(sa.update(AidApplication).where(AidApplication.id == case.id).values(status=status))
     db.session.commit()

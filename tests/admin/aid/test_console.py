@@ -41,6 +41,7 @@ from tests.admin.aid.cases import (
     PHONE,
     QUEUE,
     STATISTICS,
+    at_status,
     at_street,
     audit_rows,
     case_in,
@@ -54,6 +55,7 @@ from tests.admin.aid.cases import (
 )
 from tests.admin.console import sign_in_as, submit, text
 from tests.admin.list_pages import ids_on, row_of
+from tests.helpers import count_queries
 from tests.service.aid.fixtures import ID_NUMBER, png_bytes, resident_at
 
 ROLES = [GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN]
@@ -560,3 +562,22 @@ def test_a_calendar_entry_without_a_date_is_refused(client, world):
     response = submit(client, CALENDAR, {"day": "", "workday": "0"}, page=CALENDAR)
     assert response.status_code == 422
     assert "请选择日期" in text(response)
+
+
+# -- statements -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "status"), [(QUEUE, STREET_REVIEW), (PUBLICITY_PAGE, PUBLICITY), (STATISTICS, STREET_REVIEW)]
+)
+def test_the_lists_run_the_same_statements_however_many_cases(app, client, world, path, status):
+    at_status(world, status, world.neighbour, key="temporary")
+    sign_in_as(client, world.staff[STREET_ADMIN])
+    assert 'data-application="' in text(client.get(path)) or path == STATISTICS
+    with count_queries(app) as few:
+        client.get(path)
+    for key in ("medical", "disability", "education"):
+        at_status(world, status, key=key)
+    with count_queries(app) as more:
+        client.get(path)
+    assert len(few) == len(more)
