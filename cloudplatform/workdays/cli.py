@@ -18,6 +18,9 @@ def register_cli(app: Flask) -> None:
             written = import_year(year)
         except CalendarYearUnknown as error:
             raise click.ClickException(str(error)) from None
+        except ImportError:
+            missing = "未安装 chinesecalendar 包：pip install 'chinesecalendar>=1.11,<2'"
+            raise click.ClickException(missing) from None
         db.session.commit()
         click.echo(f"{year}: {written} days written")
 
