@@ -224,3 +224,17 @@ def test_the_applicant_withdraws_once_and_resubmits_only_when_asked(client, worl
     assert done.status_code == 200 and done.json["status_name"] == "已撤回"
     assert error(client.post(url, json={}, headers=me)) == (409, "AID_WRONG_STEP")
     assert [h["action"] for h in done.json["history"]] == ["submit", "withdraw"]
+
+
+def test_emergency_aid_is_granted_once_by_a_community_admin(client, world):
+    case, me = a_case(client, world)  # 医疗救助 allows 先行救助
+    admin = staff_headers(client, COMMUNITY_ADMIN)
+    granted = decide(client, admin, case, "emergency", "submitted", amount=50000)
+    assert granted.status_code == 200 and granted.json["emergency_amount"] == 50000
+    assert granted.json["status"] == "submitted"  # the case goes on as before
+    again = decide(client, admin, case, "emergency", "submitted", amount=50000)
+    assert error(again) == (409, "AID_EMERGENCY_GRANTED")
+    no_amount = decide(client, admin, case, "emergency", "submitted")
+    assert error(no_amount) == (422, "AID_MISSING_REQUIRED")
+    mine = client.get(f"/api/v1/services/aid-applications/{case}", headers=me).json
+    assert mine["emergency_amount"] == 50000 and mine["history"][-1]["action_name"] == "先行救助"
