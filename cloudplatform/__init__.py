@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from cloudplatform import demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)
     from cloudplatform.service.aid import keys as aid_keys
-    from cloudplatform.workdays import cli as calendar_cli
+    from cloudplatform.service.workdays import cli as calendar_cli
 
     notify.init_app(app)
 

@@ -41,7 +41,7 @@ from cloudplatform.service.bookings.models import (
 from cloudplatform.service.guides.models import Guide, GuideUpload
 from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTarget, NoticeUpload
 from cloudplatform.service.uploads.models import Upload
-from cloudplatform.workdays.models import CalendarDay
+from cloudplatform.service.workdays.models import CalendarDay
 
 __all__ = [
     "Activity",

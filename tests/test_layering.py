@@ -49,8 +49,6 @@ NEVER = {
     "device_api": {"miniprogram_api", "admin", "service", "party"},  # the cabinets' face: lockers only
     "miniprogram_api": {"admin", "device_api"},
     "admin": {"miniprogram_api", "device_api"},
-    # the holiday calendar: its staff operations check rights and audit, below every domain that counts days
-    "workdays": {"service", "party", "locker", "notify", "jobs", "miniprogram_api", "admin", "device_api"},
 }
 
 
@@ -60,17 +58,7 @@ def part_of_module(name: str) -> str | None:
         return parts[0]
     if parts[0] != "cloudplatform" or len(parts) < 2:
         return None
-    if parts[1] in (
-        "identity",
-        "service",
-        "party",
-        "locker",
-        "notify",
-        "wechat",
-        "jobs",
-        "audit",
-        "workdays",
-    ):
+    if parts[1] in ("identity", "service", "party", "locker", "notify", "wechat", "jobs", "audit"):
         return parts[1]
     return None if parts[1] in APP_MODULES | {"migrations"} else "kernel"
 

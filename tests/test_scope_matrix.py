@@ -38,6 +38,7 @@ from cloudplatform.service.guides.queries import guide_uploads
 from cloudplatform.service.notices.models import ALL
 from cloudplatform.service.notices.operations import publish_notice
 from cloudplatform.service.notices.queries import notice_uploads
+from tests.admin.aid.scope_cases import AID_CONSOLE_PAGES
 from tests.admin.console import sign_in_as, submit
 from tests.factories import (
     BookableFactory,
@@ -898,3 +899,7 @@ ENDPOINTS += [
         "aid.review",
     ),
 ]
+
+
+# 困难救助's console pages (their record factories live beside the console's tests)
+CONSOLE_PAGES += AID_CONSOLE_PAGES

@@ -7,13 +7,13 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from cloudplatform import workdays
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.errors import Forbidden
 from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_ADMIN
-from cloudplatform.workdays import add_working_days, working_days_between
-from cloudplatform.workdays.models import CalendarDay
-from cloudplatform.workdays.operations import CalendarYearUnknown, clear_day, import_year, set_day
+from cloudplatform.service import workdays
+from cloudplatform.service.workdays import add_working_days, working_days_between
+from cloudplatform.service.workdays.models import CalendarDay
+from cloudplatform.service.workdays.operations import CalendarYearUnknown, clear_day, import_year, set_day
 
 FRIDAY, MONDAY = date(2026, 12, 4), date(2026, 12, 7)
 

@@ -45,7 +45,7 @@ from cloudplatform.service.aid.models import (
     AidApplication,
 )
 from cloudplatform.service.uploads.queries import download, read_upload
-from cloudplatform.workdays import operations as calendar
+from cloudplatform.service.workdays import operations as calendar
 
 REVIEW_RIGHT, APPROVE, EMERGENCY, CONFIGURE = "aid.review", "aid.approve", "aid.emergency", "aid.configure"
 QUEUE_FILTERS = ("step", "community_id", "category_id")

@@ -25,9 +25,9 @@ from cloudplatform.service.aid.models import (
     AidObjection,
     AidStep,
 )
+from cloudplatform.service.workdays import add_working_days, is_workday, known_days
+from cloudplatform.service.workdays.operations import CalendarYearUnknown, import_year, set_day
 from cloudplatform.wechat.standin import openid_for
-from cloudplatform.workdays import add_working_days, is_workday, known_days
-from cloudplatform.workdays.operations import CalendarYearUnknown, import_year, set_day
 
 # without the package: 2026's 国庆 and 春节 as the State Council announced them (holidays on weekdays,
 # worked weekend days)

@@ -6,8 +6,8 @@ withdraw until approval. Every step is one conditional UPDATE from the status th
 staff deciding the same step at once have one winner; each step is kept (``AidStep``), audited, and
 sent to the applicant.
 
-The deadline counts working days (``cloudplatform.workdays``) from a complete submission and pauses while
-materials are incomplete.
+The deadline counts working days (``cloudplatform.service.workdays``) from a complete submission and
+pauses while materials are incomplete.
 """
 
 import re
@@ -74,8 +74,8 @@ from cloudplatform.service.uploads import content
 from cloudplatform.service.uploads.errors import UploadNotFound, UploadTypeRefused
 from cloudplatform.service.uploads.models import Upload
 from cloudplatform.service.uploads.operations import store_uploads
+from cloudplatform.service.workdays import add_working_days, working_days_between
 from cloudplatform.transitions import transition
-from cloudplatform.workdays import add_working_days, working_days_between
 
 REVIEW_RIGHT, APPROVE_RIGHT, EMERGENCY_RIGHT = "aid.review", "aid.approve", "aid.emergency"
 PAGE = "pages/services/aid"
@@ -483,6 +483,13 @@ def record_visit(
     return application
 
 
+def _require_step(application: AidApplication, seen: str | None, steps: tuple[str, ...]) -> None:
+    """The case is (as loaded) at one of ``steps`` and, when given, at the one the decider saw: the
+    step's own checks come after this one. :raises AidWrongStep: it is not."""
+    if application.status not in steps or (seen is not None and seen != application.status):
+        raise AidWrongStep(details={"status": application.status})
+
+
 def _check_visit(application: AidApplication) -> None:
     if application.category.needs_visit and not application.visit_notes:
         raise AidVisitRequired()
@@ -501,6 +508,7 @@ def publicize(
     :raises AidStepNotForCategory: the category has no 公示.
     :raises AidVisitRequired: the category needs the home visit's notes first.
     """
+    _require_step(application, seen, (REVIEW,))
     category = application.category
     if category.publicity_days <= 0:
         raise AidStepNotForCategory()
@@ -537,8 +545,9 @@ def forward(
     :raises AidObjectionsUnanswered: an objection raised in 公示 has no answer.
     :raises AidStepNotForCategory: from review, for a category that needs 公示.
     """
+    _require_step(application, seen, (REVIEW, PUBLICITY))
     category = application.category
-    status = seen or application.status
+    status = application.status
     if status == REVIEW:
         if category.publicity_days > 0:
             raise AidStepNotForCategory()

@@ -31,7 +31,7 @@ from cloudplatform.service.aid.models import (
     AidCategory,
     AidObjection,
 )
-from cloudplatform.workdays.models import CalendarDay
+from cloudplatform.service.workdays.models import CalendarDay
 
 REVIEW_RIGHT, SENSITIVE_RIGHT = "aid.review", "aid.export_sensitive"
 DONE = "done"

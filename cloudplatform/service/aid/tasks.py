@@ -28,7 +28,7 @@ from cloudplatform.service.aid.models import (
     AidApplication,
     AidObjection,
 )
-from cloudplatform.workdays import add_working_days
+from cloudplatform.service.workdays import add_working_days
 
 REVIEW_RIGHT = "aid.review"
 TEMPLATE = "aid_deadline"

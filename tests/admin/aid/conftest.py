@@ -4,7 +4,7 @@ with ``clock.shift``) and reads its own holiday calendar; the helpers are in ``t
 import pytest
 import time_machine
 
-from cloudplatform import workdays
+from cloudplatform.service import workdays
 from tests.service.aid.fixtures import START
 
 

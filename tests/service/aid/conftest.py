@@ -4,7 +4,7 @@
 import pytest
 import time_machine
 
-from cloudplatform import workdays
+from cloudplatform.service import workdays
 from tests.service.aid.fixtures import START
 
 

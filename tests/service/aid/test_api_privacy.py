@@ -5,10 +5,10 @@ import json
 
 import sqlalchemy as sa
 
-from cloudplatform import workdays
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import GRID_WORKER, STREET_ADMIN
+from cloudplatform.service import workdays
 from tests.helpers import count_queries
 from tests.service.aid.api_fixtures import (
     apply,

@@ -7,7 +7,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import CITY_ADMIN, GRID_WORKER, STREET_ADMIN
 from cloudplatform.service.aid import operations as aid
 from cloudplatform.service.aid.models import INCOMPLETE, PUBLICITY, REVIEW, STREET_REVIEW, SUBMITTED
-from cloudplatform.workdays.operations import set_day
+from cloudplatform.service.workdays.operations import set_day
 from tests.service.aid.fixtures import application_fields, categories, resident_at
 from tests.service.aid.stages import case_at
 

@@ -17,7 +17,7 @@ from cloudplatform.service.aid.models import (
     AidObjection,
     AidStep,
 )
-from cloudplatform.workdays.models import CalendarDay
+from cloudplatform.service.workdays.models import CalendarDay
 from tests.world import fresh_code
 
 

@@ -28,7 +28,7 @@ from cloudplatform.service.aid.models import (
     AidApplication,
 )
 from cloudplatform.service.aid.tasks import check_deadlines
-from cloudplatform.workdays.operations import clear_day, set_day
+from cloudplatform.service.workdays.operations import clear_day, set_day
 from tests.factories import StaffAccountFactory
 from tests.helpers import count_queries
 from tests.service.aid.fixtures import categories, resident_at

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from cloudplatform.extensions import db
-from cloudplatform.workdays.models import CalendarDay
+from cloudplatform.service.workdays.models import CalendarDay
 
 CACHE_SECONDS = 300  # another worker's edit of the calendar shows here within this long
 

@@ -5,12 +5,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from cloudplatform import workdays
 from cloudplatform.audit.operations import record
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.permissions import requires
-from cloudplatform.workdays.models import CalendarDay
+from cloudplatform.service import workdays
+from cloudplatform.service.workdays.models import CalendarDay
 
 CONFIGURE_RIGHT = "aid.configure"
 NAME_LENGTH = 32

@@ -4,7 +4,7 @@ import click
 from flask import Flask
 
 from cloudplatform.extensions import db
-from cloudplatform.workdays.operations import CalendarYearUnknown, import_year
+from cloudplatform.service.workdays.operations import CalendarYearUnknown, import_year
 
 
 def register_cli(app: Flask) -> None:
