@@ -280,9 +280,14 @@ def test_nginx_site_passes_nginx_t(tmp_path):
 
 
 def test_nginx_site_limits_match_the_app():
-    """The site's body limits are the app's: 1 MB for the API, UPLOAD_FORM_MAX_BYTES for the console."""
+    """The site's body limits are the app's: 1 MB for the API, UPLOAD_FORM_MAX_BYTES for the console and a
+    home visit's photos, UPLOAD_MAX_BYTES for a resident's upload."""
     from cloudplatform.config import SETTINGS
 
     site = (ROOT / "deploy" / "nginx" / "baoji.conf").read_text()
     assert SETTINGS["MAX_CONTENT_LENGTH"][0] == 1024 * 1024 and "client_max_body_size 1m;" in site
     assert SETTINGS["UPLOAD_FORM_MAX_BYTES"][0] == 32 * 1024 * 1024 and "client_max_body_size 32m;" in site
+    # the API's two file routes: one upload (10 MB + the envelope), a home visit's photos (32 MB + it)
+    assert SETTINGS["UPLOAD_MAX_BYTES"][0] == 10 * 1024 * 1024 and "client_max_body_size 11m;" in site
+    visit = "location ~ ^/api/v1/staff/aid-applications/[0-9]+/visit$"
+    assert visit in site and "client_max_body_size 33m;" in site

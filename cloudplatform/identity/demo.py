@@ -69,11 +69,12 @@ DEMO_USERS = [
     ("newcomer", "新用户", []),
     ("wangwei", "王伟", []),
     ("zhaomin", "赵敏", []),
+    ("gaoxin", "高新街道管理员", []),
 ]
 # (username, display name, role, community or street name, linked dev user)
 DEMO_STAFF = [
     ("admin", "市级管理员", CITY_ADMIN, None, None),
-    ("gaoxin", "高新街道管理员", STREET_ADMIN, "高新街道", None),
+    ("gaoxin", "高新街道管理员", STREET_ADMIN, "高新街道", "gaoxin"),
     ("huoju_admin", "火炬路社区管理员", COMMUNITY_ADMIN, "火炬路社区", None),
     ("huoju_staff", "赵敏", COMMUNITY_STAFF, "火炬路社区", "zhaomin"),
     ("wangwei", "王伟（网格员）", GRID_WORKER, "火炬路社区", "wangwei"),

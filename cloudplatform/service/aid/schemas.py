@@ -9,12 +9,14 @@ from flask import url_for
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import fields, validate
 
+from cloudplatform.clock import local, now
 from cloudplatform.pagination import PageArgsSchema
 from cloudplatform.privacy import mask_name, mask_phone
 from cloudplatform.schemas import Id, QueryId
 from cloudplatform.service.aid.models import (
     FLAG_NAMES,
     OPEN,
+    PUBLICITY,
     STATUS_NAMES,
     STEP_NAMES,
     AidApplication,
@@ -400,6 +402,10 @@ class AidStaffQueueArgsSchema(PageArgsSchema):
     community_id = QueryId("only this community (one in the caller's scope)")
 
 
+def today():
+    return local(now()).date()
+
+
 class StaffAidItemSchema(ma.Schema):
     """A case in the review queue: personal data masked, with the clock."""
 
@@ -437,6 +443,18 @@ class StaffAidItemSchema(ma.Schema):
         allow_none=True,
         validate=validate.OneOf(list(FLAG_NAMES)),
         metadata={"description": "due_soon 即将到期, overdue 已超期, or null", "example": None},
+    )
+    publicity_ends_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "公示结束（含当日），未公示为 null", "example": "2026-12-15"},
+    )
+    publicity_over = fields.Function(
+        lambda a: a.status == PUBLICITY and a.publicity_ends_on is not None and a.publicity_ends_on < today(),
+        metadata={
+            "type": "boolean",
+            "description": "公示期满待报街道: in 公示 and its period has ended (forward it when answered)",
+            "example": False,
+        },
     )
     submitted_at = fields.DateTime(metadata={"description": "UTC", "example": "2026-12-07T00:00:00+00:00"})
 
