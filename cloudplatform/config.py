@@ -19,6 +19,8 @@ DEFAULT_TEMPLATES = json.dumps(
         "locker_deposit": "dev-tmpl-locker-deposit",
         "aid_progress": "dev-tmpl-aid-progress",
         "aid_deadline": "dev-tmpl-aid-deadline",
+        "demand_progress": "dev-tmpl-demand-progress",
+        "message_reply": "dev-tmpl-message-reply",
     }
 )
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)

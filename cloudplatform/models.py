@@ -38,7 +38,16 @@ from cloudplatform.service.bookings.models import (
     OpeningHours,
     Slot,
 )
+from cloudplatform.service.demands.models import (
+    Demand,
+    DemandFile,
+    DemandStep,
+    Organisation,
+    OrganisationCommunity,
+    OrganisationStaff,
+)
 from cloudplatform.service.guides.models import Guide, GuideUpload
+from cloudplatform.service.messages.models import Message
 from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTarget, NoticeUpload
 from cloudplatform.service.uploads.models import Upload
 from cloudplatform.service.workdays.models import CalendarDay
@@ -63,6 +72,9 @@ __all__ = [
     "Closure",
     "Community",
     "Compartment",
+    "Demand",
+    "DemandFile",
+    "DemandStep",
     "Deposit",
     "DeviceNonce",
     "District",
@@ -73,12 +85,16 @@ __all__ = [
     "IdempotencyKey",
     "LoginToken",
     "Membership",
+    "Message",
     "Notice",
     "NoticeReceipt",
     "NoticeTarget",
     "NoticeUpload",
     "Notification",
     "OpeningHours",
+    "Organisation",
+    "OrganisationCommunity",
+    "OrganisationStaff",
     "PartyReport",
     "PartyUnit",
     "PartyUnitCommunity",

@@ -14,7 +14,9 @@ RESIDENT, PARTY_MEMBER, VOLUNTEER = "resident", "party_member", "volunteer"
 MEMBER_ROLES = (RESIDENT, PARTY_MEMBER, VOLUNTEER)
 GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN = "grid_worker", "community_staff", "community_admin"
 STREET_ADMIN, CITY_ADMIN = "street_admin", "city_admin"
-STAFF_ROLES = (GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN)
+# an organisation's worker (社会组织): no community scope, acts only on what is dispatched to its organisation
+ORG_STAFF = "org_staff"
+STAFF_ROLES = (GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN, ORG_STAFF)
 ROLE_NAMES = {
     RESIDENT: "居民",
     PARTY_MEMBER: "在职党员",
@@ -24,6 +26,7 @@ ROLE_NAMES = {
     COMMUNITY_ADMIN: "社区管理员",
     STREET_ADMIN: "街道管理员",
     CITY_ADMIN: "市级管理员",
+    ORG_STAFF: "社会组织人员",
 }
 
 
@@ -118,7 +121,8 @@ class Membership(TimestampMixin, db.Model):
 
 
 class StaffAccount(TimestampMixin, db.Model):
-    """A console user; its role applies to one community, one street or the whole city.
+    """A console user; its role applies to one community, one street or the whole city (an organisation's
+    worker, ``org_staff``, has no such scope: it acts on what is dispatched to its organisation).
 
     Linked to a WeChat user, the same person works from the mini-program with the same rights.
     """
@@ -126,7 +130,7 @@ class StaffAccount(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint(
             "(role IN ('street_admin') AND street_id IS NOT NULL AND community_id IS NULL)"
-            " OR (role = 'city_admin' AND street_id IS NULL AND community_id IS NULL)"
+            " OR (role IN ('city_admin', 'org_staff') AND street_id IS NULL AND community_id IS NULL)"
             " OR (role IN ('grid_worker', 'community_staff', 'community_admin')"
             " AND community_id IS NOT NULL AND street_id IS NULL)",
             name="scope_matches_role",

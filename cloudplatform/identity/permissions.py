@@ -17,6 +17,7 @@ from cloudplatform.identity.models import (
     COMMUNITY_ADMIN,
     COMMUNITY_STAFF,
     GRID_WORKER,
+    ORG_STAFF,
     STAFF_ROLES,
     STREET_ADMIN,
     Community,
@@ -50,13 +51,22 @@ ACTIONS = {
     "aid.emergency": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "aid.export_sensitive": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "aid.configure": {CITY_ADMIN},
+    # 群众点单 (五单): organisations and 下单 by the community; 接单 and reporting done by the
+    # organisation's workers (their own organisation's demands only); 督单 by the community's
+    # supervisors; 验单 by the street; replies to suggestions and mailbox messages
+    "demand.dispatch": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "demand.fulfil": {ORG_STAFF},
+    "demand.supervise": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "demand.verify": {STREET_ADMIN, CITY_ADMIN},
+    "organisation.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "message.reply": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
 }
 
 # Which staff roles each role may create: never above its own rank.
 GRANTABLE = {
     COMMUNITY_ADMIN: {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN},
     STREET_ADMIN: {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN},
-    CITY_ADMIN: set(STAFF_ROLES),
+    CITY_ADMIN: set(STAFF_ROLES) - {ORG_STAFF},  # organisations' workers are added on their organisation
 }
 
 

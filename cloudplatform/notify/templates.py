@@ -39,6 +39,8 @@ PAGES = (
     "pages/party/hours",
     "pages/lockers/deposits",
     "pages/services/aid",
+    "pages/services/demand",
+    "pages/services/messages",
 )
 
 
@@ -164,6 +166,21 @@ TEMPLATES = {
             "aid_deadline",
             "救助办理时限提醒",
             (Keyword("thing1", "待办事项"), Keyword("number2", "案件数量"), Keyword("thing3", "温馨提示")),
+        ),
+        Template(
+            "demand_progress",
+            "诉求办理进度通知",
+            (
+                Keyword("thing1", "诉求内容"),
+                Keyword("phrase2", "办理状态"),
+                Keyword("thing3", "办理说明"),
+                Keyword("time4", "办理时间"),
+            ),
+        ),
+        Template(
+            "message_reply",
+            "留言回复通知",
+            (Keyword("thing1", "留言类型"), Keyword("thing2", "回复内容"), Keyword("time3", "回复时间")),
         ),
         Template(
             "party_unit_report",

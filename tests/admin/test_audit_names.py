@@ -16,6 +16,7 @@ from cloudplatform.extensions import db
 from cloudplatform.identity.models import PENDING, ResidencyRequest
 from cloudplatform.service.aid.models import STEP_NAMES as AID_STEP_ACTIONS
 from cloudplatform.service.bookings.models import CONFIRMED, REJECTED
+from cloudplatform.service.demands.models import STEP_NAMES as DEMAND_STEP_ACTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
@@ -28,6 +29,7 @@ AUDIT_MODULE = "cloudplatform.audit.operations"
 
 # The values an action built with an f-string can take (the source of the f-string → the actions).
 F_STRINGS = {
+    "f'demand.{action}'": {f"demand.{a}" for a in DEMAND_STEP_ACTIONS},
     "f'aid_application.{action}'": {f"aid_application.{a}" for a in AID_STEP_ACTIONS},
     "f'residency.{request.status}'": {f"residency.{s}" for s in ResidencyRequest.TRANSITIONS[PENDING]},
     "f'booking.{booking.status}'": {f"booking.{s}" for s in (CONFIRMED, REJECTED)},  # decide_booking
