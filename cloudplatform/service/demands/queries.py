@@ -65,6 +65,16 @@ def public_page(community_id: int, cursor: str | None, limit: int):
     return keyset_page(stmt, [Demand.id], cursor, limit)
 
 
+def reloaded(demand: Demand) -> Demand:
+    """The demand as it stands now, its organisation, steps and files read afresh (after a step)."""
+    return db.session.scalars(
+        sa.select(Demand)
+        .where(Demand.id == demand.id)
+        .options(*LIST_LOAD, *DETAIL_LOAD)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def load_public_demand(demand_id: int) -> Demand:
     """A dispatched demand's public view (with its steps); any other answers 404."""
     demand = db.session.scalar(
@@ -90,7 +100,11 @@ def staff_demands_page(
 ):
     """Demands of the staff member's communities (of one status and community when given), newest first."""
     staff = permissions.require(staff, DISPATCH)
-    stmt = sa.select(Demand).where(scope_filter(staff, Demand.community_id)).options(*LIST_LOAD)
+    stmt = (
+        sa.select(Demand)
+        .where(scope_filter(staff, Demand.community_id))
+        .options(*LIST_LOAD, sa.orm.joinedload(Demand.user))
+    )
     if status:
         stmt = stmt.where(Demand.status == status)
     if community_id:
@@ -126,7 +140,11 @@ def load_org_demand(staff: StaffAccount | None, demand_id: int) -> Demand:
 def org_demands_page(staff: StaffAccount | None, status: str | None, cursor: str | None, limit: int):
     """The demands dispatched to the worker's organisation, newest first: (page, cursor)."""
     organisation = organisation_of(staff)
-    stmt = sa.select(Demand).where(Demand.organisation_id == organisation.id).options(*LIST_LOAD)
+    stmt = (
+        sa.select(Demand)
+        .where(Demand.organisation_id == organisation.id)
+        .options(*LIST_LOAD, sa.orm.joinedload(Demand.user))
+    )
     if status:
         stmt = stmt.where(Demand.status == status)
     return keyset_page(stmt, [Demand.id], cursor, limit)
