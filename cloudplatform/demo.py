@@ -12,8 +12,10 @@ from cloudplatform.identity.demo import TOTAL_COMMUNITIES  # noqa: F401  (tests 
 from cloudplatform.identity.models import RESIDENT, City
 from cloudplatform.locker import demo as locker_demo
 from cloudplatform.party import demo as party_demo
+from cloudplatform.party.models import PartyUnit
 from cloudplatform.service.aid import demo as aid_demo
 from cloudplatform.service.bookings import demo as bookings_demo
+from cloudplatform.service.demands import demo as demands_demo
 from cloudplatform.service.guides import demo as guides_demo
 from cloudplatform.service.notices import demo as notices_demo
 
@@ -39,6 +41,12 @@ def load_demo_data() -> bool:
     party_demo.load_demo(huoju, jinhe, staff)
     locker_demo.load_demo(huoju, jinhe, staff)
     aid_demo.load_demo(huoju, jinhe, accounts)
+    power_unit = db.session.scalar(
+        sa.select(PartyUnit.id).where(
+            PartyUnit.community_id == huoju.id, PartyUnit.name == demands_demo.PARTY_UNIT_NAME
+        )
+    )
+    demands_demo.load_demo(communities, accounts, power_unit)
     return True
 
 
