@@ -224,10 +224,15 @@ class DemandFactsSchema(ma.Schema):
     status_name = Named(STATUS_NAMES, "status", "办理中", "状态的中文名")
     stage = STAGE
     project = fields.String(metadata={"description": "四公开：项目", "example": "楼道扶手维修"})
-    organisation_name = fields.String(
-        attribute="organisation.name",
+    organisation_name = fields.Function(
+        lambda d: d.organisation.name if d.organisation else None,
         allow_none=True,
-        metadata={"description": "四公开：承办组织 (null until dispatched)", "example": "火炬路为老服务中心"},
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "四公开：承办组织 (null until dispatched)",
+            "example": "火炬路为老服务中心",
+        },
     )
     funding_source = fields.String(
         metadata={"description": "四公开：资金来源", "example": "社区党组织服务群众经费"}
@@ -295,7 +300,15 @@ class PublicStepSchema(ma.Schema):
     """A step as anyone sees it: its name and date, nothing of who asked."""
 
     action = DemandStepSchema._declared_fields["action"]
-    action_name = DemandStepSchema._declared_fields["action_name"]
+    action_name = fields.Function(
+        lambda step: STEP_NAMES.get(step.action, step.action),
+        metadata={
+            "type": "string",
+            "enum": list(STEP_NAMES.values()),
+            "description": "环节名称",
+            "example": "组织接单",
+        },
+    )
     at = fields.DateTime(
         attribute="created_at", metadata={"description": "UTC", "example": "2026-12-07T02:00:00+00:00"}
     )
