@@ -23,6 +23,7 @@ from cloudplatform.party.hours import tasks as party_hours
 from cloudplatform.party.members import tasks as party_members
 from cloudplatform.service.aid import tasks as aid
 from cloudplatform.service.bookings import tasks as bookings
+from cloudplatform.service.demands import tasks as demands
 from cloudplatform.service.notices import tasks as notices
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,12 @@ JOBS: list[Job] = [
         aid.check_deadlines,
         {"trigger": "cron", "hour": 8, "minute": 0, "timezone": "Asia/Shanghai"},
         "标记即将到期和超期的救助申请并提醒工作人员",
+    ),
+    Job(
+        "demand_overdue",
+        demands.mark_overdue,
+        {"trigger": "cron", "hour": 8, "minute": 0, "timezone": "Asia/Shanghai"},
+        "标记超过办理期限的群众点单",
     ),
 ]
 
