@@ -56,11 +56,12 @@ def load_own_demand(user: User, demand_id: int) -> Demand:
 
 
 def public_page(community_id: int, cursor: str | None, limit: int):
-    """The community's dispatched demands (not held), newest first, for anyone: (page, cursor)."""
+    """The community's dispatched demands (not held) with their steps, newest first, for anyone: (page,
+    cursor). Two statements."""
     stmt = (
         sa.select(Demand)
         .where(Demand.community_id == community_id, Demand.status.in_(PUBLIC), Demand.held.is_(False))
-        .options(*LIST_LOAD)
+        .options(*LIST_LOAD, sa.orm.selectinload(Demand.steps))
     )
     return keyset_page(stmt, [Demand.id], cursor, limit)
 
