@@ -903,3 +903,226 @@ ENDPOINTS += [
 
 # 困难救助's console pages (their record factories live beside the console's tests)
 CONSOLE_PAGES += AID_CONSOLE_PAGES
+
+
+# -- 群众点单 and messages: staff take a demand's steps and answer a message by its id -------------------
+
+
+def make_demand(world, community, status="submitted", held=False, photo=False):
+    """A demand of a resident of ``community`` taken to ``status`` (dispatched to an organisation serving
+    it, worked by its worker), held by the content check or with a photo when asked."""
+    from cloudplatform.service.demands import operations as five
+    from tests.service.aid.fixtures import upload_for
+    from tests.service.demands.fixtures import make_organisation, org_worker
+    from tests.service.demands.fixtures import resident_of as demand_resident
+
+    user = demand_resident(community, f"demand-resident-{community.id}")
+    text = "需要帮忙请加微信" if held else "3号楼楼道扶手松动"
+    photos = [upload_for(user, "扶手.png")] if photo else []
+    demand = five.submit_demand(
+        user,
+        community_id=community.id,
+        category="elderly",
+        title="楼道扶手松动",
+        description=text,
+        photo_ids=photos,
+    )
+    organisation = make_organisation(community, f"服务中心{community.id}")
+    city = world.staff[CITY_ADMIN]
+    if status != "submitted":
+        worker = org_worker(organisation, f"demand-worker-{community.id}")
+        five.dispatch(
+            city,
+            demand,
+            organisation_id=organisation.id,
+            deadline=local(now()).date() + timedelta(days=7),
+            funding_source="社区经费",
+            responsible_member="李建国",
+        )
+        if status in ("accepted", "done"):
+            five.accept(worker, demand)
+        if status == "done":
+            five.report_done(worker, demand, "已完成")
+    database.session.commit()
+    return demand
+
+
+def demand_field(db, demand_id, column):
+    from cloudplatform.service.demands.models import Demand
+
+    db.session.expire_all()
+    return db.session.scalar(select(getattr(Demand, column)).where(Demand.id == demand_id))
+
+
+def demand_steps(db, demand_id, action):
+    from cloudplatform.service.demands.models import DemandStep
+
+    return count(db, DemandStep, DemandStep.demand_id == demand_id, DemandStep.action == action)
+
+
+def serving(demand) -> int:
+    from cloudplatform.service.demands.models import Organisation
+
+    return database.session.scalar(
+        select(Organisation.id).where(Organisation.community_id == demand.community_id)
+    )
+
+
+def make_demand_pair(world, community):
+    """Two open demands of ``community``: the record, and ``into`` (another resident's) to merge it into."""
+    from cloudplatform.service.demands import operations as five
+    from tests.service.demands.fixtures import resident_of as demand_resident
+
+    demand = make_demand(world, community)
+    other = demand_resident(community, f"demand-neighbour-{community.id}")
+    demand.into = five.submit_demand(
+        other, community_id=community.id, category="elderly", title="扶手松动", description="同一处扶手"
+    )
+    database.session.commit()
+    return demand
+
+
+def make_message(world, community, replied=False):
+    """A resident's suggestion to ``community`` (consenting to publish), replied when asked."""
+    from cloudplatform.service.messages import operations as messages
+    from tests.service.demands.fixtures import resident_of as message_writer
+
+    writer = message_writer(community, f"message-writer-{community.id}")
+    message = messages.write_message(
+        writer, community_id=community.id, kind="suggestion", content="建议增设充电桩", publish_consent=True
+    )
+    if replied:
+        messages.reply_to(world.staff[CITY_ADMIN], message, "已列入计划")
+    database.session.commit()
+    return message
+
+
+def message_field(db, message_id, column):
+    from cloudplatform.service.messages.models import Message
+
+    db.session.expire_all()
+    return db.session.scalar(select(getattr(Message, column)).where(Message.id == message_id))
+
+
+def demand_call(action, **body):
+    return lambda c, h, r: c.post(f"/api/v1/staff/demands/{r.id}/{action}", json=body, headers=h)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "GET /staff/demands/{id}",
+        make_demand,
+        lambda c, h, r: c.get(f"/api/v1/staff/demands/{r.id}", headers=h),
+        lambda db, r: False,
+        "demand.dispatch",
+    ),
+    Endpoint(
+        "GET /staff/demands/{id}/files/{id}",
+        lambda world, community: make_demand(world, community, photo=True),
+        lambda c, h, r: c.get(f"/api/v1/staff/demands/{r.id}/files/{r.files[0].upload_id}", headers=h),
+        lambda db, r: False,
+        "demand.dispatch",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/dispatch",
+        make_demand,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/demands/{r.id}/dispatch",
+            json={
+                "step": "submitted",
+                "organisation_id": serving(r),
+                "deadline": in_two_days(),
+                "funding_source": "社区经费",
+                "responsible_member": "李建国",
+            },
+            headers=h,
+        ),
+        lambda db, r: demand_field(db, r.id, "status") != "submitted",
+        "demand.dispatch",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/release",
+        lambda world, community: make_demand(world, community, held=True),
+        lambda c, h, r: c.post(f"/api/v1/staff/demands/{r.id}/release", headers=h),
+        lambda db, r: demand_field(db, r.id, "held") is not True,
+        "demand.dispatch",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/dismiss",
+        make_demand,
+        demand_call("dismiss", step="submitted", reason="不属于社区办理范围"),
+        lambda db, r: demand_field(db, r.id, "status") != "submitted",
+        "demand.dispatch",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/merge",
+        make_demand_pair,
+        lambda c, h, r: c.post(f"/api/v1/staff/demands/{r.id}/merge", json={"into_id": r.into.id}, headers=h),
+        lambda db, r: demand_field(db, r.id, "status") != "submitted",
+        "demand.dispatch",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/supervise",
+        lambda world, community: make_demand(world, community, "accepted"),
+        demand_call("supervise", comment="请于本周内完成"),
+        lambda db, r: demand_steps(db, r.id, "supervise") != 0,
+        "demand.supervise",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/verify",
+        lambda world, community: make_demand(world, community, "done"),
+        demand_call("verify", step="done"),
+        lambda db, r: demand_field(db, r.id, "status") != "done",
+        "demand.verify",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/send-back",
+        lambda world, community: make_demand(world, community, "done"),
+        demand_call("send-back", step="done", reason="扶手仍有晃动"),
+        lambda db, r: demand_field(db, r.id, "status") != "done",
+        "demand.verify",
+    ),
+    # an organisation's worker's steps: no community role may take them
+    Endpoint(
+        "POST /staff/demands/{id}/accept",
+        lambda world, community: make_demand(world, community, "dispatched"),
+        demand_call("accept", step="dispatched"),
+        lambda db, r: demand_field(db, r.id, "status") != "dispatched",
+        "demand.fulfil",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/decline",
+        lambda world, community: make_demand(world, community, "dispatched"),
+        demand_call("decline", step="dispatched", reason="人手不足"),
+        lambda db, r: demand_field(db, r.id, "status") != "dispatched",
+        "demand.fulfil",
+    ),
+    Endpoint(
+        "POST /staff/demands/{id}/done",
+        lambda world, community: make_demand(world, community, "accepted"),
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/demands/{r.id}/done",
+            data={"note": "已完成"},
+            headers=h,
+            content_type="multipart/form-data",
+        ),
+        lambda db, r: demand_field(db, r.id, "status") != "accepted",
+        "demand.fulfil",
+    ),
+    Endpoint(
+        "POST /staff/messages/{id}/reply",
+        make_message,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/messages/{r.id}/reply", json={"reply": "已列入计划"}, headers=h
+        ),
+        lambda db, r: message_field(db, r.id, "status") != "waiting",
+        "message.reply",
+    ),
+    Endpoint(
+        "POST /staff/messages/{id}/publish",
+        lambda world, community: make_message(world, community, replied=True),
+        lambda c, h, r: c.post(f"/api/v1/staff/messages/{r.id}/publish", headers=h),
+        lambda db, r: message_field(db, r.id, "published_at") is not None,
+        "message.reply",
+    ),
+]
