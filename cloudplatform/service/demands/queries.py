@@ -19,6 +19,7 @@ from cloudplatform.service.demands.models import (
     DemandFile,
     DemandStep,
     Organisation,
+    OrganisationCommunity,
     OrganisationStaff,
 )
 
@@ -111,6 +112,22 @@ def staff_demands_page(
     if community_id:
         stmt = stmt.where(Demand.community_id == community_id)
     return keyset_page(stmt, [Demand.id], cursor, limit)
+
+
+def serving_page(staff: StaffAccount | None, community_id: int, cursor: str | None, limit: int):
+    """The active organisations serving one of the staff member's communities (to dispatch to), by id:
+    (page, cursor). Another community's answers an empty page."""
+    staff = permissions.require(staff, DISPATCH)
+    stmt = (
+        sa.select(Organisation)
+        .join(OrganisationCommunity, OrganisationCommunity.organisation_id == Organisation.id)
+        .where(
+            OrganisationCommunity.community_id == community_id,
+            scope_filter(staff, OrganisationCommunity.community_id),
+            Organisation.active.is_(True),
+        )
+    )
+    return keyset_page(stmt, [Organisation.id], cursor, limit, descending=False)
 
 
 # -- the organisation's workers ------------------------------------------------------------------------
