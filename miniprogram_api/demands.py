@@ -199,6 +199,22 @@ def board(args):
     return {"items": items, "next_cursor": cursor}
 
 
+@staff_bp.route("/organisations", methods=["GET"])
+@login_required
+@staff_bp.arguments(schemas.OrganisationArgsSchema, location="query")
+@staff_bp.response(200, page_schema(schemas.OrganisationSchema, "DemandOrganisationPage"))
+@read_only
+def organisations(args):
+    """可下单的组织 The organisations serving a community
+
+    The active organisations a demand of the community can be dispatched to, by id, with their kind and
+    service areas; a community outside the caller's scope answers an empty page. Needs
+    `demand.dispatch` (community staff up).
+    """
+    items, cursor = queries.serving_page(current_staff(), args["community_id"], args["cursor"], args["limit"])
+    return {"items": items, "next_cursor": cursor}
+
+
 def staff_demand(demand_id: int, action: str = operations.DISPATCH) -> tuple[StaffAccount, Demand]:
     staff = current_staff()
     return staff, queries.load_staff_demand(staff, demand_id, action)

@@ -17,6 +17,7 @@ from cloudplatform.service.aid.schemas import Text
 from cloudplatform.service.demands.models import (
     CATEGORIES,
     EVIDENCE,
+    ORGANISATION_KINDS,
     PHOTO,
     STAGES,
     STATUS_NAMES,
@@ -362,6 +363,29 @@ class StaffDemandSchema(DemandSchema):
     )
     organisation_id = fields.Integer(allow_none=True, metadata={"example": 3})
     files = fields.List(fields.Nested(StaffDemandFileSchema))
+
+
+class OrganisationArgsSchema(PageArgsSchema):
+    community_id = QueryId("the community the demand is of (one in the caller's scope)", required=True)
+
+
+class OrganisationSchema(ma.Schema):
+    """An organisation a demand of the community can be dispatched to."""
+
+    id = fields.Integer(metadata={"example": 3})
+    name = fields.String(metadata={"example": "火炬路社区为老服务中心"})
+    kind = fields.String(
+        validate=validate.OneOf(list(ORGANISATION_KINDS)),
+        metadata={
+            "description": "social 社区社会组织, volunteer_team 志愿服务队, party_unit 单位党组织",
+            "example": "social",
+        },
+    )
+    kind_name = Named(ORGANISATION_KINDS, "kind", "社区社会组织", "类型")
+    service_areas = fields.List(
+        fields.String(validate=validate.OneOf(list(CATEGORIES))),
+        metadata={"description": "服务领域 (categories)", "example": ["elderly", "disability"]},
+    )
 
 
 def Step(example: str):

@@ -175,3 +175,16 @@ def test_a_declined_demand_is_dispatched_afresh_sent_back_and_reopened(client, w
         "街道管理员",
         "居民",
     ]
+
+
+def test_staff_find_the_organisations_serving_a_community(client, world):
+    c = cast(client, world)
+    make_organisation(world.elsewhere, "外区服务中心")
+    url = f"/api/v1/staff/organisations?community_id={world.home.id}"
+    listed = client.get(url, headers=c.staff).json["items"]
+    assert [(o["id"], o["name"], o["kind_name"]) for o in listed] == [
+        (c.organisation.id, "火炬路为老服务中心", "社区社会组织")
+    ]
+    there = f"/api/v1/staff/organisations?community_id={world.elsewhere.id}"
+    assert client.get(there, headers=c.staff).json["items"] == []  # not the caller's community
+    assert client.get(url, headers=c.me).status_code == 403
