@@ -19,6 +19,8 @@ from cloudplatform.party.hours import queries as party
 from cloudplatform.party.members import queries as party_members
 from cloudplatform.service.aid import reports as aid
 from cloudplatform.service.bookings import queries as bookings
+from cloudplatform.service.demands import reports as demands
+from cloudplatform.service.messages import reports as messages
 
 TREND_MONTHS = 12
 
@@ -89,6 +91,19 @@ def party_block(staff) -> dict:
     return {"total": figures.total, "rows": rows, "by": by, "chart": chart}
 
 
+def demands_block(staff) -> dict | None:
+    """群众点单与留言 of the scope (two statements): demands collected, messages answered and the average
+    hours to the answer; for staff who dispatch demands."""
+    if not allows(staff, "demand.dispatch"):
+        return None
+    answered = messages.answered_figures(staff)
+    return {
+        "collected": demands.collected_count(staff),
+        "answered": answered.answered,
+        "hours": answered.average_hours,
+    }
+
+
 @bp.get("/")
 @login_required
 def dashboard():
@@ -106,4 +121,5 @@ def dashboard():
         trend=resident_trend(staff),
         party=party_block(staff),
         locker=locker.locker_figures(staff) if allows(staff, "locker.deposit") else None,
+        demands=demands_block(staff),
     )

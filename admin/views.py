@@ -45,6 +45,16 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
         ],
     ),
     (
+        "群众点单",
+        [
+            ("admin.demand_board", "诉求看板", "demand.dispatch"),
+            ("admin.org_demands", "本组织诉求", "demand.fulfil"),
+            ("admin.organisations_list", "社会组织", "organisation.manage"),
+            ("admin.message_inbox", "留言信箱", "message.reply"),
+            ("admin.demand_statistics", "点单统计", "demand.dispatch"),
+        ],
+    ),
+    (
         "党建云",
         [
             ("admin.party_reports", "报到审核", "party.manage"),

@@ -14,7 +14,13 @@ from cloudplatform.identity.models import (
 )
 from tests.admin.console import sign_in_as, text
 
-NOT_IN_NAV = {"/admin/staff/new", "/admin/notices/new", "/admin/guides/new", "/admin/bookables/new"}
+NOT_IN_NAV = {
+    "/admin/staff/new",
+    "/admin/notices/new",
+    "/admin/guides/new",
+    "/admin/bookables/new",
+    "/admin/organisations/new",
+}
 PAGES = {  # path -> roles that may open it, in the order of the sidebar's links
     "/admin/notices": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/notices/new": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
@@ -29,6 +35,12 @@ PAGES = {  # path -> roles that may open it, in the order of the sidebar's links
     "/admin/aid/statistics": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/aid/categories": {CITY_ADMIN},
     "/admin/aid/calendar": {CITY_ADMIN},
+    "/admin/demands": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/organisation/demands": set(),  # an organisation's workers only
+    "/admin/organisations": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/organisations/new": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/messages": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/demands/statistics": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/reports": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/units": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/posts": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
@@ -51,6 +63,7 @@ ROLES = [GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN
 
 SERVICE_CLOUD = ["通知公告", "办事指南", "预约事项", "预约日程", "预约暂停"]
 AID = ["救助审核", "救助公示", "救助统计", "救助类别", "节假日"]
+DEMANDS = ["诉求看板", "社会组织", "留言信箱", "点单统计"]
 PARTY_CLOUD = ["报到审核", "单位党组织", "服务岗位", "党建活动", "单位月报"]
 LOCKERS = ["云柜列表", "存件", "存取记录", "待回收", "告警"]
 RESIDENTS_SYSTEM = ["居民认证", "工作人员", "消息发送", "审计日志", "开发用：微信消息记录"]
@@ -132,6 +145,7 @@ def test_nav_groups_pages_by_module_in_order(client, world):
         "": ["工作台"],
         "服务云": SERVICE_CLOUD,
         "困难救助": AID,
+        "群众点单": DEMANDS,
         "党建云": PARTY_CLOUD,
         "云柜": LOCKERS,
         "居民 / 系统": RESIDENTS_SYSTEM,
@@ -172,6 +186,8 @@ def test_a_group_without_pages_the_role_may_open_is_left_out(world):
         ("/admin/bookables/new", "/admin/bookables"),
         ("/admin/bookings/day", "/admin/bookings/day"),
         ("/admin/staff/new", "/admin/staff"),
+        ("/admin/demands/statistics", "/admin/demands/statistics"),
+        ("/admin/organisations/new", "/admin/organisations"),
         ("/admin/locker/deposits/new", "/admin/locker/deposits/new"),
         ("/admin/locker/deposits", "/admin/locker/deposits"),
     ],

@@ -133,5 +133,5 @@ def test_dashboard_runs_one_statement_per_figure(client, staff, app):
     with count_queries(app) as statements:
         client.get("/admin/")
     assert len(DASHBOARD_TILES) == 11
-    # + loading the signed-in account with its community and street, + the 党建云 figures, + the 云柜 card
-    assert len(statements) == 11 + 2 + 1 + 6 + 1
+    # + the account with its community and street, + 党建云, + 云柜, + 群众点单与留言's two
+    assert len(statements) == 11 + 2 + 1 + 6 + 1 + 2

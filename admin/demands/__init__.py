@@ -1,0 +1,1 @@
+"""群众点单, 社会组织 and 留言信箱 in the console."""
