@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import COMMUNITY_STAFF, STREET_ADMIN
+from cloudplatform.identity.models import CITY_ADMIN, StaffAccount
 from cloudplatform.service.demands import operations as five
 from cloudplatform.service.demands.models import (
     ACCEPTED,
@@ -52,8 +52,6 @@ def organisation_for(world, community=None, name: str = "火炬路为老服务�
 
 
 def worker_of(organisation: Organisation):
-    from cloudplatform.identity.models import StaffAccount
-
     return db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == f"org-{organisation.id}"))
 
 
@@ -85,28 +83,17 @@ def demand_at(
         return demand
     organisation = organisation_for(world, community)
     worker = worker_of(organisation)
-    staff = world.staff[COMMUNITY_STAFF] if community.id == world.home.id else None
-    staff = staff or _community_staff(community)
+    staff = world.staff[CITY_ADMIN]
     five.dispatch(staff, demand, organisation_id=organisation.id, **FACTS)
     if status in (ACCEPTED, DONE, VERIFIED):
         five.accept(worker, demand)
     if status in (DONE, VERIFIED):
         five.report_done(worker, demand, "已更换扶手")
     if status == VERIFIED:
-        five.verify(world.staff[STREET_ADMIN], demand)
+        five.verify(staff, demand)
     db.session.commit()
     assert demand.status == status or status == DISPATCHED
     return demand
-
-
-def _community_staff(community):
-    """A community worker of ``community`` (made the first time)."""
-    from cloudplatform.identity.models import StaffAccount
-    from tests.factories import StaffAccountFactory
-
-    username = f"cs-{community.id}"
-    found = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == username))
-    return found or StaffAccountFactory(role=COMMUNITY_STAFF, community_id=community.id, username=username)
 
 
 def message_in(world, community=None, content: str = "小区路灯坏了好几天了", **fields) -> Message:
