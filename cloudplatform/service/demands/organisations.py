@@ -121,7 +121,14 @@ def update_organisation(
         organisation.service_areas = [a for a in service_areas if a in CATEGORIES]
     details: dict = {"name": organisation.name, "active": organisation.active}
     if communities is not None:
-        served = _served(staff, organisation.community_id, communities)
+        # the communities served outside the staff member's scope (added by a wider admin) are kept
+        current = db.session.scalars(
+            sa.select(OrganisationCommunity.community_id).where(
+                OrganisationCommunity.organisation_id == organisation.id
+            )
+        )
+        kept = {c for c in current if not in_scope(staff, c)}
+        served = sorted({*_served(staff, organisation.community_id, communities), *kept})
         _serve(organisation, served)
         details["communities"] = served
     record(

@@ -63,6 +63,7 @@ from tests.admin.demands.cases import (
 from tests.admin.list_pages import ids_on, row_of
 from tests.helpers import count_queries
 from tests.service.aid.fixtures import png_bytes
+from tests.service.demands.fixtures import make_organisation
 
 DISPATCHERS = [COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN]
 
@@ -565,6 +566,22 @@ def test_an_organisation_is_edited_to_serve_another_community(client, world):
     assert audit_rows("organisation.update")[0].details["communities"] == sorted(
         [world.home.id, world.neighbour.id]
     )
+
+
+def test_a_community_admin_editing_keeps_the_communities_a_wider_admin_added(client, world):
+    organisation = make_organisation(world.home, "火炬路为老服务中心", world.neighbour)
+    sign_in_as(client, world.staff[COMMUNITY_ADMIN])
+    edit = f"{ORGANISATIONS}/{organisation.id}"
+    data = {"name": "火炬路为老服务中心", "kind": "social", "contact_name": "孙丽", "active": "y"}
+    assert "已保存社会组织" in text(submit(client, edit, data, page=edit))
+    db.session.commit()
+    served = db.session.scalars(
+        sa.select(OrganisationCommunity.community_id).where(
+            OrganisationCommunity.organisation_id == organisation.id
+        )
+    ).all()
+    assert sorted(served) == sorted([world.home.id, world.neighbour.id])
+    assert db.session.get(Organisation, organisation.id).contact_name == "孙丽"
 
 
 def test_the_organisations_list_searches_and_another_communitys_is_404(client, world):
