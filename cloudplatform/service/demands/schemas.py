@@ -441,9 +441,9 @@ class DemandDoneSchema(ma.Schema):
 
     note = Text(1000, "已更换扶手并加固", required=True, min_length=1, description="办理情况")
     step = fields.String(
-        load_default=None,
-        validate=validate.OneOf(list(STATUS_NAMES)),
-        metadata={"description": "the status the worker saw (accepted)", "example": "accepted"},
+        load_default="accepted",
+        validate=validate.OneOf(["accepted"]),
+        metadata={"description": "the status the worker saw (accepted, the default)", "example": "accepted"},
     )
     evidence = fields.List(
         UploadField(),
