@@ -26,9 +26,14 @@ def published_page(community_id: int, cursor: str | None, limit: int):
 
 
 def inbox_page(staff: StaffAccount, status: str | None, kind: str | None, cursor: str | None, limit: int):
-    """Messages to the staff member's communities (of one status and kind when given), newest first."""
+    """Messages to the staff member's communities (of one status and kind when given) with their writers,
+    newest first."""
     staff = permissions.require(staff, REPLY)
-    stmt = sa.select(Message).where(scope_filter(staff, Message.community_id))
+    stmt = (
+        sa.select(Message)
+        .where(scope_filter(staff, Message.community_id))
+        .options(sa.orm.joinedload(Message.user))
+    )
     if status:
         stmt = stmt.where(Message.status == status)
     if kind:
