@@ -10,6 +10,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
 from cloudplatform.notify.models import Notification
 from cloudplatform.service.messages.models import Message
+from tests.helpers import count_queries
 from tests.service.demands.fixtures import resident_of
 from tests.world import log_in
 
@@ -174,3 +175,22 @@ def test_replying_needs_the_right(client, world, writer, who):
     before = messages()
     assert reply(client, headers, message).status_code == 403
     assert messages() == before
+
+
+def test_the_lists_take_the_same_statements_however_many_messages(client, app, world, staff):
+    for n in range(3):
+        resident_of(world.home, f"居民{n}")
+        headers = log_in(client, f"居民{n}")
+        message = write(client, headers, world.home, publish_consent=True).json["id"]
+        reply(client, staff, message)
+        publish(client, staff, message)
+    lists = {
+        "inbox": (f"{STAFF}/messages", staff),
+        "mine": (f"{SERVICES}/messages/mine", headers),
+        "published": (f"{SERVICES}/messages/published?community_id={world.home.id}", {}),
+    }
+    for name, (url, with_headers) in lists.items():
+        with count_queries(app) as statements:
+            response = client.get(url, headers=with_headers)
+        assert response.status_code == 200 and response.json["items"], name
+        assert len(statements) <= 4, (name, statements)
