@@ -21,7 +21,7 @@ from cloudplatform.service.uploads.errors import (
 from cloudplatform.service.uploads.queries import download
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_staff, current_user, login_required, public_rate_limit, rate_limited
-from miniprogram_api.docs import Blueprint, errors
+from miniprogram_api.docs import Blueprint, errors, serves_files
 from miniprogram_api.uploads import BINARY, accepts_files
 
 bp = Blueprint("aid", __name__, url_prefix="/api/v1/services", description="困难救助")
@@ -120,6 +120,7 @@ def my_application(application_id):
 @bp.route("/aid-applications/<id:application_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.AidApplicationNotFound, AttachmentNotFound)
+@serves_files
 @bp.response(200, BINARY, **FILE_RESPONSE)
 @read_only
 def download_file(application_id, upload_id):
@@ -363,6 +364,7 @@ def answer_objection(data, application_id, objection_id):
 @staff_bp.route("/aid-applications/<id:application_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.AidApplicationNotFound, AttachmentNotFound)
+@serves_files
 @staff_bp.response(200, BINARY, **FILE_RESPONSE)
 @read_only
 def download_staff_file(application_id, upload_id):

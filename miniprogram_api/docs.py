@@ -49,6 +49,7 @@ from cloudplatform.idempotency import (
 from cloudplatform.identity.errors import TokenInvalid, TokenMissing
 from cloudplatform.logs import REQUEST_ID_PATTERN
 from cloudplatform.pagination import InvalidCursor, PageArgsSchema
+from cloudplatform.service.uploads.content import EXTENSIONS
 
 REQUEST_ID = "X-Request-ID"
 RETRY_AFTER = "Retry-After"
@@ -64,6 +65,24 @@ def errors(*classes: type[AppError]):
         return view
 
     return decorate
+
+
+FILE_TYPES = tuple(EXTENSIONS)  # every type an uploaded file may be, by its content
+
+
+def document_file_types(responses: dict, serves: bool) -> None:
+    """A file download's (``serves``) 200 response, under each type the file may be."""
+    for status in (200, "200"):
+        if serves and status in responses:
+            media = next(iter(responses[status]["content"].values()))
+            responses[status]["content"] = {kind: dict(media) for kind in FILE_TYPES}
+
+
+def serves_files(view):
+    """Mark a download whose ``Content-Type`` is what the file's content is: its 200 response is
+    documented under each type an upload may be (PDF, JPEG, PNG, Word, Excel, plain text)."""
+    view.serves_files = True
+    return view
 
 
 class Blueprint(SmorestBlueprint):
@@ -84,6 +103,7 @@ class Blueprint(SmorestBlueprint):
             "login": getattr(view_func, "requires_login", False),
             "idempotent": getattr(view_func, "idempotent", False),
             "rate_limited": getattr(view_func, "rate_limited", False),
+            "files": getattr(view_func, "serves_files", False),
             "errors": [*self.default_errors, *getattr(view_func, "error_classes", ())],
         }
         for method, doc in self._docs[self._endpoints[-1]].items():
@@ -101,6 +121,7 @@ class Blueprint(SmorestBlueprint):
         if contract["login"]:
             doc["security"] = SECURITY
         responses = doc.setdefault("responses", {})
+        document_file_types(responses, contract["files"])
         for status in list(responses):
             if isinstance(responses[status], dict) and status != "default":
                 add_headers(responses[status], REPLAYED_HEADER if contract["idempotent"] else None)

@@ -10,7 +10,7 @@ from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.queries import download
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import public_rate_limit, rate_limited
-from miniprogram_api.docs import Blueprint, errors
+from miniprogram_api.docs import Blueprint, errors, serves_files
 
 bp = Blueprint("guides", __name__, url_prefix="/api/v1/services", description="办事指南")
 
@@ -77,6 +77,7 @@ def attachments_of(guide: Guide) -> list[dict]:
 @bp.route("/guides/<id:guide_id>/attachments/<id:upload_id>", methods=["GET"])
 @rate_limited(public_rate_limit)
 @errors(GuideNotFound, AttachmentNotFound)
+@serves_files
 @bp.response(
     200,
     {"type": "string", "format": "binary"},

@@ -10,7 +10,7 @@ from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.queries import download
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_user, login_required
-from miniprogram_api.docs import Blueprint, errors
+from miniprogram_api.docs import Blueprint, errors, serves_files
 
 bp = Blueprint("notices", __name__, url_prefix="/api/v1/services", description="服务云：通知公告")
 
@@ -65,6 +65,7 @@ def get_notice(notice_id):
 @bp.route("/notices/<id:notice_id>/attachments/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(NoticeNotFound, AttachmentNotFound)
+@serves_files
 @bp.response(
     200,
     {"type": "string", "format": "binary"},

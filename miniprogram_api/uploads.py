@@ -21,7 +21,7 @@ from cloudplatform.service.uploads.operations import RESIDENT_TYPES, store_user_
 from cloudplatform.service.uploads.queries import download
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_user, login_required
-from miniprogram_api.docs import Blueprint, errors
+from miniprogram_api.docs import Blueprint, errors, serves_files
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/v1/services", description="上传文件")
 
@@ -85,6 +85,7 @@ def upload(data):
 @bp.route("/uploads/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(AttachmentNotFound)
+@serves_files
 @bp.response(
     200,
     BINARY,
