@@ -22,7 +22,7 @@ from cloudplatform.service.uploads.errors import (
 from cloudplatform.service.uploads.queries import download, load_attached_upload
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_staff, current_user, login_required, public_rate_limit, rate_limited
-from miniprogram_api.docs import Blueprint, errors
+from miniprogram_api.docs import Blueprint, errors, serves_files
 from miniprogram_api.uploads import BINARY, accepts_files
 
 bp = Blueprint("demands", __name__, url_prefix="/api/v1/services", description="群众点单")
@@ -95,6 +95,7 @@ def my_demand(demand_id):
 @bp.route("/demands/<id:demand_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.DemandNotFound, AttachmentNotFound)
+@serves_files
 @bp.response(200, BINARY, **FILE_RESPONSE)
 @read_only
 def download_file(demand_id, upload_id):
@@ -237,6 +238,7 @@ def staff_record(demand_id):
 @staff_bp.route("/demands/<id:demand_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.DemandNotFound, AttachmentNotFound)
+@serves_files
 @staff_bp.response(200, BINARY, **FILE_RESPONSE)
 @read_only
 def download_staff_file(demand_id, upload_id):
