@@ -40,6 +40,7 @@ from cloudplatform.service.notices.operations import publish_notice
 from cloudplatform.service.notices.queries import notice_uploads
 from tests.admin.aid.scope_cases import AID_CONSOLE_PAGES
 from tests.admin.console import sign_in_as, submit
+from tests.admin.demands.scope_cases import DEMAND_CONSOLE_PAGES
 from tests.factories import (
     BookableFactory,
     BookingFactory,
@@ -1126,3 +1127,6 @@ ENDPOINTS += [
         "message.reply",
     ),
 ]
+
+# 群众点单's console pages (their record factories live beside the console's tests)
+CONSOLE_PAGES += DEMAND_CONSOLE_PAGES
