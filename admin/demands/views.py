@@ -3,7 +3,6 @@ with its 四公开 facts, photos, evidence and timeline and the decisions the vi
 allow (each with the status the page showed: a stale page changes nothing); the organisation's own
 demands for its workers; 社会组织 with their workers; 留言信箱; 点单统计."""
 
-import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from admin import bp
@@ -30,7 +29,6 @@ from admin.party.views import attempt
 from admin.pickers import answer, chosen_community, community_choice
 from cloudplatform.clock import local, now
 from cloudplatform.errors import AppError
-from cloudplatform.extensions import db
 from cloudplatform.identity import queries as identity
 from cloudplatform.identity.models import StaffAccount
 from cloudplatform.identity.permissions import allows, require
@@ -53,9 +51,7 @@ from cloudplatform.service.messages import operations as messages
 from cloudplatform.service.messages import queries as message_queries
 from cloudplatform.service.messages import reports as message_reports
 from cloudplatform.service.messages.models import KINDS, REPLIED, STATUS_NAMES, SUGGESTION, WAITING
-from cloudplatform.service.uploads.errors import AttachmentNotFound
-from cloudplatform.service.uploads.models import Upload
-from cloudplatform.service.uploads.queries import download, read_upload
+from cloudplatform.service.uploads.queries import download, load_attached_upload, read_upload
 
 DISPATCH, FULFIL, SUPERVISE, VERIFY = "demand.dispatch", "demand.fulfil", "demand.supervise", "demand.verify"
 MANAGE, REPLY = "organisation.manage", "message.reply"
@@ -203,13 +199,7 @@ def demand_file(demand_id, upload_id):
     """A photo or evidence file of the demand, to staff of its community or its organisation's workers:
     an image inline, anything else as a download; never sniffed, never cached by others."""
     demand = load_for_viewer(current_staff(), demand_id)
-    upload = db.session.scalar(
-        sa.select(Upload)
-        .join(DemandFile, DemandFile.upload_id == Upload.id)
-        .where(DemandFile.demand_id == demand.id, Upload.id == upload_id)
-    )
-    if upload is None:
-        raise AttachmentNotFound()
+    upload = load_attached_upload(DemandFile.demand_id, demand.id, upload_id)
     if upload.content_type not in IMAGE_TYPES:
         return download(upload)
     response = Response(read_upload(upload), content_type=upload.content_type)
