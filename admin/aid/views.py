@@ -2,7 +2,7 @@
 ID number shown whole, each view audited) with its materials, history, objections and the decisions its
 status allows, 救助公示, 救助统计, the exports, and 救助类别 (city admins)."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.aid.forms import (
@@ -44,7 +44,7 @@ from cloudplatform.service.aid.models import (
     VISIT_PHOTO,
     AidApplication,
 )
-from cloudplatform.service.uploads.queries import download, read_upload
+from cloudplatform.service.uploads.queries import show
 from cloudplatform.service.workdays import operations as calendar
 
 REVIEW_RIGHT, APPROVE, EMERGENCY, CONFIGURE = "aid.review", "aid.approve", "aid.emergency", "aid.configure"
@@ -193,14 +193,7 @@ def aid_file(application_id, upload_id):
     download; never sniffed, never run, never cached by others."""
     application = queries.load_staff_application(current_staff(), application_id)
     upload = queries.load_file(application, upload_id)
-    if upload.content_type not in IMAGE_TYPES:
-        return download(upload)
-    response = Response(read_upload(upload), content_type=upload.content_type)
-    response.headers["Content-Disposition"] = "inline"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return show(upload)
 
 
 def back(application: AidApplication) -> str:

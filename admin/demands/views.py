@@ -3,7 +3,7 @@ with its 四公开 facts, photos, evidence and timeline and the decisions the vi
 allow (each with the status the page showed: a stale page changes nothing); the organisation's own
 demands for its workers; 社会组织 with their workers; 留言信箱; 点单统计."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.audit.views import parse_day
@@ -51,7 +51,7 @@ from cloudplatform.service.messages import operations as messages
 from cloudplatform.service.messages import queries as message_queries
 from cloudplatform.service.messages import reports as message_reports
 from cloudplatform.service.messages.models import KINDS, REPLIED, STATUS_NAMES, SUGGESTION, WAITING
-from cloudplatform.service.uploads.queries import download, load_attached_upload, read_upload
+from cloudplatform.service.uploads.queries import load_attached_upload, show
 
 DISPATCH, FULFIL, SUPERVISE, VERIFY = "demand.dispatch", "demand.fulfil", "demand.supervise", "demand.verify"
 MANAGE, REPLY = "organisation.manage", "message.reply"
@@ -200,14 +200,7 @@ def demand_file(demand_id, upload_id):
     an image inline, anything else as a download; never sniffed, never cached by others."""
     demand = load_for_viewer(current_staff(), demand_id)
     upload = load_attached_upload(DemandFile.demand_id, demand.id, upload_id)
-    if upload.content_type not in IMAGE_TYPES:
-        return download(upload)
-    response = Response(read_upload(upload), content_type=upload.content_type)
-    response.headers["Content-Disposition"] = "inline"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return show(upload)
 
 
 def back(demand: Demand) -> str:

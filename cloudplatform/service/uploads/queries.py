@@ -19,6 +19,18 @@ def download(upload: Upload) -> Response:
     return download_response(read_upload(upload), upload.original_name, upload.content_type)
 
 
+def show(upload: Upload) -> Response:
+    """An image inline (never sniffed, never run, never cached by others); any other file as a download."""
+    if upload.content_type not in ("image/jpeg", "image/png"):
+        return download(upload)
+    response = Response(read_upload(upload), content_type=upload.content_type)
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def attached_uploads(owner: sa.orm.InstrumentedAttribute, owner_id: int) -> list[Upload]:
     """The files linked to a record through a link table's ``owner`` column, in upload order."""
     link = owner.class_
