@@ -11,6 +11,7 @@ from these classes (``error_classes``), never kept by hand.
 
 import json
 import logging
+import threading
 
 import marshmallow as ma
 from flask import Response, current_app, g, jsonify, render_template, request
@@ -200,7 +201,39 @@ def http_error_details(error: HTTPException) -> tuple[type[AppError], dict]:
 
 class Api(SmorestApi):
     """flask-smorest's Api with the project's error envelope for every HTTP error, serving the OpenAPI
-    document built once per app (it does not change after start-up)."""
+    document built once per app (it does not change after start-up).
+
+    A blueprint's routes are registered at once; its operations are written into the document when
+    the document is first read, which keeps an app's start-up (a worker's, a test's) quick.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._undocumented: list = []
+        self._documenting = threading.RLock()
+        super().__init__(*args, **kwargs)
+
+    def init_app(self, app, *, spec_kwargs=None):
+        self._undocumented = []
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    @property
+    def spec(self):
+        with self._documenting:
+            pending, self._undocumented = self._undocumented, []
+            for blp, name, parameters in pending:
+                blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+                self._spec.tag({"name": name, "description": blp.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value):
+        self._spec = value
 
     def _openapi_json(self):
         cached = current_app.extensions.get("openapi_json")

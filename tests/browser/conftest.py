@@ -18,13 +18,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+def buffered(app):
+    """The app with each response read whole and its iterator closed before anything is sent.
+
+    Werkzeug's development server skips closing a response's iterator when the browser drops the
+    connection mid-response (it does, navigating away), which leaves a static file open and fails
+    the test with a ResourceWarning.
+    """
+
+    def serve(environ, start_response):
+        chunks = app(environ, start_response)
+        try:
+            return [b"".join(chunks)]
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+    return serve
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the test's app (its own per-test database) over HTTP; yield the base URL.
 
     Each request runs in a server thread with its own app context and database session.
     """
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
