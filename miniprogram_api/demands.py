@@ -151,13 +151,14 @@ def reopen(data, demand_id):
 @bp.route("/demands/public", methods=["GET"])
 @rate_limited(public_rate_limit)
 @bp.arguments(schemas.PublicDemandArgsSchema, location="query")
-@bp.response(200, page_schema(schemas.PublicDemandSchema, "PublicDemandPage"))
+@bp.response(200, page_schema(schemas.PublicDemandItemSchema, "PublicDemandPage"))
 @read_only
 def public_demands(args):
     """四公开列表 A community's dispatched demands
 
     Newest first, each with its 四公开 facts (project, organisation, funding source, responsible party
-    member), the 五单 stage and its progress (step names and dates) and the rating; never who asked.
+    member), the 五单 stage, its latest step (name and date; the whole progress is in the demand's
+    public view) and the rating; never who asked.
     Demands not dispatched yet, or held for review, are not shown. No login needed.
     """
     items, cursor = queries.public_page(args["community_id"], args["cursor"], args["limit"])

@@ -57,12 +57,15 @@ def load_own_demand(user: User, demand_id: int) -> Demand:
 
 
 def public_page(community_id: int, cursor: str | None, limit: int):
-    """The community's dispatched demands (not held) with their steps, newest first, for anyone: (page,
-    cursor). Two statements."""
+    """The community's dispatched demands (not held), newest first, for anyone, each with only its latest
+    step loaded in ``steps``: (page, cursor). Two statements."""
+    earlier = sa.orm.aliased(DemandStep)
+    latest = sa.select(sa.func.max(earlier.id)).where(earlier.demand_id == DemandStep.demand_id)
+    latest_step = Demand.steps.and_(DemandStep.id == latest.scalar_subquery())
     stmt = (
         sa.select(Demand)
         .where(Demand.community_id == community_id, Demand.status.in_(PUBLIC), Demand.held.is_(False))
-        .options(*LIST_LOAD, sa.orm.selectinload(Demand.steps))
+        .options(*LIST_LOAD, sa.orm.selectinload(latest_step))
     )
     return keyset_page(stmt, [Demand.id], cursor, limit)
 

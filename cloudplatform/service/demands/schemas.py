@@ -315,6 +315,19 @@ class PublicStepSchema(ma.Schema):
     )
 
 
+class PublicDemandItemSchema(DemandFactsSchema):
+    """A dispatched demand in its community's public list: the 四公开 facts and where it stands now."""
+
+    latest_step = fields.Nested(
+        PublicStepSchema, allow_none=True, metadata={"description": "最近的办理环节与时间"}
+    )
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "latest_step":
+            return obj.steps[-1] if obj.steps else None
+        return super().get_attribute(obj, attr, default)
+
+
 class PublicDemandSchema(DemandFactsSchema):
     """A dispatched demand's 四公开 view: the project, the organisation, the funding, the responsible party
     member, the stage and its progress, the rating. Never the resident's identity."""

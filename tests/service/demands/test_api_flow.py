@@ -94,6 +94,10 @@ def test_a_demand_goes_through_the_five_steps_and_is_rated(client, world):
         "街道验单",
         "群众评价",
     ]
+    listed = client.get(f"{SERVICES}/demands/public?community_id={world.home.id}").json["items"]
+    item = next(i for i in listed if i["id"] == demand)
+    assert facts(item) == facts(shown) and item["latest_step"]["action_name"] == "群众评价"
+    assert "progress" not in item  # the list names the latest step; the whole progress is in the view
     view = mine(client, c.me, demand)
     assert [(t["action_name"], t["by"]) for t in view["timeline"]] == [
         ("群众点单", "居民"),
