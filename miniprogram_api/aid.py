@@ -22,7 +22,7 @@ from cloudplatform.service.uploads.queries import download
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_staff, current_user, login_required, public_rate_limit, rate_limited
 from miniprogram_api.docs import Blueprint, errors, serves_files
-from miniprogram_api.uploads import BINARY, accepts_files
+from miniprogram_api.uploads import accepts_files
 
 bp = Blueprint("aid", __name__, url_prefix="/api/v1/services", description="困难救助")
 staff_bp = Blueprint(
@@ -31,11 +31,6 @@ staff_bp = Blueprint(
     url_prefix="/api/v1/staff",
     description="工作人员：困难救助审核",
     errors=(StaffOnly, Forbidden),
-)
-FILE_RESPONSE = dict(
-    content_type="application/octet-stream",
-    description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 `filename*`); "
-    "`Content-Type` is what its content is (JPEG, PNG or PDF)",
 )
 
 
@@ -120,8 +115,7 @@ def my_application(application_id):
 @bp.route("/aid-applications/<id:application_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.AidApplicationNotFound, AttachmentNotFound)
-@serves_files
-@bp.response(200, BINARY, **FILE_RESPONSE)
+@serves_files(bp)
 @read_only
 def download_file(application_id, upload_id):
     """下载申请材料 Download a file of one's application
@@ -364,8 +358,7 @@ def answer_objection(data, application_id, objection_id):
 @staff_bp.route("/aid-applications/<id:application_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.AidApplicationNotFound, AttachmentNotFound)
-@serves_files
-@staff_bp.response(200, BINARY, **FILE_RESPONSE)
+@serves_files(staff_bp)
 @read_only
 def download_staff_file(application_id, upload_id):
     """下载救助申请材料 Download a file of a case

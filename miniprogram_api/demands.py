@@ -23,7 +23,7 @@ from cloudplatform.service.uploads.queries import download, load_attached_upload
 from cloudplatform.transaction import read_only
 from miniprogram_api.auth import current_staff, current_user, login_required, public_rate_limit, rate_limited
 from miniprogram_api.docs import Blueprint, errors, serves_files
-from miniprogram_api.uploads import BINARY, accepts_files
+from miniprogram_api.uploads import accepts_files
 
 bp = Blueprint("demands", __name__, url_prefix="/api/v1/services", description="群众点单")
 staff_bp = Blueprint(
@@ -32,10 +32,6 @@ staff_bp = Blueprint(
     url_prefix="/api/v1/staff",
     description="工作人员：群众点单（下单、接单、督单、验单）",
     errors=(StaffOnly, Forbidden),
-)
-FILE_RESPONSE = dict(
-    content_type="application/octet-stream",
-    description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 `filename*`)",
 )
 
 
@@ -95,8 +91,7 @@ def my_demand(demand_id):
 @bp.route("/demands/<id:demand_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.DemandNotFound, AttachmentNotFound)
-@serves_files
-@bp.response(200, BINARY, **FILE_RESPONSE)
+@serves_files(bp)
 @read_only
 def download_file(demand_id, upload_id):
     """下载诉求附件 Download a file of one's demand
@@ -239,8 +234,7 @@ def staff_record(demand_id):
 @staff_bp.route("/demands/<id:demand_id>/files/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(e.DemandNotFound, AttachmentNotFound)
-@serves_files
-@staff_bp.response(200, BINARY, **FILE_RESPONSE)
+@serves_files(staff_bp)
 @read_only
 def download_staff_file(demand_id, upload_id):
     """下载诉求附件（工作人员） Download a file of a demand

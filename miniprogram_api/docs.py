@@ -78,11 +78,25 @@ def document_file_types(responses: dict, serves: bool) -> None:
             responses[status]["content"] = {kind: dict(media) for kind in FILE_TYPES}
 
 
-def serves_files(view):
-    """Mark a download whose ``Content-Type`` is what the file's content is: its 200 response is
+BINARY = {"type": "string", "format": "binary"}
+
+
+def serves_files(blueprint):
+    """A file download whose ``Content-Type`` is what the file's content is: its 200 response is
     documented under each type an upload may be (PDF, JPEG, PNG, Word, Excel, plain text)."""
-    view.serves_files = True
-    return view
+
+    def decorate(view):
+        view = blueprint.response(
+            200,
+            BINARY,
+            content_type="application/octet-stream",
+            description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 "
+            "`filename*`); `Content-Type` is what its content is",
+        )(view)
+        view.serves_files = True
+        return view
+
+    return decorate
 
 
 class Blueprint(SmorestBlueprint):

@@ -77,14 +77,7 @@ def attachments_of(guide: Guide) -> list[dict]:
 @bp.route("/guides/<id:guide_id>/attachments/<id:upload_id>", methods=["GET"])
 @rate_limited(public_rate_limit)
 @errors(GuideNotFound, AttachmentNotFound)
-@serves_files
-@bp.response(
-    200,
-    {"type": "string", "format": "binary"},
-    content_type="application/octet-stream",
-    description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 `filename*`); "
-    "`Content-Type` is what its content is (PDF, JPEG, PNG, .docx, .xlsx or plain text)",
-)
+@serves_files(bp)
 def download_attachment(guide_id, upload_id):
     """下载指南附件 Download a file attached to a guide
 

@@ -65,14 +65,7 @@ def get_notice(notice_id):
 @bp.route("/notices/<id:notice_id>/attachments/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(NoticeNotFound, AttachmentNotFound)
-@serves_files
-@bp.response(
-    200,
-    {"type": "string", "format": "binary"},
-    content_type="application/octet-stream",
-    description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 `filename*`); "
-    "`Content-Type` is what its content is (PDF, JPEG, PNG, .docx, .xlsx or plain text)",
-)
+@serves_files(bp)
 def download_attachment(notice_id, upload_id):
     """下载通知附件 Download a notice's uploaded file
 

@@ -26,7 +26,6 @@ from miniprogram_api.docs import Blueprint, errors, serves_files
 bp = Blueprint("uploads", __name__, url_prefix="/api/v1/services", description="上传文件")
 
 MULTIPART_ALLOWANCE = 64 * 1024  # the multipart envelope around the file(s), on top of their size
-BINARY = {"type": "string", "format": "binary"}
 
 
 def accepts_files(limit: str):
@@ -85,14 +84,7 @@ def upload(data):
 @bp.route("/uploads/<id:upload_id>", methods=["GET"])
 @login_required
 @errors(AttachmentNotFound)
-@serves_files
-@bp.response(
-    200,
-    BINARY,
-    content_type="application/octet-stream",
-    description="the file, as `Content-Disposition: attachment` with its name (RFC 5987 `filename*`); "
-    "`Content-Type` is what its content is (JPEG, PNG or PDF)",
-)
+@serves_files(bp)
 @read_only
 def read_upload(upload_id):
     """我上传的文件 Download one's own upload

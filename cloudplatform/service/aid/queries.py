@@ -20,6 +20,7 @@ from cloudplatform.service.aid.models import (
 )
 from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.models import Upload
+from cloudplatform.service.uploads.queries import load_attached_upload
 
 REVIEW_RIGHT = "aid.review"
 LIST_LOAD = (
@@ -100,14 +101,7 @@ def load_staff_application(staff: StaffAccount | None, application_id: int) -> A
 def load_file(application: AidApplication, upload_id: int) -> Upload:
     """One of the case's files; any other upload answers 404 ATTACHMENT_NOT_FOUND. The caller has loaded
     the case for the viewer."""
-    upload = db.session.scalar(
-        sa.select(Upload)
-        .join(AidFile, AidFile.upload_id == Upload.id)
-        .where(AidFile.application_id == application.id, Upload.id == upload_id)
-    )
-    if upload is None:
-        raise AttachmentNotFound()
-    return upload
+    return load_attached_upload(AidFile.application_id, application.id, upload_id)
 
 
 def load_own_upload(user: User, upload_id: int) -> Upload:
