@@ -21,6 +21,8 @@ DEFAULT_TEMPLATES = json.dumps(
         "aid_deadline": "dev-tmpl-aid-deadline",
         "demand_progress": "dev-tmpl-demand-progress",
         "message_reply": "dev-tmpl-message-reply",
+        "volunteer_shift": "dev-tmpl-volunteer-shift",
+        "volunteer_hours": "dev-tmpl-volunteer-hours",
     }
 )
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)
@@ -113,10 +115,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
 def engine_options(url: str) -> dict:
     """No ping before each checkout (a round trip per request): connections are recycled after half an
     hour, and one the server dropped fails its request with 503 while the pool replaces it (see
-    ``cloudplatform.errors.handle_database_unavailable``)."""
+    ``cloudplatform.errors.handle_database_unavailable``). A database error never carries its statement's
+    parameters (personal data) into a log."""
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 10}}
-    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5}
+        return {"connect_args": {"timeout": 10}, "hide_parameters": True}
+    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
 
 
 def check_production(cfg: dict) -> None:

@@ -51,6 +51,18 @@ from cloudplatform.service.messages.models import Message
 from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTarget, NoticeUpload
 from cloudplatform.service.uploads.models import Upload
 from cloudplatform.service.workdays.models import CalendarDay
+from cloudplatform.volunteer.models import (
+    HoursDispute,
+    PointAccount,
+    PointEntry,
+    PointRule,
+    Shift,
+    ShiftSignup,
+    Volunteer,
+    VolunteerProject,
+    VolunteerTeam,
+    VolunteerTeamMember,
+)
 
 __all__ = [
     "Activity",
@@ -82,6 +94,7 @@ __all__ = [
     "GridAssignment",
     "Guide",
     "GuideUpload",
+    "HoursDispute",
     "IdempotencyKey",
     "LoginToken",
     "Membership",
@@ -98,10 +111,15 @@ __all__ = [
     "PartyReport",
     "PartyUnit",
     "PartyUnitCommunity",
+    "PointAccount",
+    "PointEntry",
+    "PointRule",
     "PostClaim",
     "ResidencyRequest",
     "ServiceHours",
     "ServicePost",
+    "Shift",
+    "ShiftSignup",
     "Slot",
     "StaffAccount",
     "Street",
@@ -109,4 +127,8 @@ __all__ = [
     "UnitMonthlyReport",
     "Upload",
     "User",
+    "Volunteer",
+    "VolunteerProject",
+    "VolunteerTeam",
+    "VolunteerTeamMember",
 ]

@@ -3,7 +3,10 @@
 The 422 envelope lists each bad field with these messages, which the mini-program shows as they are.
 """
 
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -47,6 +50,47 @@ def use_chinese_messages() -> None:
 
 
 use_chinese_messages()
+
+# Text no field takes: control characters but tab and line breaks (PostgreSQL cannot store NUL), the bidi
+# embeddings, overrides and isolates (they make a console line read differently from what it says), and
+# lone surrogates (no UTF-8 for them: the database and the JSON answer refuse them).
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "不能包含控制字符或无效字符"
+YEARS = range(1900, 2101)  # dates outside these years are typing errors (and overflow date arithmetic)
+YEARS_MESSAGE = f"日期应在 {YEARS.start} 年至 {YEARS.stop - 1} 年之间"
+
+
+def refused_fields(data: Any, refuse: Callable[[Any], bool], message: str) -> dict[str, list[str]]:
+    """The paths (``name``, ``items.0.name``) of every value in a request's data, or key, that ``refuse``
+    refuses, each with ``message``. Walks without recursion (any depth of nesting)."""
+    refused: dict[str, list[str]] = {}
+    pending: list[tuple[str, Any]] = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, Mapping):
+            for key in value:
+                if refuse(key):
+                    refused[path or "_schema"] = [message]
+                    continue
+                items = value.getlist(key) if hasattr(value, "getlist") else [value[key]]
+                pending.extend((f"{path}.{key}" if path else str(key), item) for item in items)
+        elif isinstance(value, list | tuple):
+            pending.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
+        elif refuse(value):
+            refused[path or "_schema"] = [message]
+    return refused
+
+
+def unstorable_fields(data: Any) -> dict[str, list[str]]:
+    """Text (values and keys of the raw input) that no field takes: ``UNSTORABLE``."""
+    return refused_fields(
+        data, lambda v: isinstance(v, str) and UNSTORABLE.search(v) is not None, UNSTORABLE_MESSAGE
+    )
+
+
+def uncalendared_fields(data: Any) -> dict[str, list[str]]:
+    """Dates and times (of the loaded input) outside ``YEARS``."""
+    return refused_fields(data, lambda v: isinstance(v, date) and v.year not in YEARS, YEARS_MESSAGE)
 
 
 def Id(**kwargs) -> fields.Integer:

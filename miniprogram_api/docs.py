@@ -25,6 +25,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import resolve_schema_instance
+from webargs.flaskparser import FlaskParser
 
 from cloudplatform.errors import (
     AppError,
@@ -49,6 +50,7 @@ from cloudplatform.idempotency import (
 from cloudplatform.identity.errors import TokenInvalid, TokenMissing
 from cloudplatform.logs import REQUEST_ID_PATTERN
 from cloudplatform.pagination import InvalidCursor, PageArgsSchema
+from cloudplatform.schemas import uncalendared_fields, unstorable_fields
 from cloudplatform.service.uploads.content import EXTENSIONS
 
 REQUEST_ID = "X-Request-ID"
@@ -99,11 +101,44 @@ def serves_files(blueprint):
     return decorate
 
 
+class Parser(FlaskParser):
+    """webargs' parser with what every operation's input shares: JSON nested too deep or with a number too
+    long to parse is 400 MALFORMED_JSON; text no field takes (``unstorable_fields``: NUL and other control
+    characters, bidi overrides, lone surrogates) is 422 naming the field, before any schema sees it; and a
+    date or time outside the years 1900–2100 (``uncalendared_fields``) is 422 naming the field."""
+
+    def load_json(self, req, schema):
+        try:
+            return super().load_json(req, schema)
+        except (RecursionError, ValueError):  # nested too deep; a number of over 4,300 digits
+            raise MalformedJson() from None
+
+    def pre_load(self, location_data, *, schema, req, location):
+        refused = unstorable_fields(location_data)
+        if refused:
+            raise ma.ValidationError(refused)
+        return location_data
+
+    def parse(self, *args, validate=None, **kwargs):
+        given = (
+            [] if validate is None else list(validate) if isinstance(validate, list | tuple) else [validate]
+        )
+        return super().parse(*args, validate=[*given, in_calendar], **kwargs)
+
+
+def in_calendar(data) -> None:
+    refused = uncalendared_fields(data)
+    if refused:
+        raise ma.ValidationError(refused)
+
+
 class Blueprint(SmorestBlueprint):
     """flask-smorest's Blueprint whose operations document their errors, headers and examples.
 
     ``errors``: error classes every operation of the blueprint can answer (e.g. staff-only ones).
     """
+
+    ARGUMENTS_PARSER = Parser()
 
     def __init__(self, *args, errors: Iterable[type[AppError]] = (), **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ NEVER = {
         "service",
         "party",
         "locker",
+        "volunteer",
         "notify",
         "wechat",
         "jobs",
@@ -28,6 +29,7 @@ NEVER = {
         "service",
         "party",
         "locker",
+        "volunteer",
         "notify",
         "jobs",
         "audit",
@@ -36,17 +38,42 @@ NEVER = {
         "service",
         "party",
         "locker",
+        "volunteer",
         "notify",
         "jobs",
         "miniprogram_api",
         "admin",
     },  # notify imports identity
-    "notify": {"service", "party", "locker", "jobs", "miniprogram_api", "admin"},
-    "audit": {"identity", "service", "party", "notify"},
-    "service": {"party", "jobs", "miniprogram_api", "admin", "device_api"},
-    "party": {"service", "locker", "jobs", "miniprogram_api", "admin", "device_api"},  # venue QR: kernel
-    "locker": {"service", "party", "jobs", "miniprogram_api", "admin", "device_api"},  # knows no caller
-    "device_api": {"miniprogram_api", "admin", "service", "party"},  # the cabinets' face: lockers only
+    "notify": {"service", "party", "locker", "volunteer", "jobs", "miniprogram_api", "admin"},
+    "audit": {"identity", "service", "party", "locker", "volunteer", "notify"},
+    "service": {"party", "volunteer", "jobs", "miniprogram_api", "admin", "device_api"},
+    "party": {
+        "service",
+        "locker",
+        "volunteer",
+        "jobs",
+        "miniprogram_api",
+        "admin",
+        "device_api",
+    },  # venue QR: kernel
+    "locker": {
+        "service",
+        "party",
+        "volunteer",
+        "jobs",
+        "miniprogram_api",
+        "admin",
+        "device_api",
+    },  # knows no caller
+    # the 爱心超市 hands rewards over by locker; organisations come from service; the venue QR is kernel
+    "volunteer": {"party", "jobs", "miniprogram_api", "admin", "device_api"},
+    "device_api": {
+        "miniprogram_api",
+        "admin",
+        "service",
+        "party",
+        "volunteer",
+    },  # the cabinets' face: lockers only
     "miniprogram_api": {"admin", "device_api"},
     "admin": {"miniprogram_api", "device_api"},
 }
@@ -58,7 +85,17 @@ def part_of_module(name: str) -> str | None:
         return parts[0]
     if parts[0] != "cloudplatform" or len(parts) < 2:
         return None
-    if parts[1] in ("identity", "service", "party", "locker", "notify", "wechat", "jobs", "audit"):
+    if parts[1] in (
+        "identity",
+        "service",
+        "party",
+        "locker",
+        "volunteer",
+        "notify",
+        "wechat",
+        "jobs",
+        "audit",
+    ):
         return parts[1]
     return None if parts[1] in APP_MODULES | {"migrations"} else "kernel"
 

@@ -168,6 +168,14 @@ TARGETS = {
     "Deposit": TargetKind("云柜存件", "admin.locker_deposit", "deposit_id"),
     "AidApplication": TargetKind("救助申请", "admin.aid_application", "application_id"),
     "AidCategory": TargetKind("救助类别", "admin.aid_category_edit", "category_id"),
+    "Volunteer": TargetKind("志愿者"),
+    "VolunteerTeam": TargetKind("志愿服务队"),
+    "VolunteerProject": TargetKind("志愿服务项目"),
+    "Shift": TargetKind("志愿服务班次"),
+    "ShiftSignup": TargetKind("班次报名"),
+    "HoursDispute": TargetKind("服务时长异议"),
+    "PointRule": TargetKind("积分规则"),
+    "PointAccount": TargetKind("志愿积分账户"),
 }
 
 

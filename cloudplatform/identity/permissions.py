@@ -58,6 +58,12 @@ ACTIONS = {
     "demand.fulfil": {ORG_STAFF},
     "demand.supervise": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "demand.verify": {STREET_ADMIN, CITY_ADMIN},
+    # 志愿云: teams, projects and shifts; attendance (scanning a volunteer's QR, confirming and correcting
+    # hours); deciding a volunteer's dispute of their hours; the points rules and adjustments
+    "volunteer.manage": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "volunteer.attendance": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "volunteer.disputes": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "points.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "organisation.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "message.reply": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
 }

@@ -41,6 +41,8 @@ PAGES = (
     "pages/services/aid",
     "pages/services/demand",
     "pages/services/messages",
+    "pages/volunteer/shifts",
+    "pages/volunteer/hours",
 )
 
 
@@ -181,6 +183,16 @@ TEMPLATES = {
             "message_reply",
             "留言回复通知",
             (Keyword("thing1", "留言类型"), Keyword("thing2", "回复内容"), Keyword("time3", "回复时间")),
+        ),
+        Template(
+            "volunteer_shift",
+            "志愿服务通知",
+            (Keyword("thing1", "服务项目"), Keyword("time2", "服务时间"), Keyword("thing3", "温馨提示")),
+        ),
+        Template(
+            "volunteer_hours",
+            "志愿服务时长确认",
+            (Keyword("thing1", "服务项目"), Keyword("thing2", "服务时长"), Keyword("thing3", "积分说明")),
         ),
         Template(
             "party_unit_report",

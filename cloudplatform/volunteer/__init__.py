@@ -1,0 +1,1 @@
+"""志愿云: volunteers, projects and shifts, attendance and hours, and the points ledger."""
