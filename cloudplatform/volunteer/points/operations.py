@@ -9,10 +9,19 @@ import sqlalchemy as sa
 
 from cloudplatform.clock import local, now
 from cloudplatform.extensions import db
-from cloudplatform.volunteer.models import EARN, PointAccount, PointEntry, PointRule, ShiftSignup
+from cloudplatform.identity.models import StaffAccount
+from cloudplatform.volunteer.models import (
+    ADJUST,
+    EARN,
+    PointAccount,
+    PointEntry,
+    PointRule,
+    ShiftSignup,
+)
 from cloudplatform.volunteer.points.errors import InsufficientPoints
 
 PERCENT = 100  # a rule's multipliers are in percent of its points per hour
+REASON_LENGTH = 200  # PointEntry.reason
 
 
 def lock_account(user_id: int) -> PointAccount:
@@ -87,10 +96,14 @@ def points_for(minutes: int, category: str, rule: PointRule) -> int:
 
 
 def earned_on(user_id: int, day: date) -> int:
-    """The points the user earned for service on ``day`` (for the daily cap)."""
+    """The points the user earned for service on ``day`` (for the daily cap): the day's earn rows and the
+    adjust rows correcting them (``correct_award``)."""
     return db.session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)).where(
-            PointEntry.user_id == user_id, PointEntry.kind == EARN, PointEntry.served_on == day
+            PointEntry.user_id == user_id,
+            PointEntry.kind.in_((EARN, ADJUST)),
+            PointEntry.signup_id.is_not(None),
+            PointEntry.served_on == day,
         )
     ).scalar_one()
 
@@ -123,3 +136,47 @@ def award_for_signup(signup: ShiftSignup, category: str) -> PointEntry | None:
             )
     except sa.exc.IntegrityError:  # awarded already (by a concurrent confirmation)
         return None
+
+
+def held_for(signup_id: int) -> int:
+    """The points a sign-up's earn and adjust rows hold."""
+    return db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)).where(
+            PointEntry.signup_id == signup_id, PointEntry.kind.in_((EARN, ADJUST))
+        )
+    ).scalar_one()
+
+
+def correct_award(staff: StaffAccount, signup: ShiftSignup, category: str, reason: str) -> PointEntry | None:
+    """After an organiser corrected a confirmed sign-up's ``minutes``: append one adjust row for the
+    difference between what its minutes now earn (the rule of its day, within the daily cap counting the
+    day's other sign-ups) and what its earn and adjust rows hold. A negative difference takes at most the
+    balance (the reason says so). None when there is nothing to change. The caller checked the rights.
+    """
+    account = lock_account(signup.user_id)
+    day = local(signup.starts_at).date()
+    rule = rule_on(signup.community_id, day)
+    held = held_for(signup.id)
+    target = 0
+    if rule is not None and signup.minutes:
+        target = points_for(signup.minutes, category, rule)
+        if rule.daily_cap is not None:
+            others = earned_on(signup.user_id, day) - held
+            target = max(0, min(target, rule.daily_cap - others))
+    amount = target - held
+    note = reason.strip() or "服务时长更正"
+    if amount < 0 and -amount > account.balance:
+        note = f"{note}（应扣{-amount}分，余额仅{account.balance}分）"
+        amount = -account.balance
+    if amount == 0:
+        return None
+    return append(
+        signup.user_id,
+        ADJUST,
+        amount,
+        signup_id=signup.id,
+        community_id=signup.community_id,
+        served_on=day,
+        staff_id=staff.id,
+        reason=note[:REASON_LENGTH],
+    )
