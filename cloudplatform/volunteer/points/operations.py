@@ -3,25 +3,46 @@ UPDATE of its ``PointAccount`` in the caller's transaction, after the account's 
 balance always equals the sum of the ledger and never goes below zero (a CHECK holds it too), and a
 second award for one attendance is refused by the database (``uq_point_entry_one_award``)."""
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
+from cloudplatform.audit.operations import record
 from cloudplatform.clock import local, now
 from cloudplatform.extensions import db
-from cloudplatform.identity.models import StaffAccount
+from cloudplatform.identity import permissions
+from cloudplatform.identity.errors import CommunityNotFound
+from cloudplatform.identity.models import Community, StaffAccount
+from cloudplatform.identity.permissions import requires
 from cloudplatform.volunteer.models import (
     ADJUST,
+    CATEGORIES,
     EARN,
+    REDEEM,
+    REFUND,
     PointAccount,
     PointEntry,
     PointRule,
     ShiftSignup,
+    Volunteer,
 )
-from cloudplatform.volunteer.points.errors import InsufficientPoints
+from cloudplatform.volunteer.points.errors import (
+    InsufficientPoints,
+    InvalidPointRule,
+    InvalidPointsAmount,
+    PointsReasonRequired,
+    PointsVolunteerNotFound,
+    RefundTooLarge,
+)
 
+MANAGE = "points.manage"
 PERCENT = 100  # a rule's multipliers are in percent of its points per hour
 REASON_LENGTH = 200  # PointEntry.reason
+MAX_POINTS_PER_HOUR = 1000
+MAX_PERCENT = 1000
+MAX_DAILY_CAP = 10000
+MAX_ADJUSTMENT = 100000
 
 
 def lock_account(user_id: int) -> PointAccount:
@@ -180,3 +201,169 @@ def correct_award(staff: StaffAccount, signup: ShiftSignup, category: str, reaso
         staff_id=staff.id,
         reason=note[:REASON_LENGTH],
     )
+
+
+# -- staff: rules and adjustments ---------------------------------------------------------------------
+
+
+def check_rule(
+    points_per_hour: Any, multipliers: Any, daily_cap: Any, effective_from: Any, effective_until: Any
+) -> None:
+    """The rule's fields are in range: points per hour 0..1000, a multiplier per known category in
+    percent 0..1000, a daily cap None or 1..10000, starting today or later and ending no earlier.
+
+    :raises InvalidPointRule: naming the first field out of range.
+    """
+
+    def whole(value: Any, low: int, high: int) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+    if not whole(points_per_hour, 0, MAX_POINTS_PER_HOUR):
+        raise InvalidPointRule.for_field("points_per_hour", "每小时积分须在0至1000之间")
+    if not isinstance(multipliers, dict) or not all(
+        key in CATEGORIES and whole(value, 0, MAX_PERCENT) for key, value in multipliers.items()
+    ):
+        raise InvalidPointRule.for_field("multipliers", "项目类别倍率须为已有类别，百分比在0至1000之间")
+    if daily_cap is not None and not whole(daily_cap, 1, MAX_DAILY_CAP):
+        raise InvalidPointRule.for_field("daily_cap", "每日积分上限须在1至10000之间")
+    if not isinstance(effective_from, date) or effective_from < local(now()).date():
+        raise InvalidPointRule.for_field("effective_from", "生效日期不能早于今天")
+    if effective_until is not None and (
+        not isinstance(effective_until, date) or effective_until < effective_from
+    ):
+        raise InvalidPointRule.for_field("effective_until", "失效日期不能早于生效日期")
+
+
+@requires(MANAGE)
+def set_rule(
+    staff: StaffAccount,
+    community_id: int,
+    points_per_hour: int,
+    multipliers: dict[str, int],
+    daily_cap: int | None,
+    effective_from: date,
+    effective_until: date | None = None,
+) -> PointRule:
+    """A new points rule of a community the staff member serves, from ``effective_from`` on; the
+    community's open-ended rule that started earlier ends the day before (audited "point_rule.create").
+
+    :raises CommunityNotFound: the community is outside the staff member's scope.
+    :raises InvalidPointRule: see ``check_rule``.
+    """
+    if not permissions.in_scope(staff, community_id) or db.session.get(Community, community_id) is None:
+        raise CommunityNotFound()
+    check_rule(points_per_hour, multipliers, daily_cap, effective_from, effective_until)
+    ended = (
+        db.session.execute(
+            sa.update(PointRule)
+            .where(
+                PointRule.community_id == community_id,
+                PointRule.effective_until.is_(None),
+                PointRule.effective_from < effective_from,
+            )
+            .values(effective_until=effective_from - timedelta(days=1))
+            .returning(PointRule.id)
+            .execution_options(synchronize_session="fetch")
+        )
+        .scalars()
+        .all()
+    )
+    rule = PointRule(
+        community_id=community_id,
+        points_per_hour=points_per_hour,
+        multipliers=dict(multipliers),
+        daily_cap=daily_cap,
+        effective_from=effective_from,
+        effective_until=effective_until,
+        created_by_id=staff.id,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    record(
+        staff,
+        "point_rule.create",
+        target=rule,
+        community_id=community_id,
+        details={
+            "points_per_hour": points_per_hour,
+            "multipliers": dict(multipliers),
+            "daily_cap": daily_cap,
+            "effective_from": effective_from.isoformat(),
+            "effective_until": effective_until.isoformat() if effective_until else None,
+            "ended_rules": list(ended),
+        },
+    )
+    return rule
+
+
+@requires(MANAGE)
+def adjust_points(staff: StaffAccount, user_id: int, amount: int, reason: str) -> PointEntry:
+    """Add (or take, with a negative ``amount``) points of a volunteer registered in a community the
+    staff member serves, saying why (audited "points.adjust").
+
+    :raises PointsVolunteerNotFound: no volunteer of that user in the staff member's scope.
+    :raises InvalidPointsAmount: zero, or more than 100000 either way.
+    :raises PointsReasonRequired: no reason, or one over 200 characters.
+    :raises InsufficientPoints: a negative amount larger than the balance (nothing written).
+    """
+    community_id = db.session.scalar(sa.select(Volunteer.community_id).where(Volunteer.user_id == user_id))
+    if community_id is None or not permissions.in_scope(staff, community_id):
+        raise PointsVolunteerNotFound()
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < abs(amount) <= MAX_ADJUSTMENT:
+        raise InvalidPointsAmount.for_field("amount", "调整积分须为非零整数，绝对值不超过100000")
+    reason = (reason or "").strip()
+    if not reason or len(reason) > REASON_LENGTH:
+        raise PointsReasonRequired.for_field("reason")
+    entry = append(user_id, ADJUST, amount, staff_id=staff.id, reason=reason, community_id=community_id)
+    record(
+        staff,
+        "points.adjust",
+        target=entry,
+        community_id=community_id,
+        details={
+            "user_id": user_id,
+            "amount": amount,
+            "reason": reason,
+            "balance_after": entry.balance_after,
+        },
+    )
+    return entry
+
+
+# -- 爱心超市: the caller checks who may spend and refund ------------------------------------------------
+
+
+def positive(amount: Any) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise InvalidPointsAmount.for_field("amount")
+    return amount
+
+
+def spend(user_id: int, amount: int, redemption_id: int, community_id: int | None) -> PointEntry:
+    """Take ``amount`` points for a redemption (a redeem row of −amount).
+
+    :raises InvalidPointsAmount: not a positive whole number.
+    :raises InsufficientPoints: more than the balance (nothing written).
+    """
+    return append(user_id, REDEEM, -positive(amount), redemption_id=redemption_id, community_id=community_id)
+
+
+def refund(user_id: int, amount: int, redemption_id: int, community_id: int | None) -> PointEntry:
+    """Give back ``amount`` points of a redemption (a refund row): at most what it took minus what was
+    refunded for it already.
+
+    :raises InvalidPointsAmount: not a positive whole number.
+    :raises RefundTooLarge: more than is left to refund (nothing written).
+    """
+    positive(amount)
+    lock_account(user_id)  # concurrent refunds of one redemption queue here
+    outstanding = -db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(PointEntry.amount), 0)).where(
+            PointEntry.user_id == user_id,
+            PointEntry.redemption_id == redemption_id,
+            PointEntry.kind.in_((REDEEM, REFUND)),
+        )
+    ).scalar_one()
+    if amount > outstanding:
+        raise RefundTooLarge(details={"refundable": max(outstanding, 0)})
+    return append(user_id, REFUND, amount, redemption_id=redemption_id, community_id=community_id)
