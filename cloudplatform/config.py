@@ -61,6 +61,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "RESIDENT_UPLOADS_PER_DAY": (40, int),  # files one resident may upload in 24 hours (the API)
     "AID_MAX_FILES": (30, int),  # materials and visit photos on one aid application
     "AID_DUE_SOON_WORKING_DAYS": (3, int),  # flag an aid case this many working days before its deadline
+    "POINTS_EXPIRE_DAYS": (730, int),  # volunteer points expire this long after they were credited
     # sensitive personal data at rest (see crypto.py): keys as JSON {id: base64}, the current id, the hash key
     "FIELD_KEYS": (DEV_FIELD_KEYS, str),
     "FIELD_KEY_ID": ("", str),  # empty: the last key id in sorted order

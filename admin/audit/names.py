@@ -114,6 +114,8 @@ ACTION_NAMES = {
     "organisation.add_worker": "添加社会组织工作人员",
     "message.reply": "回复留言",
     "message.publish": "公开建言及答复",
+    "point_rule.create": "新增积分规则",
+    "points.adjust": "调整志愿积分",
     "aid_objection.create": "对公示提出异议",
     "aid_objection.answer": "答复公示异议",
     "calendar.update": "修改节假日安排",

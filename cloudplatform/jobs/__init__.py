@@ -25,6 +25,7 @@ from cloudplatform.service.aid import tasks as aid
 from cloudplatform.service.bookings import tasks as bookings
 from cloudplatform.service.demands import tasks as demands
 from cloudplatform.service.notices import tasks as notices
+from cloudplatform.volunteer.points import tasks as points
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,12 @@ JOBS: list[Job] = [
         demands.mark_overdue,
         {"trigger": "cron", "hour": 8, "minute": 0, "timezone": "Asia/Shanghai"},
         "标记超过办理期限的群众点单",
+    ),
+    Job(
+        "expire_points",
+        points.expire_points,
+        {"trigger": "cron", "hour": 3, "minute": 30, "timezone": "Asia/Shanghai"},
+        "志愿积分到期清理",
     ),
 ]
 

@@ -24,7 +24,7 @@ BATCH = 1000  # accounts locked and settled per transaction
 
 
 def expiry_cutoff(at: datetime) -> datetime:
-    return at - timedelta(days=current_app.config.get("POINTS_EXPIRE_DAYS", 730))
+    return at - timedelta(days=current_app.config["POINTS_EXPIRE_DAYS"])
 
 
 def expire_points(at: datetime | None = None) -> int:
