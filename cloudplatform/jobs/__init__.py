@@ -26,6 +26,7 @@ from cloudplatform.service.bookings import tasks as bookings
 from cloudplatform.service.demands import tasks as demands
 from cloudplatform.service.notices import tasks as notices
 from cloudplatform.volunteer.points import tasks as points
+from cloudplatform.volunteer.shifts import tasks as shifts
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,13 @@ JOBS: list[Job] = [
         demands.mark_overdue,
         {"trigger": "cron", "hour": 8, "minute": 0, "timezone": "Asia/Shanghai"},
         "标记超过办理期限的群众点单",
+    ),
+    Job("lapse_offers", shifts.lapse_offers, {"trigger": "interval", "minutes": 5}, "志愿班次递补超时处理"),
+    Job(
+        "remind_shifts",
+        shifts.remind_shifts,
+        {"trigger": "cron", "hour": 18, "minute": 0, "timezone": "Asia/Shanghai"},
+        "志愿班次前一天提醒",
     ),
     Job(
         "expire_points",

@@ -177,6 +177,7 @@ class ShiftSignup(TimestampMixin, db.Model):
     withdrawn_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     checked_out_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]  # the day-before reminder was queued
     scanned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
     minutes: Mapped[int | None]  # confirmed minutes (attended time within the shift, half hours down)
     confirmed_at: Mapped[datetime | None]

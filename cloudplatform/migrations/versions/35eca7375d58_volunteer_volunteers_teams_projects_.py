@@ -150,6 +150,7 @@ def upgrade():
     sa.Column('withdrawn_at', cloudplatform.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('checked_in_at', cloudplatform.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('checked_out_at', cloudplatform.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', cloudplatform.orm.UTCDateTime(), nullable=True),
     sa.Column('scanned_by_id', sa.Integer(), nullable=True),
     sa.Column('minutes', sa.Integer(), nullable=True),
     sa.Column('confirmed_at', cloudplatform.orm.UTCDateTime(timezone=True), nullable=True),

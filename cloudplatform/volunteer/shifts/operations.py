@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from cloudplatform.audit.models import AuditEntry
 from cloudplatform.audit.operations import record
 from cloudplatform.clock import local, local_day_bounds, now
 from cloudplatform.extensions import db
@@ -509,19 +508,11 @@ def lapse_offers() -> dict[str, int]:
     return {"lapsed": lapsed, "offered": offered}
 
 
-REMINDED = "volunteer_shift.remind"  # the audit entry that marks a sign-up reminded (sent once)
-
-
 def remind_tomorrows_shifts() -> int:
-    """Remind each volunteer signed up for a shift starting tomorrow (Beijing day), once: the reminder's
-    audit entry marks the sign-up, and sign-ups another run holds are skipped."""
+    """Remind each volunteer signed up for a shift starting tomorrow (Beijing day), once (``reminded_at``;
+    sign-ups another run holds are skipped)."""
     tomorrow = local(now()).date() + timedelta(days=1)
     start, end = local_day_bounds(tomorrow)
-    reminded = sa.exists().where(
-        AuditEntry.target_type == ShiftSignup.__name__,
-        AuditEntry.target_id == sa.cast(ShiftSignup.id, sa.String),
-        AuditEntry.action == REMINDED,
-    )
     due = db.session.scalars(
         sa.select(ShiftSignup)
         .join(Shift, Shift.id == ShiftSignup.shift_id)
@@ -530,7 +521,7 @@ def remind_tomorrows_shifts() -> int:
             Shift.status == PUBLISHED,
             ShiftSignup.starts_at >= start,
             ShiftSignup.starts_at < end,
-            ~reminded,
+            ShiftSignup.reminded_at.is_(None),
         )
         .with_for_update(skip_locked=True, of=ShiftSignup)
     ).all()
@@ -540,5 +531,5 @@ def remind_tomorrows_shifts() -> int:
     for signup in due:
         note = fit(f"明天{local(signup.starts_at):%H:%M}在{signup.shift.place}服务，请准时到场")
         notify(users[signup.user_id], "volunteer_shift", shift_message(signup.shift, note), page=PAGE)
-        record(None, REMINDED, target=signup, community_id=signup.community_id)
+        signup.reminded_at = now()
     return len(due)
