@@ -1140,3 +1140,46 @@ ENDPOINTS += [
 
 # 群众点单's console pages (their record factories live beside the console's tests)
 CONSOLE_PAGES += DEMAND_CONSOLE_PAGES
+
+
+# -- 志愿云: a shift's roster, points adjustments (a volunteer's user id in the body) ----------------------
+
+
+def make_volunteer_shift(world, community):
+    from tests.volunteer.fixtures import project, shift
+
+    return shift(project(community))
+
+
+def make_points_volunteer(world, community):
+    from tests.volunteer.fixtures import volunteer
+
+    return volunteer(community, f"points-volunteer-{community.id}")
+
+
+def point_entries(db, user_id):
+    from cloudplatform.volunteer.models import PointEntry
+
+    return count(db, PointEntry, PointEntry.user_id == user_id)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "GET /staff/volunteer/shifts/{id}",
+        make_volunteer_shift,
+        lambda c, h, r: c.get(f"/api/v1/staff/volunteer/shifts/{r.id}", headers=h),
+        lambda db, r: False,
+        "volunteer.manage",
+    ),
+    Endpoint(
+        "POST /staff/volunteer/points/adjustments",
+        make_points_volunteer,
+        lambda c, h, r: c.post(
+            "/api/v1/staff/volunteer/points/adjustments",
+            json={"user_id": r.user_id, "amount": 10, "reason": "表彰"},
+            headers=h,
+        ),
+        lambda db, r: point_entries(db, r.user_id) != 0,
+        "points.manage",
+    ),
+]
