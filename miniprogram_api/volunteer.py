@@ -1,17 +1,21 @@
 """志愿云: residents register as volunteers, find the shifts of their community, sign up (or wait for a
-place and confirm an offered one), cancel, and follow their points and hours; staff see a shift's
-roster and adjust points."""
+place and confirm an offered one), cancel, check in and out by the shift's venue code, follow their points
+and hours and dispute minutes confirmed; staff see a shift's roster, scan a volunteer's personal code,
+confirm and correct hours, decide disputes and adjust points."""
 
 from flask import Response
 
 from cloudplatform.errors import Forbidden
 from cloudplatform.idempotency import idempotent
-from cloudplatform.identity.errors import StaffOnly
+from cloudplatform.identity.errors import ReasonRequired, StaffOnly
 from cloudplatform.pagination import PageArgsSchema, page_schema
 from cloudplatform.qr import qr_png
 from cloudplatform.transaction import read_only
-from cloudplatform.venue import seconds_left
+from cloudplatform.venue import VenueCodeExpired, VenueCodeInvalid, seconds_left
 from cloudplatform.volunteer import api_queries, schemas
+from cloudplatform.volunteer.attendance import errors as ae
+from cloudplatform.volunteer.attendance import operations as attendance
+from cloudplatform.volunteer.attendance.queries import load_dispute, load_shift, load_signup
 from cloudplatform.volunteer.points import errors as pe
 from cloudplatform.volunteer.points.operations import adjust_points
 from cloudplatform.volunteer.shifts import errors as se
@@ -51,8 +55,8 @@ def with_code(profile):
     ve.InvalidVolunteerFields,
     ve.AlreadyVolunteer,
 )
-@bp.arguments(schemas.ProfileCreateSchema)
-@bp.response(201, schemas.ProfileSchema)
+@bp.arguments(schemas.VolunteerProfileCreateSchema)
+@bp.response(201, schemas.VolunteerProfileSchema)
 def create_profile(data):
     """注册志愿者 Register as a volunteer
 
@@ -67,7 +71,7 @@ def create_profile(data):
 @bp.route("/profile", methods=["GET"])
 @login_required
 @errors(ve.NotVolunteer)
-@bp.response(200, schemas.ProfileSchema)
+@bp.response(200, schemas.VolunteerProfileSchema)
 @read_only
 def get_profile():
     """我的志愿者信息 The caller's volunteer profile
@@ -124,7 +128,7 @@ def list_shifts(args):
 @login_required
 @errors(ve.NotVolunteer)
 @bp.arguments(schemas.MySignupArgsSchema, location="query")
-@bp.response(200, page_schema(schemas.SignupSchema, "VolunteerSignupPage"))
+@bp.response(200, page_schema(schemas.ShiftSignupSchema, "VolunteerSignupPage"))
 @read_only
 def my_signups(args):
     """我的报名 The caller's sign-ups
@@ -149,7 +153,7 @@ def my_signups(args):
     se.ShiftOverlaps,
     se.ShiftNotFound,
 )
-@bp.response(201, schemas.SignupSchema)
+@bp.response(201, schemas.ShiftSignupSchema)
 def sign_up(shift_id):
     """报名志愿服务 Sign up for a shift
 
@@ -165,7 +169,7 @@ def sign_up(shift_id):
 @bp.route("/shifts/<id:shift_id>/signups/cancel", methods=["POST"])
 @login_required
 @errors(ve.NotVolunteer, se.ShiftCancelTooLate, se.ShiftSignupNotFound)
-@bp.response(200, schemas.SignupSchema)
+@bp.response(200, schemas.ShiftSignupSchema)
 def cancel_signup(shift_id):
     """取消报名 Cancel one's sign-up
 
@@ -178,7 +182,7 @@ def cancel_signup(shift_id):
 @bp.route("/shifts/<id:shift_id>/signups/confirm", methods=["POST"])
 @login_required
 @errors(ve.NotVolunteer, se.OfferExpired, se.ShiftSignupNotFound)
-@bp.response(200, schemas.SignupSchema)
+@bp.response(200, schemas.ShiftSignupSchema)
 def confirm_offer(shift_id):
     """确认递补 Confirm an offered place
 
@@ -201,6 +205,76 @@ def my_points(args):
     (`earn`), spent (`redeem`), refunded, expired and adjusted by staff (with the `reason`).
     """
     return api_queries.my_points(current_user(), args["cursor"], args["limit"])
+
+
+@bp.route("/me/hours", methods=["GET"])
+@login_required
+@errors(ve.NotVolunteer)
+@bp.response(200, schemas.VolunteerHoursSchema)
+@read_only
+def my_hours():
+    """我的服务时长 The caller's confirmed hours
+
+    All confirmed minutes (and hours, one decimal), and the minutes and shifts confirmed in each month
+    and each year (of the shifts' start, Beijing time), latest first. Hours count once an organiser
+    confirms the attendance.
+    """
+    return api_queries.my_hours(current_user())
+
+
+ATTENDANCE_ERRORS = (
+    VenueCodeInvalid,
+    VenueCodeExpired,
+    ae.ShiftCancelled,
+    ae.NotSignedUp,
+    ae.CheckInClosed,
+    ae.AlreadyCheckedIn,
+    ae.CheckOutClosed,
+    ae.NotCheckedIn,
+    ae.AlreadyCheckedOut,
+    ae.ShiftNotFound,
+)
+
+
+@bp.route("/attendance", methods=["POST"])
+@login_required
+@errors(*ATTENDANCE_ERRORS)
+@bp.arguments(schemas.VenueCodeSchema)
+@bp.response(200, schemas.ShiftSignupSchema)
+def scan_venue_code(data):
+    """志愿服务签到签退 Check in or out at a shift
+
+    Scan the code on the shift's screen (`wx.scanCode`; it changes every 30 seconds) and send what it
+    read with `action`: `check_in` from `check_in_margin_minutes` before the start until the end, once;
+    `check_out` as one leaves, after checking in, until the same margin after the end, once. For
+    volunteers holding a place (409 ATTENDANCE_NOT_SIGNED_UP otherwise). A code older than a minute (a
+    photo) answers 422 VENUE_CODE_EXPIRED. The minutes count once an organiser confirms them.
+    """
+    scan = attendance.check_in if data["action"] == "check_in" else attendance.check_out
+    return scan(current_user(), data["code"])
+
+
+@bp.route("/signups/<id:signup_id>/dispute", methods=["POST"])
+@login_required
+@idempotent
+@errors(
+    ReasonRequired,
+    ae.InvalidMinutes,
+    ae.HoursNotConfirmed,
+    ae.DisputeWindowClosed,
+    ae.AlreadyDisputed,
+    ae.SignupNotFound,
+)
+@bp.arguments(schemas.DisputeCreateSchema)
+@bp.response(201, schemas.DisputeSchema)
+def dispute(data, signup_id):
+    """申诉服务时长 Dispute the minutes confirmed
+
+    Once per sign-up of the caller's, within 30 days of the confirmation, saying why and optionally how
+    long they served (`claimed_minutes`, at most the shift's length). Staff uphold it (the minutes are
+    corrected) or dismiss it; the caller is told by a subscribe message.
+    """
+    return attendance.dispute_hours(current_user(), signup_id, data["reason"], data["claimed_minutes"])
 
 
 # -- staff ------------------------------------------------------------------------------------------
@@ -235,3 +309,87 @@ def adjust(data):
     POINTS_INSUFFICIENT.
     """
     return adjust_points(current_staff(), data["user_id"], data["amount"], data["reason"])
+
+
+@staff_bp.route("/shifts/<id:shift_id>/scan", methods=["POST"])
+@login_required
+@errors(
+    VenueCodeInvalid,
+    VenueCodeExpired,
+    ae.VolunteerNotFound,
+    ae.ShiftCancelled,
+    ae.NotSignedUp,
+    ae.CheckInClosed,
+    ae.AlreadyCheckedIn,
+    ae.CheckOutClosed,
+    ae.AlreadyCheckedOut,
+    ae.ShiftNotFound,
+)
+@staff_bp.arguments(schemas.VolunteerScanSchema)
+@staff_bp.response(200, schemas.RosterSignupSchema)
+def scan_volunteer(data, shift_id):
+    """扫码记录出勤 Scan a volunteer's personal code
+
+    The organiser (`volunteer.attendance`) scans the code on a volunteer's phone at the shift: it checks
+    them in, or out when they are in already, in the same windows as the venue code; audited.
+    """
+    return attendance.scan_volunteer(current_staff(), shift_id, data["code"])
+
+
+@staff_bp.route("/signups/<id:signup_id>/confirm", methods=["POST"])
+@login_required
+@errors(ae.ShiftCancelled, ae.ShiftNotStarted, ae.NotAttended, ae.AttendanceConfirmed, ae.SignupNotFound)
+@staff_bp.response(200, schemas.RosterSignupSchema)
+def confirm_attendance(signup_id):
+    """确认服务时长 Confirm a volunteer's hours
+
+    Once the shift has started, for a volunteer who checked in: the time attended within the shift, in
+    whole half hours down, is credited once (409 SHIFT_ATTENDANCE_CONFIRMED after) with the points of the
+    community's rule; the volunteer is told.
+    """
+    signup = load_signup(current_staff(), signup_id)
+    return attendance.confirm_attendance(current_staff(), signup)
+
+
+@staff_bp.route("/shifts/<id:shift_id>/confirm-all", methods=["POST"])
+@login_required
+@errors(ae.ShiftCancelled, ae.ShiftNotStarted, ae.ShiftNotFound)
+@staff_bp.response(200, schemas.ShiftConfirmAllSchema)
+def confirm_all(shift_id):
+    """确认全部时长 Confirm every checked-in volunteer of a shift
+
+    Each as a single confirmation would; those confirmed before are left. Safe to repeat (`confirmed`
+    is 0 then).
+    """
+    shift = load_shift(current_staff(), shift_id)
+    return {"confirmed": attendance.confirm_all(current_staff(), shift)}
+
+
+@staff_bp.route("/signups/<id:signup_id>/correct", methods=["POST"])
+@login_required
+@errors(ReasonRequired, ae.InvalidMinutes, ae.HoursNotConfirmed, ae.SignupNotFound)
+@staff_bp.arguments(schemas.ShiftHoursCorrectionSchema)
+@staff_bp.response(200, schemas.RosterSignupSchema)
+def correct_hours(data, signup_id):
+    """更正服务时长 Correct the confirmed minutes
+
+    Of a confirmed sign-up, from 0 to the shift's length, with a reason: the volunteer's total and
+    points follow; the audit log keeps the old and the new minutes.
+    """
+    signup = load_signup(current_staff(), signup_id)
+    return attendance.correct_hours(current_staff(), signup, data["minutes"], data["reason"])
+
+
+@staff_bp.route("/disputes/<id:dispute_id>/decision", methods=["POST"])
+@login_required
+@errors(ReasonRequired, ae.InvalidMinutes, ae.DisputeDecided, ae.DisputeNotFound)
+@staff_bp.arguments(schemas.DisputeDecisionSchema)
+@staff_bp.response(200, schemas.DisputeSchema)
+def decide_dispute(data, dispute_id):
+    """处理时长申诉 Decide a dispute of hours
+
+    `volunteer.disputes`: uphold it (the minutes are corrected to `minutes`, else to those claimed) or
+    dismiss it (they stand), with a note the volunteer is told; once (409 HOURS_DISPUTE_DECIDED).
+    """
+    found = load_dispute(current_staff(), dispute_id)
+    return attendance.decide_dispute(current_staff(), found, data["uphold"], data["note"], data["minutes"])

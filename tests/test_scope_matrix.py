@@ -1183,3 +1183,117 @@ ENDPOINTS += [
         "points.manage",
     ),
 ]
+
+
+# -- 志愿云 attendance: scanning, confirming and correcting hours, deciding disputes -----------------------
+
+
+def make_shift_signup(world, community, started=True, confirmed=False):
+    """A volunteer's sign-up for a shift of ``community``: started an hour ago and checked in when
+    ``started`` (with 120 minutes confirmed when ``confirmed``), else starting in ten minutes."""
+    from tests.volunteer.fixtures import project, shift, signup, volunteer
+
+    on = shift(project(community), starts_in=timedelta(hours=-1) if started else timedelta(minutes=10))
+    who = volunteer(community, f"shift-volunteer-{community.id}")
+    fields = {"checked_in_at": on.starts_at} if started else {}
+    if confirmed:
+        fields.update(minutes=120, confirmed_at=now())
+    return signup(on, who, **fields)
+
+
+def make_shift_to_scan(world, community):
+    """A shift starting in ten minutes (check-in open) with a signed-up volunteer's personal code."""
+    from cloudplatform.venue import venue_code
+
+    own = make_shift_signup(world, community, started=False)
+    shift = own.shift
+    shift.card = venue_code("volunteer_card", own.volunteer_id)
+    shift.signup_id = own.id
+    return shift
+
+
+def make_hours_dispute(world, community):
+    from cloudplatform.volunteer.models import HoursDispute
+
+    own = make_shift_signup(world, community, confirmed=True)
+    dispute = HoursDispute(
+        signup_id=own.id, community_id=community.id, user_id=own.user_id, reason="少记", minutes_before=120
+    )
+    database.session.add(dispute)
+    database.session.commit()
+    return dispute
+
+
+def shift_signup_field(db, signup_id, column):
+    from cloudplatform.volunteer.models import ShiftSignup
+
+    db.session.expire_all()
+    return db.session.scalar(select(getattr(ShiftSignup, column)).where(ShiftSignup.id == signup_id))
+
+
+def confirmed_on(db, shift_id):
+    from cloudplatform.volunteer.models import ShiftSignup
+
+    return count(db, ShiftSignup, ShiftSignup.shift_id == shift_id, ShiftSignup.confirmed_at.is_not(None))
+
+
+def dispute_status(db, dispute_id):
+    from cloudplatform.volunteer.models import HoursDispute
+
+    return db.session.scalar(select(HoursDispute.status).where(HoursDispute.id == dispute_id))
+
+
+ENDPOINTS += [
+    Endpoint(
+        "POST /staff/volunteer/shifts/{id}/scan",
+        make_shift_to_scan,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/volunteer/shifts/{r.id}/scan", json={"code": r.card}, headers=h
+        ),
+        lambda db, r: shift_signup_field(db, r.signup_id, "checked_in_at") is not None,
+        "volunteer.attendance",
+    ),
+    Endpoint(
+        "POST /staff/volunteer/signups/{id}/confirm",
+        make_shift_signup,
+        lambda c, h, r: c.post(f"/api/v1/staff/volunteer/signups/{r.id}/confirm", headers=h),
+        lambda db, r: shift_signup_field(db, r.id, "confirmed_at") is not None,
+        "volunteer.attendance",
+    ),
+    Endpoint(
+        "POST /staff/volunteer/shifts/{id}/confirm-all",
+        lambda world, community: make_shift_signup(world, community).shift,
+        lambda c, h, r: c.post(f"/api/v1/staff/volunteer/shifts/{r.id}/confirm-all", headers=h),
+        lambda db, r: confirmed_on(db, r.id) != 0,
+        "volunteer.attendance",
+    ),
+    Endpoint(
+        "POST /staff/volunteer/signups/{id}/correct",
+        lambda world, community: make_shift_signup(world, community, confirmed=True),
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/volunteer/signups/{r.id}/correct",
+            json={"minutes": 60, "reason": "更正"},
+            headers=h,
+        ),
+        lambda db, r: shift_signup_field(db, r.id, "minutes") != 120,
+        "volunteer.attendance",
+    ),
+    Endpoint(
+        "POST /staff/volunteer/disputes/{id}/decision",
+        make_hours_dispute,
+        lambda c, h, r: c.post(
+            f"/api/v1/staff/volunteer/disputes/{r.id}/decision",
+            json={"uphold": False, "note": "维持"},
+            headers=h,
+        ),
+        lambda db, r: dispute_status(db, r.id) != "open",
+        "volunteer.disputes",
+    ),
+    Endpoint(
+        "GET /staff/venue-codes/volunteer_shift/{id}.png",
+        make_volunteer_shift,
+        lambda c, h, r: c.get(f"/api/v1/staff/venue-codes/volunteer_shift/{r.id}.png", headers=h),
+        lambda db, r: False,
+        "volunteer.attendance",
+    ),
+]

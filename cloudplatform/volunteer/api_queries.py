@@ -9,6 +9,7 @@ from cloudplatform.extensions import db
 from cloudplatform.identity.models import User
 from cloudplatform.pagination import keyset_page
 from cloudplatform.party.activities.queries import Listed
+from cloudplatform.volunteer.attendance.queries import hours_totals
 from cloudplatform.volunteer.models import SIGNUP_ACTIVE, PointEntry, Shift, ShiftSignup, Volunteer
 from cloudplatform.volunteer.points.queries import balance_of, ledger_page
 from cloudplatform.volunteer.shifts.queries import upcoming_shifts
@@ -68,3 +69,13 @@ def my_points(user: User, cursor: str | None, limit: int) -> dict:
     items: list[PointEntry]
     items, next_cursor = ledger_page(user.id, cursor, limit)
     return {"balance": balance_of(user.id), "items": items, "next_cursor": next_cursor}
+
+
+def my_hours(user: User) -> Listed:
+    """The caller's registration with their confirmed minutes by month and by year (``months``,
+    ``years``; ``attendance.queries.hours_totals``): two statements.
+
+    :raises NotVolunteer: the caller has not registered.
+    """
+    volunteer = require_volunteer(user)
+    return Listed(volunteer, **hours_totals(volunteer))

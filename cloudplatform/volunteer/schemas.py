@@ -53,7 +53,7 @@ SKILLS = fields.List(
 # -- the volunteer -------------------------------------------------------------------------------------
 
 
-class ProfileCreateSchema(ma.Schema):
+class VolunteerProfileCreateSchema(ma.Schema):
     """What a resident gives to register as a volunteer."""
 
     community_id = Id(
@@ -71,7 +71,7 @@ class ProfileCreateSchema(ma.Schema):
     )
 
 
-class ProfileSchema(ma.Schema):
+class VolunteerProfileSchema(ma.Schema):
     """A volunteer's own profile with their hours, points and personal QR."""
 
     id = fields.Integer(metadata={"description": "the volunteer", "example": 12})
@@ -146,7 +146,7 @@ class MySignupArgsSchema(PageArgsSchema):
     )
 
 
-class SignupSchema(ma.Schema):
+class ShiftSignupSchema(ma.Schema):
     """The caller's sign-up for a shift: its status, the offer's deadline, attendance and minutes."""
 
     id = fields.Integer(metadata={"description": "the sign-up", "example": 501})
@@ -207,7 +207,7 @@ class MyPointsSchema(ma.Schema):
     )
 
 
-class HoursTotalSchema(ma.Schema):
+class VolunteerHoursTotalSchema(ma.Schema):
     period = fields.String(
         metadata={"description": "YYYY-MM (a month) or YYYY (a year)", "example": "2026-12"}
     )
@@ -216,13 +216,13 @@ class HoursTotalSchema(ma.Schema):
     shifts = fields.Integer(metadata={"description": "shifts confirmed", "example": 2})
 
 
-class MyHoursSchema(ma.Schema):
+class VolunteerHoursSchema(ma.Schema):
     """Confirmed hours by month and by year (of the shifts' Beijing start), latest first."""
 
     confirmed_minutes = fields.Integer(metadata={"description": "all confirmed minutes", "example": 750})
     confirmed_hours = Hours("confirmed_minutes", 12.5)
-    months = fields.List(fields.Nested(HoursTotalSchema))
-    years = fields.List(fields.Nested(HoursTotalSchema))
+    months = fields.List(fields.Nested(VolunteerHoursTotalSchema))
+    years = fields.List(fields.Nested(VolunteerHoursTotalSchema))
 
 
 class VenueCodeSchema(ma.Schema):
@@ -230,8 +230,9 @@ class VenueCodeSchema(ma.Schema):
 
     code = fields.String(
         required=True,
-        validate=validate.Length(1, 80),
+        validate=[validate.Length(1, 80), validate.Regexp(PRINTABLE)],
         metadata={
+            "pattern": PRINTABLE,
             "description": "what wx.scanCode read from the shift's screen (签到码, changes every 30 s)",
             "example": "volunteer_shift.31.59357281.3yZe8H6kT0aVq9XbN4mJ2w",
         },
@@ -255,6 +256,8 @@ class DisputeCreateSchema(ma.Schema):
 
 
 class DisputeSchema(ma.Schema):
+    """A volunteer's objection to the minutes confirmed for a sign-up, and its decision."""
+
     id = fields.Integer(metadata={"example": 9})
     signup_id = fields.Integer(metadata={"example": 501})
     status = StatusOf(DISPUTE_STATUS_NAMES, "status", "open")
@@ -269,6 +272,57 @@ class DisputeSchema(ma.Schema):
 
 
 # -- staff ----------------------------------------------------------------------------------------------
+
+
+class VolunteerScanSchema(ma.Schema):
+    """What the organiser's phone read from a volunteer's personal QR."""
+
+    code = fields.String(
+        required=True,
+        validate=[validate.Length(1, 80), validate.Regexp(PRINTABLE)],
+        metadata={
+            "pattern": PRINTABLE,
+            "description": "what wx.scanCode read from the volunteer's personal QR (changes every 30 s)",
+            "example": "volunteer_card.12.59357281.3yZe8H6kT0aVq9XbN4mJ2w",
+        },
+    )
+
+
+class ShiftConfirmAllSchema(ma.Schema):
+    confirmed = fields.Integer(
+        metadata={"description": "sign-ups confirmed now (those confirmed before are left)", "example": 8}
+    )
+
+
+class ShiftHoursCorrectionSchema(ma.Schema):
+    minutes = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(0, MAX_MINUTES),
+        metadata={"description": "the minutes to credit instead (at most the shift's length)", "example": 90},
+    )
+    reason = Text(200, "提前离场半小时", "why (required; audited)", minimum=1, required=True)
+
+
+class DisputeDecisionSchema(ma.Schema):
+    uphold = fields.Boolean(
+        required=True,
+        metadata={"description": "true: correct the minutes; false: they stand", "example": True},
+    )
+    note = Text(
+        500,
+        "经核实签退记录，更正为150分钟",
+        "the decision's reason, told to the volunteer",
+        minimum=1,
+        required=True,
+    )
+    minutes = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(0, MAX_MINUTES),
+        metadata={"description": "upheld: the minutes to credit (default: those claimed)", "example": 150},
+    )
 
 
 class RosterSignupSchema(ma.Schema):
@@ -311,8 +365,11 @@ class PointsAdjustmentSchema(ma.Schema):
     amount = fields.Integer(
         required=True,
         strict=True,
-        validate=[validate.Range(-MAX_ADJUSTMENT, MAX_ADJUSTMENT), validate.NoneOf([0])],
-        metadata={"description": "points to add (negative: to take), not 0", "example": 10},
+        validate=validate.Range(-MAX_ADJUSTMENT, MAX_ADJUSTMENT),
+        metadata={
+            "description": "points to add (negative: to take); 0 answers 422 INVALID_POINTS_AMOUNT",
+            "example": 10,
+        },
     )
     reason = Text(200, "协助组织社区活动", "why (required; audited)", minimum=1, required=True)
 

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from cloudplatform.extensions import db as _db
-from cloudplatform.identity.models import COMMUNITY_ADMIN, VOLUNTEER, Membership
+from cloudplatform.identity.models import COMMUNITY_ADMIN, COMMUNITY_STAFF, VOLUNTEER, Membership
+from cloudplatform.venue import venue_code
 from cloudplatform.volunteer.models import Volunteer
 from cloudplatform.volunteer.volunteers.operations import personal_code
 from tests.helpers import count_queries
-from tests.volunteer.fixtures import project, resident, shift, volunteer
+from tests.volunteer.fixtures import project, resident, rule, shift, volunteer
 from tests.volunteer.shift_fixtures import at, messages, places, snapshot, standing_clock, statuses
 from tests.world import log_in
 
@@ -44,7 +45,7 @@ def volunteer_headers(client, community, name, skills=()):
     return made, log_in(client, name)
 
 
-def test_a_volunteer_waits_for_a_full_shift_is_offered_the_place_and_confirms_it(client, world):
+def test_a_volunteer_waits_for_a_full_shift_is_offered_the_place_serves_and_earns(client, world, clock):
     headers, registered = register(client, world.home, "lijianguo", availability="周末上午")
     assert registered.status_code == 201, registered.json
     assert registered.json["community_id"] == world.home.id
@@ -100,6 +101,59 @@ def test_a_volunteer_waits_for_a_full_shift_is_offered_the_place_and_confirms_it
     assert client.get(f"{API}/shifts", headers=headers).json["items"][0]["my_status"] == "signed_up"
     everything = client.get(f"{API}/signups/mine", query_string={"active": "false"}, headers=holder_headers)
     assert [s["status"] for s in everything.json["items"]] == ["withdrawn"]
+
+    # Wednesday 08:20 (Beijing) they check in by the shift's screen, twenty minutes late, and leave at 10:00
+    rule(world.home, points_per_hour=10)
+    at(clock, days=2, minutes=20)
+    code = venue_code("volunteer_shift", on.id)
+    checked_in = client.post(f"{API}/attendance", json={"code": code, "action": "check_in"}, headers=headers)
+    assert checked_in.status_code == 200, checked_in.json
+    assert checked_in.json["checked_in_at"] == "2026-12-09T00:20:00+00:00"
+    again = client.post(f"{API}/attendance", json={"code": code, "action": "check_in"}, headers=headers)
+    assert (again.status_code, again.json["error"]["code"]) == (409, "SHIFT_ALREADY_CHECKED_IN")
+    at(clock, days=2, hours=2)
+    code = venue_code("volunteer_shift", on.id)
+    checked_out = client.post(
+        f"{API}/attendance", json={"code": code, "action": "check_out"}, headers=headers
+    )
+    assert checked_out.status_code == 200, checked_out.json
+    assert checked_out.json["checked_out_at"] == "2026-12-09T02:00:00+00:00"
+
+    staff = log_in(client, f"staff-{COMMUNITY_STAFF}")
+    signup_id = confirmed.json["id"]
+    credited = client.post(f"/api/v1/staff/volunteer/signups/{signup_id}/confirm", headers=staff)
+    assert credited.status_code == 200, credited.json
+    assert credited.json["minutes"] == 90  # 08:20 to 10:00, whole half hours down
+    points = client.get(f"{API}/me/points", headers=headers).json
+    assert points["balance"] == 15
+    assert [(e["kind"], e["kind_name"], e["amount"], e["signup_id"]) for e in points["items"]] == [
+        ("earn", "服务获得", 15, signup_id)
+    ]
+    hours = client.get(f"{API}/me/hours", headers=headers).json
+    assert (hours["confirmed_minutes"], hours["confirmed_hours"]) == (90, 1.5)
+    assert hours["months"] == [{"period": "2026-12", "minutes": 90, "hours": 1.5, "shifts": 1}]
+    assert hours["years"] == [{"period": "2026", "minutes": 90, "hours": 1.5, "shifts": 1}]
+
+    # they came at 08:00 but the screen was off: a dispute, upheld by the community's admin
+    disputed = client.post(
+        f"{API}/signups/{signup_id}/dispute",
+        json={"reason": "8点到场，签到屏未开", "claimed_minutes": 120},
+        headers=headers,
+    )
+    assert disputed.status_code == 201, disputed.json
+    assert (disputed.json["status"], disputed.json["minutes_before"]) == ("open", 90)
+    twice = client.post(f"{API}/signups/{signup_id}/dispute", json={"reason": "再次申诉"}, headers=headers)
+    assert (twice.status_code, twice.json["error"]["code"]) == (409, "HOURS_ALREADY_DISPUTED")
+    admin = log_in(client, f"staff-{COMMUNITY_ADMIN}")
+    decided = client.post(
+        f"/api/v1/staff/volunteer/disputes/{disputed.json['id']}/decision",
+        json={"uphold": True, "note": "经核实属实"},
+        headers=admin,
+    )
+    assert decided.status_code == 200, decided.json
+    assert (decided.json["status"], decided.json["minutes_after"]) == ("upheld", 120)
+    assert client.get(f"{API}/me/hours", headers=headers).json["confirmed_minutes"] == 120
+    assert client.get(f"{API}/me/points", headers=headers).json["balance"] == 20
 
 
 def test_registration_refusals_answer_their_codes_and_register_no_one(client, world):
@@ -232,3 +286,27 @@ def test_points_are_a_balance_and_a_ledger_newest_first(client, world):
     assert [e["amount"] for e in rest["items"]] == [30]
     assert rest["next_cursor"] is None
     assert client.get(f"{API}/profile", headers=headers).json["points"] == 35
+
+
+def test_attendance_refusals_answer_their_codes(client, world, clock):
+    _, headers = volunteer_headers(client, world.home, "lijianguo")
+    on = shift(project(world.home))
+    bogus = client.post(f"{API}/attendance", json={"code": "nonsense", "action": "check_in"}, headers=headers)
+    assert (bogus.status_code, bogus.json["error"]["code"]) == (422, "VENUE_CODE_INVALID")
+    code = venue_code("volunteer_shift", on.id)
+    refused = client.post(f"{API}/attendance", json={"code": code, "action": "check_in"}, headers=headers)
+    assert (refused.status_code, refused.json["error"]["code"]) == (409, "ATTENDANCE_NOT_SIGNED_UP")
+    client.post(f"{API}/shifts/{on.id}/signups", headers=headers)
+    early = client.post(f"{API}/attendance", json={"code": code, "action": "check_in"}, headers=headers)
+    assert (early.status_code, early.json["error"]["code"]) == (409, "SHIFT_CHECK_IN_CLOSED")
+    out = client.post(f"{API}/attendance", json={"code": code, "action": "check_out"}, headers=headers)
+    assert (out.status_code, out.json["error"]["code"]) == (409, "SHIFT_NOT_CHECKED_IN")
+    wrong = client.post(f"{API}/attendance", json={"code": code, "action": "leave"}, headers=headers)
+    assert wrong.status_code == 422
+    signup_id = client.get(f"{API}/signups/mine", headers=headers).json["items"][0]["id"]
+    unconfirmed = client.post(f"{API}/signups/{signup_id}/dispute", json={"reason": "少记"}, headers=headers)
+    assert (unconfirmed.status_code, unconfirmed.json["error"]["code"]) == (409, "SHIFT_HOURS_NOT_CONFIRMED")
+    _, other = volunteer_headers(client, world.home, "other")
+    theirs = client.post(f"{API}/signups/{signup_id}/dispute", json={"reason": "少记"}, headers=other)
+    assert (theirs.status_code, theirs.json["error"]["code"]) == (404, "ATTENDANCE_SIGNUP_NOT_FOUND")
+    assert client.get(f"{API}/signups/mine", headers=headers).json["items"][0]["checked_in_at"] is None
