@@ -218,3 +218,30 @@ def sort_order(sort: str, columns: dict[str, list]) -> list:
     key = sort.lstrip("-")
     chosen = columns.get(key) or next(iter(columns.values()))
     return [c.desc() if sort.startswith("-") else c.asc() for c in chosen]
+
+
+def rows_page(stmt: sa.Select, order_by: list, cursor: str | None, limit: int, *, descending: bool, key):
+    """``keyset_page`` for a statement of several columns: (rows, next cursor); ``key(row)`` gives a
+    row's values of ``order_by``."""
+    if cursor:
+        values = decode_cursor(cursor, order_by)
+        tuple_ = sa.tuple_(*order_by)
+        stmt = stmt.where(tuple_ < sa.tuple_(*values) if descending else tuple_ > sa.tuple_(*values))
+    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in order_by)).limit(limit + 1)
+    rows = db.session.execute(stmt).all()
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(key(rows[-1]))
+
+
+class Listed:
+    """A record with values its list computed alongside it (the caller's sign-up status, a count...);
+    every other attribute is the record's."""
+
+    def __init__(self, record: Any, **values: Any):
+        self.record = record
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.record, name)

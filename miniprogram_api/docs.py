@@ -50,7 +50,7 @@ from cloudplatform.idempotency import (
 from cloudplatform.identity.errors import TokenInvalid, TokenMissing
 from cloudplatform.logs import REQUEST_ID_PATTERN
 from cloudplatform.pagination import InvalidCursor, PageArgsSchema
-from cloudplatform.schemas import uncalendared_fields, unstorable_fields
+from cloudplatform.schemas import text_pattern, unstorable_fields
 from cloudplatform.service.uploads.content import EXTENSIONS
 
 REQUEST_ID = "X-Request-ID"
@@ -104,8 +104,8 @@ def serves_files(blueprint):
 class Parser(FlaskParser):
     """webargs' parser with what every operation's input shares: JSON nested too deep or with a number too
     long to parse is 400 MALFORMED_JSON; text no field takes (``unstorable_fields``: NUL and other control
-    characters, bidi overrides, lone surrogates) is 422 naming the field, before any schema sees it; and a
-    date or time outside the years 1900–2100 (``uncalendared_fields``) is 422 naming the field."""
+    characters, bidi overrides, lone surrogates) is 422 naming the field, before any schema sees it (the
+    document says so: ``text_pattern``)."""
 
     def load_json(self, req, schema):
         try:
@@ -115,21 +115,10 @@ class Parser(FlaskParser):
 
     def pre_load(self, location_data, *, schema, req, location):
         refused = unstorable_fields(location_data)
-        if refused:
-            raise ma.ValidationError(refused)
+        if refused:  # with the body's other faults, so that one answer names every bad field
+            others = schema.validate(location_data) if location in ("json", "form") else {}
+            raise ma.ValidationError({**others, **refused})
         return location_data
-
-    def parse(self, *args, validate=None, **kwargs):
-        given = (
-            [] if validate is None else list(validate) if isinstance(validate, list | tuple) else [validate]
-        )
-        return super().parse(*args, validate=[*given, in_calendar], **kwargs)
-
-
-def in_calendar(data) -> None:
-    refused = uncalendared_fields(data)
-    if refused:
-        raise ma.ValidationError(refused)
 
 
 class Blueprint(SmorestBlueprint):
@@ -345,6 +334,7 @@ def field_example(field: ma.fields.Field, *, dump: bool):
 
 def describe_api(api) -> None:
     """Register the shared headers, the default error response and the error-code table."""
+    api.ma_plugin.converter.add_attribute_function(text_pattern)
     components = api.spec.components
     components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     components.header(

@@ -5,7 +5,7 @@ and confirm attendance, which credits service hours."""
 from cloudplatform.errors import Forbidden
 from cloudplatform.idempotency import idempotent
 from cloudplatform.identity.errors import CommunityNotFound, StaffOnly
-from cloudplatform.pagination import PageArgsSchema, page_schema
+from cloudplatform.pagination import Listed, PageArgsSchema, page_schema
 from cloudplatform.party import errors as e
 from cloudplatform.party.activities import operations, queries, schemas
 from cloudplatform.transaction import read_only
@@ -142,7 +142,7 @@ def create_activity(data):
     """
     community_id = data.pop("community_id")
     activity = operations.create_activity(current_staff(), community_id, **data)
-    return queries.Listed(activity, waiting=0)
+    return Listed(activity, waiting=0)
 
 
 @staff_bp.route("/activities", methods=["GET"])

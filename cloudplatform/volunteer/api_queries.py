@@ -7,8 +7,7 @@ from sqlalchemy.orm import joinedload
 from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import User
-from cloudplatform.pagination import keyset_page
-from cloudplatform.party.activities.queries import Listed
+from cloudplatform.pagination import Listed, keyset_page
 from cloudplatform.volunteer.attendance.queries import hours_totals
 from cloudplatform.volunteer.models import SIGNUP_ACTIVE, PointEntry, Shift, ShiftSignup, Volunteer
 from cloudplatform.volunteer.points.queries import balance_of, ledger_page

@@ -7,9 +7,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from cloudplatform.pagination import CURSOR_PATTERN, PageArgsSchema
-from cloudplatform.party.activities.schemas import PRINTABLE, LocalWhen, Named, Text, When
 from cloudplatform.privacy import mask_name, mask_phone
-from cloudplatform.schemas import Id, QueryId
+from cloudplatform.schemas import PRINTABLE, Id, LocalWhen, Named, QueryId, Text, When
 from cloudplatform.volunteer.models import (
     CATEGORIES,
     DISPUTE_STATUS_NAMES,

@@ -22,8 +22,9 @@ from cloudplatform.identity.permissions import requires
 from cloudplatform.notify.operations import notify
 from cloudplatform.notify.templates import fit
 from cloudplatform.orm import flush_unique, insert_for
+from cloudplatform.pagination import Listed
 from cloudplatform.party.activities import queries
-from cloudplatform.party.activities.queries import ATTENDANCE, MANAGE, VENUE_PURPOSE, Listed
+from cloudplatform.party.activities.queries import ATTENDANCE, MANAGE, VENUE_PURPOSE
 from cloudplatform.party.errors import (
     ActivityCancelled,
     ActivityClosed,

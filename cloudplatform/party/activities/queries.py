@@ -1,8 +1,6 @@
 """Reads of 党建活动: who may join an activity, the members' and the staff's lists, the scoped loaders, and
 the venue code's purpose (staff show it at the activity; members scan it to check in)."""
 
-from typing import Any
-
 import sqlalchemy as sa
 
 from cloudplatform.clock import now
@@ -12,11 +10,11 @@ from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import (
     CONSOLE_PAGE_SIZE,
+    Listed,
     NumberedPage,
     contains,
-    decode_cursor,
-    encode_cursor,
     numbered_page,
+    rows_page,
     sort_order,
 )
 from cloudplatform.party.errors import ActivityNotFound, SignupNotFound
@@ -39,18 +37,6 @@ from cloudplatform.venue import Purpose, register_purpose
 MANAGE = "party.manage"
 ATTENDANCE = "party.attendance"
 VENUE_PURPOSE = "party_activity"  # the venue code of an activity: members scan it to check in and out
-
-
-class Listed:
-    """A record with values its list computed alongside it (the caller's sign-up status, a count...);
-    every other attribute is the record's."""
-
-    def __init__(self, record: Any, **values: Any):
-        self.record = record
-        self.__dict__.update(values)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.record, name)
 
 
 def in_audience(report_community_id, report_unit_id) -> sa.ColumnElement[bool]:
@@ -88,21 +74,6 @@ def my_signup_status(user_id) -> sa.ScalarSelect:
         .limit(1)
         .scalar_subquery()
     )
-
-
-def rows_page(stmt: sa.Select, order_by: list, cursor: str | None, limit: int, *, descending: bool, key):
-    """``keyset_page`` for a statement of several columns: (rows, next cursor); ``key(row)`` gives a
-    row's values of ``order_by``."""
-    if cursor:
-        values = decode_cursor(cursor, order_by)
-        tuple_ = sa.tuple_(*order_by)
-        stmt = stmt.where(tuple_ < sa.tuple_(*values) if descending else tuple_ > sa.tuple_(*values))
-    stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in order_by)).limit(limit + 1)
-    rows = db.session.execute(stmt).all()
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    return rows, encode_cursor(key(rows[-1]))
 
 
 # -- members ----------------------------------------------------------------------------------------

@@ -14,25 +14,11 @@ from cloudplatform.party.models import (
     SIGNUP_STATUS_NAMES,
     THEME_DAY,
 )
-from cloudplatform.schemas import Id, LocalDateTime, QueryId
+from cloudplatform.schemas import Id, LocalWhen, Named, QueryId, Text, When
 
 MAX_MINUTES = 1440 * 31  # what one record of service hours may hold
 FIRST, LAST = datetime(1999, 12, 31, tzinfo=UTC), datetime(2100, 1, 2, tzinfo=UTC)  # any time of 20xx
-PRINTABLE = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"  # no control characters (PostgreSQL refuses NUL)
-NO_NUL = "^[^\\u0000]*$"
 ACTIVITY_STATUS_NAMES = {PUBLISHED: "报名中", CANCELLED: "已取消"}
-
-
-def When(attribute: str, example: str, description: str, **kwargs) -> fields.DateTime:
-    return fields.DateTime(
-        attribute=attribute, metadata={"description": description, "example": example}, **kwargs
-    )
-
-
-def LocalWhen(attribute: str, example: str, description: str) -> LocalDateTime:
-    return LocalDateTime(
-        attribute=attribute, dump_only=True, metadata={"description": description, "example": example}
-    )
 
 
 def Moment(description: str, example: str) -> fields.AwareDateTime:
@@ -42,22 +28,6 @@ def Moment(description: str, example: str) -> fields.AwareDateTime:
         default_timezone=LOCAL_TZ,
         validate=validate.Range(FIRST, LAST),
         metadata={"description": description, "pattern": "^20[0-9]{2}-", "example": example},
-    )
-
-
-def Text(length: int, example: str, description: str = "", minimum: int = 0, **kwargs) -> fields.String:
-    """One line of text: printable characters only."""
-    return fields.String(
-        validate=[validate.Length(minimum, length), validate.Regexp(PRINTABLE)],
-        metadata={"description": description, "pattern": PRINTABLE, "example": example},
-        **kwargs,
-    )
-
-
-def Named(names: dict[str, str], attribute: str, example: str, description: str) -> fields.Function:
-    return fields.Function(
-        lambda obj: names.get(getattr(obj, attribute) or "", ""),
-        metadata={"type": "string", "description": description, "example": example},
     )
 
 
@@ -88,8 +58,8 @@ class ActivityCreateSchema(ma.Schema):
     )
     description = fields.String(
         load_default="",
-        validate=[validate.Length(max=2000), validate.Regexp(NO_NUL)],
-        metadata={"pattern": NO_NUL, "example": "学习党的二十届三中全会精神，开展社区清洁行动。"},
+        validate=validate.Length(max=2000),  # control characters are refused for every field
+        metadata={"example": "学习党的二十届三中全会精神，开展社区清洁行动。"},
     )
     venue = Text(128, "社区党群服务中心二楼会议室", load_default="")
     starts_at = Moment("start, ISO 8601 (Beijing time when no zone is given)", "2026-12-12T09:00:00+08:00")

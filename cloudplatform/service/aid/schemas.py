@@ -24,19 +24,14 @@ from cloudplatform.service.aid.models import (
 )
 from cloudplatform.service.aid.operations import working_days_left as days_left
 
-# No NUL or other control characters (PostgreSQL refuses NUL in text); tabs and line ends are fine.
-PLAIN_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 MAX_AMOUNT = 100_000_000  # fen: one million yuan, above any category's ceiling
 DECISIONS = ("accept", "request_materials", "publicize", "forward", "reject", "grant", "emergency")
 
 
 def Text(max_length: int, example: str, *, required: bool = False, min_length: int = 0, **metadata):
-    """A string of at most ``max_length`` characters without control characters."""
+    """A string of at most ``max_length`` characters (control characters are refused for every field)."""
     return fields.String(
-        validate=[
-            validate.Length(min_length, max_length),
-            validate.Regexp(PLAIN_TEXT, error="不能包含控制字符"),
-        ],
+        validate=validate.Length(min_length, max_length),
         metadata={"example": example, **metadata},
         **({"required": True} if required else {"load_default": ""} if not min_length else {}),
     )

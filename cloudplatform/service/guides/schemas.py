@@ -4,10 +4,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from cloudplatform.pagination import PageArgsSchema
-from cloudplatform.schemas import QueryId
+from cloudplatform.schemas import PRINTABLE, QueryId
 
 EXCERPT_LENGTH = 60
-PRINTABLE = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"  # no control characters (Unicode's Cc)
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 

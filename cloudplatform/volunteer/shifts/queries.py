@@ -7,7 +7,7 @@ from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
-from cloudplatform.party.activities.queries import Listed, rows_page
+from cloudplatform.pagination import Listed, rows_page
 from cloudplatform.volunteer.models import (
     HOLDS_PLACE,
     PUBLISHED,
