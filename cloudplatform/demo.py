@@ -18,6 +18,7 @@ from cloudplatform.service.bookings import demo as bookings_demo
 from cloudplatform.service.demands import demo as demands_demo
 from cloudplatform.service.guides import demo as guides_demo
 from cloudplatform.service.notices import demo as notices_demo
+from cloudplatform.volunteer import demo as volunteer_demo
 
 
 def load_demo_data() -> bool:
@@ -41,6 +42,7 @@ def load_demo_data() -> bool:
     party_demo.load_demo(huoju, jinhe, staff)
     locker_demo.load_demo(huoju, jinhe, staff)
     aid_demo.load_demo(huoju, jinhe, accounts)
+    volunteer_demo.load_demo(huoju, jinhe, staff, accounts["jinhe_admin"])
     power_unit = db.session.scalar(
         sa.select(PartyUnit.id).where(
             PartyUnit.community_id == huoju.id, PartyUnit.name == demands_demo.PARTY_UNIT_NAME
