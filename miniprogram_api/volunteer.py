@@ -11,11 +11,11 @@ from cloudplatform.identity.errors import ReasonRequired, StaffOnly
 from cloudplatform.pagination import PageArgsSchema, page_schema
 from cloudplatform.qr import qr_png
 from cloudplatform.transaction import read_only
-from cloudplatform.venue import VenueCodeExpired, VenueCodeInvalid, seconds_left
+from cloudplatform.venue import VenueCodeExpired, VenueCodeInvalid, seconds_left, venue_code
 from cloudplatform.volunteer import api_queries, schemas
 from cloudplatform.volunteer.attendance import errors as ae
 from cloudplatform.volunteer.attendance import operations as attendance
-from cloudplatform.volunteer.attendance.queries import load_dispute, load_shift, load_signup
+from cloudplatform.volunteer.attendance.queries import VENUE_PURPOSE, load_dispute, load_shift, load_signup
 from cloudplatform.volunteer.points import errors as pe
 from cloudplatform.volunteer.points.operations import adjust_points
 from cloudplatform.volunteer.shifts import errors as se
@@ -293,6 +293,21 @@ def roster(shift_id):
     check-in, check-out and confirmed minutes. A shift outside the caller's communities answers 404.
     """
     return shift_roster(current_staff(), shift_id)
+
+
+@staff_bp.route("/shifts/<id:shift_id>/qr", methods=["GET"])
+@login_required
+@errors(ae.ShiftNotFound)
+@staff_bp.response(200, schemas.ShiftQrSchema)
+def shift_qr(shift_id):
+    """班次签到码 The shift's current venue code
+
+    The code volunteers scan to check in and out (`volunteer.attendance`), for a screen that draws the QR
+    code itself; it changes every 30 seconds (`expires_in`), and a code older than a minute is refused.
+    The image: `GET /api/v1/staff/venue-codes/volunteer_shift/{id}.png`.
+    """
+    shift = load_shift(current_staff(), shift_id)
+    return {"code": venue_code(VENUE_PURPOSE, shift.id), "expires_in": seconds_left()}
 
 
 @staff_bp.route("/points/adjustments", methods=["POST"])

@@ -105,7 +105,10 @@ def test_a_volunteer_waits_for_a_full_shift_is_offered_the_place_serves_and_earn
     # Wednesday 08:20 (Beijing) they check in by the shift's screen, twenty minutes late, and leave at 10:00
     rule(world.home, points_per_hour=10)
     at(clock, days=2, minutes=20)
-    code = venue_code("volunteer_shift", on.id)
+    staff = log_in(client, f"staff-{COMMUNITY_STAFF}")
+    screen = client.get(f"/api/v1/staff/volunteer/shifts/{on.id}/qr", headers=staff)  # the venue screen
+    assert screen.status_code == 200 and 1 <= screen.json["expires_in"] <= 30, screen.json
+    code = screen.json["code"]
     checked_in = client.post(f"{API}/attendance", json={"code": code, "action": "check_in"}, headers=headers)
     assert checked_in.status_code == 200, checked_in.json
     assert checked_in.json["checked_in_at"] == "2026-12-09T00:20:00+00:00"
@@ -119,7 +122,6 @@ def test_a_volunteer_waits_for_a_full_shift_is_offered_the_place_serves_and_earn
     assert checked_out.status_code == 200, checked_out.json
     assert checked_out.json["checked_out_at"] == "2026-12-09T02:00:00+00:00"
 
-    staff = log_in(client, f"staff-{COMMUNITY_STAFF}")
     signup_id = confirmed.json["id"]
     credited = client.post(f"/api/v1/staff/volunteer/signups/{signup_id}/confirm", headers=staff)
     assert credited.status_code == 200, credited.json
