@@ -65,6 +65,16 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
         ],
     ),
     (
+        "志愿云",
+        [
+            ("admin.volunteer_shifts", "志愿班次", "volunteer.attendance"),
+            ("admin.volunteer_attendance", "出勤确认", "volunteer.attendance"),
+            ("admin.volunteer_disputes", "时长异议", "volunteer.disputes"),
+            ("admin.volunteer_rules", "积分规则", "points.manage"),
+            ("admin.volunteer_list", "志愿者", "volunteer.manage"),
+        ],
+    ),
+    (
         "云柜",
         [
             ("admin.locker_cabinets", "云柜列表", "locker.deposit"),

@@ -1297,3 +1297,79 @@ ENDPOINTS += [
         "volunteer.attendance",
     ),
 ]
+
+
+# -- 志愿云 in the console: a shift, its sign-ups, a dispute, a volunteer ---------------------------------
+
+
+def shift_status(db, shift_id):
+    from cloudplatform.volunteer.models import Shift
+
+    db.session.expire_all()
+    return db.session.scalar(select(Shift.status).where(Shift.id == shift_id))
+
+
+CONSOLE_PAGES += [
+    ConsolePage(
+        "GET /admin/volunteer/shifts/{id}",
+        "volunteer.attendance",
+        make_volunteer_shift,
+        lambda c, r: c.get(f"/admin/volunteer/shifts/{r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/volunteer/shifts/{id}/cancel",
+        "volunteer.manage",
+        make_volunteer_shift,
+        lambda c, r: submit(c, f"/admin/volunteer/shifts/{r.id}/cancel", {"reason": "天气原因"}),
+        lambda db, r: shift_status(db, r.id) == "cancelled",
+    ),
+    ConsolePage(
+        "POST /admin/volunteer/shifts/{id}/confirm-all",
+        "volunteer.attendance",
+        lambda world, community: make_shift_signup(world, community).shift,
+        lambda c, r: submit(c, f"/admin/volunteer/shifts/{r.id}/confirm-all"),
+        lambda db, r: confirmed_on(db, r.id) != 0,
+    ),
+    ConsolePage(
+        "POST /admin/volunteer/signups/{id}/confirm",
+        "volunteer.attendance",
+        make_shift_signup,
+        lambda c, r: submit(c, f"/admin/volunteer/signups/{r.id}/confirm"),
+        lambda db, r: shift_signup_field(db, r.id, "confirmed_at") is not None,
+    ),
+    ConsolePage(
+        "POST /admin/volunteer/signups/{id}/correct",
+        "volunteer.attendance",
+        lambda world, community: make_shift_signup(world, community, confirmed=True),
+        lambda c, r: submit(
+            c, f"/admin/volunteer/signups/{r.id}/correct", {"minutes": "60", "reason": "更正"}
+        ),
+        lambda db, r: shift_signup_field(db, r.id, "minutes") != 120,
+    ),
+    ConsolePage(
+        "POST /admin/volunteer/disputes/{id}/decide",
+        "volunteer.disputes",
+        make_hours_dispute,
+        lambda c, r: submit(
+            c, f"/admin/volunteer/disputes/{r.id}/decide", {"decision": "dismiss", "note": "维持"}
+        ),
+        lambda db, r: dispute_status(db, r.id) != "open",
+    ),
+    ConsolePage(
+        "GET /admin/volunteer/volunteers/{id}",
+        "volunteer.manage",
+        make_points_volunteer,
+        lambda c, r: c.get(f"/admin/volunteer/volunteers/{r.id}"),
+        lambda db, r: False,
+    ),
+    ConsolePage(
+        "POST /admin/volunteer/volunteers/{id}/adjust",
+        "points.manage",
+        make_points_volunteer,
+        lambda c, r: submit(
+            c, f"/admin/volunteer/volunteers/{r.id}/adjust", {"amount": "20", "reason": "表彰"}
+        ),
+        lambda db, r: point_entries(db, r.user_id) != 0,
+    ),
+]
