@@ -1296,6 +1296,13 @@ ENDPOINTS += [
         lambda db, r: False,
         "volunteer.attendance",
     ),
+    Endpoint(
+        "GET /staff/volunteer/shifts/{id}/qr",
+        make_volunteer_shift,
+        lambda c, h, r: c.get(f"/api/v1/staff/volunteer/shifts/{r.id}/qr", headers=h),
+        lambda db, r: False,
+        "volunteer.attendance",
+    ),
 ]
 
 

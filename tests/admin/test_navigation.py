@@ -46,6 +46,11 @@ PAGES = {  # path -> roles that may open it, in the order of the sidebar's links
     "/admin/party/posts": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/activities": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/party/unit-reports": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/volunteer/shifts": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/volunteer/attendance": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/volunteer/disputes": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/volunteer/rules": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/volunteer/volunteers": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/locker/cabinets": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/locker/deposits/new": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/locker/deposits": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
@@ -65,6 +70,7 @@ SERVICE_CLOUD = ["通知公告", "办事指南", "预约事项", "预约日程",
 AID = ["救助审核", "救助公示", "救助统计", "救助类别", "节假日"]
 DEMANDS = ["诉求看板", "社会组织", "留言信箱", "点单统计"]
 PARTY_CLOUD = ["报到审核", "单位党组织", "服务岗位", "党建活动", "单位月报"]
+VOLUNTEER_CLOUD = ["志愿班次", "出勤确认", "时长异议", "积分规则", "志愿者"]
 LOCKERS = ["云柜列表", "存件", "存取记录", "待回收", "告警"]
 RESIDENTS_SYSTEM = ["居民认证", "工作人员", "消息发送", "审计日志", "开发用：微信消息记录"]
 
@@ -147,6 +153,7 @@ def test_nav_groups_pages_by_module_in_order(client, world):
         "困难救助": AID,
         "群众点单": DEMANDS,
         "党建云": PARTY_CLOUD,
+        "志愿云": VOLUNTEER_CLOUD,
         "云柜": LOCKERS,
         "居民 / 系统": RESIDENTS_SYSTEM,
     }
@@ -159,6 +166,7 @@ def test_grid_worker_sees_each_group_with_only_its_pages(client, world):
         "服务云": ["预约日程"],
         "困难救助": AID[:3],
         "党建云": ["党建活动"],
+        "志愿云": ["志愿班次", "出勤确认"],
         "云柜": LOCKERS,
         "居民 / 系统": ["居民认证"],
     }
