@@ -247,7 +247,7 @@ def confirmable(shift: Shift) -> None:
         raise ShiftNotStarted()
 
 
-def confirm(staff: StaffAccount, signup: ShiftSignup, shift: Shift, user: User) -> int:
+def _confirm(staff: StaffAccount, signup: ShiftSignup, shift: Shift, user: User) -> int:
     """Credit one checked-in sign-up: the conditional UPDATE (``confirmed_at IS NULL``), then the
     volunteer's total, the points and the message; returns the minutes.
 
@@ -306,7 +306,7 @@ def confirm_attendance(staff: StaffAccount, signup: ShiftSignup) -> ShiftSignup:
         raise AttendanceConfirmed()
     user = db.session.get(User, signup.user_id)
     assert user is not None
-    minutes = confirm(staff, signup, shift, user)
+    minutes = _confirm(staff, signup, shift, user)
     record(
         staff,
         "shift_signup.confirm",
@@ -342,7 +342,7 @@ def confirm_all(staff: StaffAccount, shift: Shift) -> int:
     confirmed, minutes = 0, 0
     for signup, user in rows:
         try:
-            minutes += confirm(staff, signup, shift, user)
+            minutes += _confirm(staff, signup, shift, user)
         except AttendanceConfirmed:  # by another organiser a moment ago
             continue
         confirmed += 1

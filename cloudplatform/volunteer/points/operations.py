@@ -168,6 +168,7 @@ def held_for(signup_id: int) -> int:
     ).scalar_one()
 
 
+@requires("volunteer.attendance")  # the correction of hours it follows needs the same right
 def correct_award(staff: StaffAccount, signup: ShiftSignup, category: str, reason: str) -> PointEntry | None:
     """After an organiser corrected a confirmed sign-up's ``minutes``: append one adjust row for the
     difference between what its minutes now earn (the rule of its day, within the daily cap counting the
