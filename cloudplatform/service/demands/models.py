@@ -128,6 +128,9 @@ class Demand(TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.Index("ix_demand_board", "community_id", "status", "id"),
+        # newest first in one community (the public list): without it a generic plan walks the whole
+        # primary key backwards looking for the community's rows
+        sa.Index("ix_demand_community_newest", "community_id", "id"),
         sa.Index("ix_demand_organisation", "organisation_id", "status"),
     )
 
