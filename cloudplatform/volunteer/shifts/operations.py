@@ -523,6 +523,7 @@ def remind_tomorrows_shifts() -> int:
             ShiftSignup.starts_at < end,
             ShiftSignup.reminded_at.is_(None),
         )
+        .options(sa.orm.selectinload(ShiftSignup.shift).selectinload(Shift.project))
         .with_for_update(skip_locked=True, of=ShiftSignup)
     ).all()
     users = {
