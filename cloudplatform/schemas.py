@@ -156,3 +156,17 @@ def LocalWhen(attribute: str, example: str, description: str) -> LocalDateTime:
     return LocalDateTime(
         attribute=attribute, dump_only=True, metadata={"description": description, "example": example}
     )
+
+
+class VenueScreenSchema(ma.Schema):
+    """A venue screen's code now (``cloudplatform.venue``), for a screen that draws the QR code itself."""
+
+    code = fields.String(
+        metadata={
+            "description": "the code to show (people scan it to check in and out); changes every 30 seconds",
+            "example": "party_activity.7.59357281.3yZe8H6kT0aVq9XbN4mJ2w",
+        }
+    )
+    expires_in = fields.Integer(
+        metadata={"description": "seconds until it changes: fetch it again then", "minimum": 1, "example": 17}
+    )

@@ -8,6 +8,7 @@ from cloudplatform.identity.errors import CommunityNotFound, StaffOnly
 from cloudplatform.pagination import Listed, PageArgsSchema, page_schema
 from cloudplatform.party import errors as e
 from cloudplatform.party.activities import operations, queries, schemas
+from cloudplatform.schemas import VenueScreenSchema
 from cloudplatform.transaction import read_only
 from cloudplatform.venue import VenueCodeExpired, VenueCodeInvalid, seconds_left, venue_code
 from miniprogram_api.auth import current_staff, current_user, login_required
@@ -201,7 +202,7 @@ def cancel_activity(data, activity_id):
 @staff_bp.route("/activities/<id:activity_id>/qr", methods=["GET"])
 @login_required
 @errors(e.ActivityNotFound)
-@staff_bp.response(200, schemas.ActivityQrSchema)
+@staff_bp.response(200, VenueScreenSchema)
 def activity_qr(activity_id):
     """活动签到码 The activity's current venue code
 

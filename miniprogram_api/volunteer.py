@@ -10,6 +10,7 @@ from cloudplatform.idempotency import idempotent
 from cloudplatform.identity.errors import ReasonRequired, StaffOnly
 from cloudplatform.pagination import PageArgsSchema, page_schema
 from cloudplatform.qr import qr_png
+from cloudplatform.schemas import VenueScreenSchema
 from cloudplatform.transaction import read_only
 from cloudplatform.venue import VenueCodeExpired, VenueCodeInvalid, seconds_left, venue_code
 from cloudplatform.volunteer import api_queries, schemas
@@ -298,7 +299,7 @@ def roster(shift_id):
 @staff_bp.route("/shifts/<id:shift_id>/qr", methods=["GET"])
 @login_required
 @errors(ae.ShiftNotFound)
-@staff_bp.response(200, schemas.ShiftQrSchema)
+@staff_bp.response(200, VenueScreenSchema)
 def shift_qr(shift_id):
     """班次签到码 The shift's current venue code
 

@@ -347,20 +347,6 @@ class RosterSignupSchema(ma.Schema):
     created_at = When("created_at", "2026-12-07T00:40:00+00:00", "when they signed up (UTC)")
 
 
-class ShiftQrSchema(ma.Schema):
-    """The shift's venue code now, for a screen that draws it as a QR code itself."""
-
-    code = fields.String(
-        metadata={
-            "description": "the code to show (volunteers scan it); changes every 30 seconds",
-            "example": "volunteer_shift.7.59357281.3yZe8H6kT0aVq9XbN4mJ2w",
-        }
-    )
-    expires_in = fields.Integer(
-        metadata={"description": "seconds until it changes: fetch it again then", "minimum": 1, "example": 17}
-    )
-
-
 class RosterSchema(ShiftSchema):
     """A shift for its organisers: those holding a place and the waitlist in its order."""
 

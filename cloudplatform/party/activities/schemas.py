@@ -282,17 +282,3 @@ class HoursCorrectionSchema(ma.Schema):
     reason = Text(
         200, "提前离场半小时", "why (required: 422 REASON_REQUIRED when blank; audited)", required=True
     )
-
-
-class ActivityQrSchema(ma.Schema):
-    """The activity's venue code now, for a screen that draws it as a QR code itself."""
-
-    code = fields.String(
-        metadata={
-            "description": "the code to show (members scan it); changes every 30 seconds",
-            "example": "party_activity.7.59357281.3yZe8H6kT0aVq9XbN4mJ2w",
-        }
-    )
-    expires_in = fields.Integer(
-        metadata={"description": "seconds until it changes: fetch it again then", "minimum": 1, "example": 17}
-    )
