@@ -291,7 +291,8 @@ def roster(shift_id):
 
     The shift with the volunteers holding a place (signed up, or offered and not confirmed yet) in the
     order they came and the waitlist in its order (first offered first): names and phones masked, with
-    check-in, check-out and confirmed minutes. A shift outside the caller's communities answers 404.
+    check-in, check-out and confirmed minutes, for whoever takes attendance (`volunteer.attendance`:
+    organisers and grid workers). A shift outside the caller's communities answers 404.
     """
     return shift_roster(current_staff(), shift_id)
 

@@ -1169,7 +1169,7 @@ ENDPOINTS += [
         make_volunteer_shift,
         lambda c, h, r: c.get(f"/api/v1/staff/volunteer/shifts/{r.id}", headers=h),
         lambda db, r: False,
-        "volunteer.manage",
+        "volunteer.attendance",
     ),
     Endpoint(
         "POST /staff/volunteer/points/adjustments",

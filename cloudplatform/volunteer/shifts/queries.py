@@ -8,6 +8,7 @@ from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.pagination import Listed, rows_page
+from cloudplatform.volunteer.attendance.queries import ATTENDANCE
 from cloudplatform.volunteer.models import (
     HOLDS_PLACE,
     PUBLISHED,
@@ -170,11 +171,12 @@ def load_shift(staff: StaffAccount | None, shift_id: int, action: str = MANAGE) 
 def shift_roster(staff: StaffAccount | None, shift_id: int) -> Listed:
     """One shift for its organisers: ``signups`` — those holding a place (signed up, or offered and not
     confirmed yet) in the order they came — and ``waitlist`` in its order (first offered first), each
-    with its ``volunteer``. Two statements after the staff member's.
+    with its ``volunteer``. Two statements after the staff member's. For whoever takes attendance
+    (``volunteer.attendance``: an organiser or grid worker at the venue), as the console's shift page.
 
     :raises Forbidden, ShiftNotFound: see ``load_shift``.
     """
-    shift = load_shift(staff, shift_id)
+    shift = load_shift(staff, shift_id, ATTENDANCE)
     rows = db.session.execute(
         sa.select(ShiftSignup, Volunteer)
         .join(Volunteer, Volunteer.id == ShiftSignup.volunteer_id)
