@@ -52,14 +52,20 @@ from cloudplatform.service.notices.models import Notice, NoticeReceipt, NoticeTa
 from cloudplatform.service.uploads.models import Upload
 from cloudplatform.service.workdays.models import CalendarDay
 from cloudplatform.volunteer.models import (
+    Certificate,
     HoursDispute,
     PointAccount,
     PointEntry,
     PointRule,
+    Recognition,
+    Redemption,
+    Reward,
+    RewardCommunity,
     Shift,
     ShiftSignup,
     Volunteer,
     VolunteerProject,
+    VolunteerTally,
     VolunteerTeam,
     VolunteerTeamMember,
 )
@@ -80,6 +86,7 @@ __all__ = [
     "Cabinet",
     "CabinetKey",
     "CalendarDay",
+    "Certificate",
     "City",
     "Closure",
     "Community",
@@ -115,7 +122,11 @@ __all__ = [
     "PointEntry",
     "PointRule",
     "PostClaim",
+    "Recognition",
+    "Redemption",
     "ResidencyRequest",
+    "Reward",
+    "RewardCommunity",
     "ServiceHours",
     "ServicePost",
     "Shift",
@@ -129,6 +140,7 @@ __all__ = [
     "User",
     "Volunteer",
     "VolunteerProject",
+    "VolunteerTally",
     "VolunteerTeam",
     "VolunteerTeamMember",
 ]

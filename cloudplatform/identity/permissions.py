@@ -64,6 +64,12 @@ ACTIONS = {
     "volunteer.attendance": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "volunteer.disputes": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "points.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    # 志愿云 II: the 爱心超市's rewards and stock; handing a redemption over at the counter (核销); revoking a
+    # service certificate; nominating and publishing a year's outstanding volunteers
+    "reward.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "reward.fulfil": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "certificate.revoke": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "recognition.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "organisation.manage": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "message.reply": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
 }

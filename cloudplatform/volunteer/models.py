@@ -1,6 +1,8 @@
 """志愿云: volunteers and their teams, projects and their shifts, sign-ups with a waitlist whose promoted
 volunteer confirms within a window, attendance and confirmed hours with one dispute each, and the points
-ledger (志愿服务积分制): rules per community, an append-only ledger, and a balance kept beside it."""
+ledger (志愿服务积分制): rules per community, an append-only ledger, and a balance kept beside it;
+志愿云 II: star levels, leaderboard tallies, the 爱心超市 (rewards and redemptions), service certificates
+and yearly recognition."""
 
 from datetime import date, datetime
 from typing import Any
@@ -37,6 +39,8 @@ class Volunteer(TimestampMixin, db.Model):
     consented_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(sa.String(16), default=ACTIVE)
     confirmed_minutes: Mapped[int] = mapped_column(default=0)
+    ranked: Mapped[bool] = mapped_column(default=True, server_default=sa.true())  # on public leaderboards
+    stars_told: Mapped[int] = mapped_column(default=0, server_default="0")  # highest star level told of
 
     user: Mapped[User] = relationship()
     community: Mapped[Community] = relationship()
@@ -287,3 +291,171 @@ class PointEntry(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
     served_on: Mapped[date | None]  # earn: the Beijing day of the service (for the daily cap)
     created_at: Mapped[datetime]
+
+
+# -- 志愿云 II: star levels ------------------------------------------------------------------------------
+
+# cumulative confirmed hours for one to five stars (the national volunteer standard, 星级志愿者)
+STAR_HOURS = (100, 300, 600, 1000, 1500)
+
+
+def star_level(minutes: int) -> int:
+    """The star level (0 to 5) of ``minutes`` of confirmed service."""
+    return sum(minutes >= hours * 60 for hours in STAR_HOURS)
+
+
+# -- 志愿云 II: leaderboards --------------------------------------------------------------------------
+
+ALL_TIME = "all"  # a tally's period: "all", a year ("2026") or a month ("2026-12")
+
+
+class VolunteerTally(db.Model):
+    """A volunteer's confirmed minutes and earned points in one period (all time, a year, a month), kept in
+    the transaction that confirms, corrects or awards them, with the volunteer's community and street and
+    whether they appear on public leaderboards (``ranked``), so that a leaderboard is an index range:
+    one partial index per scope and measure, read backwards (measure, then volunteer id, descending)."""
+
+    __table_args__ = (
+        sa.CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        *(
+            sa.Index(
+                f"ix_volunteer_tally_{scope}_{measure}",
+                "period",
+                *([f"{scope}_id"] if scope != "city" else []),
+                measure,
+                "volunteer_id",
+                sqlite_where=sa.text("ranked"),
+                postgresql_where=sa.text("ranked"),
+            )
+            for scope in ("community", "street", "city")
+            for measure in ("minutes", "points")
+        ),
+    )
+
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"))
+    street_id: Mapped[int] = mapped_column(sa.ForeignKey("street.id"))
+    minutes: Mapped[int] = mapped_column(default=0)
+    points: Mapped[int] = mapped_column(default=0)
+    ranked: Mapped[bool] = mapped_column(default=True)
+
+
+# -- 志愿云 II: 爱心超市 ------------------------------------------------------------------------------
+
+LIMIT_PERIODS = {"month": "每月", "year": "每年", "all": "累计"}
+ON_SHELF, OFF_SHELF = "on_shelf", "off_shelf"
+REWARD_STATUS_NAMES = {ON_SHELF: "上架", OFF_SHELF: "下架"}
+
+
+class Reward(TimestampMixin, db.Model):
+    """An item of the 爱心超市: donated goods or a service priced in points, with its stock, a limit per
+    person per period, the communities that offer it and who donated it. ``size``: the locker compartment
+    it needs when delivered by locker (None: counter only)."""
+
+    __table_args__ = (
+        sa.CheckConstraint("price > 0", name="price_positive"),
+        sa.CheckConstraint("stock >= 0", name="stock_not_negative"),
+        sa.CheckConstraint("per_person IS NULL OR per_person > 0", name="limit_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    picture: Mapped[str | None] = mapped_column(sa.String(200))  # a stored upload's name
+    price: Mapped[int]  # points
+    stock: Mapped[int] = mapped_column(default=0)
+    per_person: Mapped[int | None]  # at most this many per person per ``limit_period``; None: no limit
+    limit_period: Mapped[str] = mapped_column(sa.String(8), default="month")
+    donor: Mapped[str] = mapped_column(sa.String(64), default="")  # the organisation or unit that gave it
+    size: Mapped[str | None] = mapped_column(sa.String(1))  # locker size (S, M, L); None: counter only
+    status: Mapped[str] = mapped_column(sa.String(16), default=ON_SHELF)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+
+
+class RewardCommunity(db.Model):
+    """A community that offers a reward (its volunteers see and redeem it; its staff fulfil it)."""
+
+    reward_id: Mapped[int] = mapped_column(sa.ForeignKey("reward.id"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"), primary_key=True, index=True)
+
+
+COUNTER, LOCKER = "counter", "locker"
+DELIVERY_NAMES = {COUNTER: "到站领取", LOCKER: "云柜自取"}
+RESERVED, FULFILLED, REDEMPTION_CANCELLED, UNCOLLECTED = "reserved", "fulfilled", "cancelled", "uncollected"
+REDEMPTION_STATUS_NAMES = {
+    RESERVED: "待领取",
+    FULFILLED: "已领取",
+    REDEMPTION_CANCELLED: "已取消",
+    UNCOLLECTED: "逾期未领",
+}
+
+
+class Redemption(TimestampMixin, db.Model):
+    """A volunteer's redemption of one reward in a community: the points and the stock were taken together;
+    fulfilled at the counter (staff scan its QR token, 核销) or when the locker deposit made for it is
+    picked up; cancelled (or not collected by ``collect_by``) with points and stock given back. The QR
+    token is random and stored only as its hash."""
+
+    __table_args__ = (
+        sa.CheckConstraint("points > 0", name="points_positive"),
+        sa.Index("ix_redemption_user_reward", "user_id", "reward_id", "created_at"),
+        sa.Index("ix_redemption_community_status", "community_id", "status", "id"),
+        sa.Index("ix_redemption_status_collect_by", "status", "collect_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reward_id: Mapped[int] = mapped_column(sa.ForeignKey("reward.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"))
+    points: Mapped[int]
+    delivery: Mapped[str] = mapped_column(sa.String(8))
+    cabinet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cabinet.id"))
+    deposit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deposit.id"), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default=RESERVED)
+    collect_by: Mapped[datetime]
+    fulfilled_at: Mapped[datetime | None]
+    fulfilled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    reward: Mapped[Reward] = relationship()
+
+
+# -- 志愿云 II: certificates and yearly recognition ------------------------------------------------------
+
+
+class Certificate(TimestampMixin, db.Model):
+    """A service certificate as issued: the hours and star level on a day, for a period. Whoever holds its
+    QR code verifies it by a random token, stored only as its hash; staff may revoke it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    minutes: Mapped[int]
+    star_level: Mapped[int]
+    period_from: Mapped[date | None]  # None: since registration
+    period_to: Mapped[date]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    revoke_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    volunteer: Mapped[Volunteer] = relationship()
+
+
+class Recognition(TimestampMixin, db.Model):
+    """A community's outstanding volunteer of a year (优秀志愿者): nominated by staff, public once
+    published."""
+
+    __table_args__ = (sa.UniqueConstraint("community_id", "year", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"))
+    year: Mapped[int]
+    volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer.id"))
+    citation: Mapped[str] = mapped_column(sa.String(200), default="")
+    nominated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    published_at: Mapped[datetime | None]
+
+    volunteer: Mapped[Volunteer] = relationship()
