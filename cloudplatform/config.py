@@ -23,6 +23,7 @@ DEFAULT_TEMPLATES = json.dumps(
         "message_reply": "dev-tmpl-message-reply",
         "volunteer_shift": "dev-tmpl-volunteer-shift",
         "volunteer_hours": "dev-tmpl-volunteer-hours",
+        "volunteer_star": "dev-tmpl-volunteer-star",
     }
 )
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)

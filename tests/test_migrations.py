@@ -1,11 +1,13 @@
 """The migrations produce exactly the models' schema, and readiness notices when they do not."""
 
+from datetime import timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from cloudplatform.audit.models import AuditEntry
-from cloudplatform.clock import now
+from cloudplatform.clock import local, now
 from cloudplatform.service.bookings.models import Closure
 from tests.factories import BookableFactory, CommunityFactory
 
@@ -71,3 +73,43 @@ def test_closures_made_before_their_count_column_take_it_from_the_audit_log(db):
     finally:
         upgrade()
     assert db.session.scalars(db.select(Closure.cancelled_bookings)).all() == [3]
+
+
+def test_service_confirmed_before_the_tallies_is_tallied_by_their_migration(db, world):
+    """51ff51e0f3aa tallies each confirmed sign-up's minutes and points in the periods of its Beijing day,
+    and counts star levels already reached as told."""
+    from collections import Counter
+
+    from cloudplatform.volunteer.models import EARN, PointAccount, PointEntry, Volunteer, VolunteerTally
+    from tests.volunteer.fixtures import project, shift, signup, volunteer
+
+    who = volunteer(world.home, "laozhou")
+    youth = project(world.home)
+    db.session.add(PointAccount(user_id=who.user_id, balance=30, earned=30, updated_at=now()))
+    expected: dict[str, Counter] = {}
+    for days, minutes, points in ((-400, 120, 20), (-1, 60, 10), (-1, 30, 0)):
+        on = shift(youth, starts_in=timedelta(days=days))
+        served = signup(on, who, minutes=minutes, confirmed_at=on.ends_at)
+        if points:
+            db.session.add(
+                PointEntry(
+                    user_id=who.user_id,
+                    kind=EARN,
+                    amount=points,
+                    balance_after=0,
+                    signup_id=served.id,
+                    created_at=now(),
+                )
+            )
+        day = local(on.starts_at)
+        for period in ("all", f"{day:%Y}", f"{day:%Y-%m}"):
+            expected.setdefault(period, Counter()).update(minutes=minutes, points=points)
+    db.session.execute(db.update(Volunteer).values(confirmed_minutes=6210))  # 103.5 hours: one star
+    db.session.commit()
+    downgrade(revision="ec8b592b664b")
+    upgrade()
+    db.session.expire_all()
+    tallies = {t.period: (t.minutes, t.points) for t in db.session.scalars(db.select(VolunteerTally))}
+    assert tallies == {period: (c["minutes"], c["points"]) for period, c in expected.items()}
+    assert tallies["all"] == (210, 30) and len(tallies) == 5  # all, two years, two months
+    assert db.session.scalar(db.select(Volunteer.stars_told)) == 1

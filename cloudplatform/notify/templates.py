@@ -195,6 +195,11 @@ TEMPLATES = {
             (Keyword("thing1", "服务项目"), Keyword("thing2", "服务时长"), Keyword("thing3", "积分说明")),
         ),
         Template(
+            "volunteer_star",
+            "志愿者星级提升",
+            (Keyword("thing1", "星级"), Keyword("thing2", "达成条件"), Keyword("thing3", "温馨提示")),
+        ),
+        Template(
             "party_unit_report",
             "党员服务月报",
             (Keyword("thing1", "单位名称"), Keyword("thing2", "统计月份"), Keyword("thing3", "服务概况")),

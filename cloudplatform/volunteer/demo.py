@@ -30,6 +30,7 @@ from cloudplatform.volunteer.models import (
     VolunteerTeamMember,
 )
 from cloudplatform.volunteer.points.operations import award_for_signup
+from cloudplatform.volunteer.ranking.operations import tally
 from cloudplatform.wechat.standin import openid_for
 
 # the seed's 4 categories, 14 projects
@@ -204,6 +205,7 @@ def add_past(community, projects, volunteers, staff, rng, dev: Volunteer | None)
         )
         for signup, volunteer in zip(signups, chosen, strict=True):
             volunteer.confirmed_minutes += hours * 60
+            tally(volunteer.id, local(signup.starts_at).date(), minutes=hours * 60)
             award_for_signup(signup, project.category)
         done += signups
     return done

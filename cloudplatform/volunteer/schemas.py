@@ -15,8 +15,11 @@ from cloudplatform.volunteer.models import (
     ENTRY_KIND_NAMES,
     SHIFT_STATUS_NAMES,
     SIGNUP_STATUS_NAMES,
+    STAR_HOURS,
     VOLUNTEER_STATUS_NAMES,
 )
+from cloudplatform.volunteer.models import star_level as level_of
+from cloudplatform.volunteer.ranking.queries import LIMIT, MEASURES, PERIOD_NAMES, SCOPE_NAMES
 
 MAX_MINUTES = 1440  # what one shift's minutes may be at most
 MAX_ADJUSTMENT = 100000
@@ -83,6 +86,26 @@ class VolunteerProfileSchema(ma.Schema):
     status_name = Named(VOLUNTEER_STATUS_NAMES, "status", "正常", "志愿者状态的中文名")
     confirmed_minutes = fields.Integer(metadata={"description": "confirmed service minutes", "example": 750})
     confirmed_hours = Hours("confirmed_minutes", 12.5)
+    star_level = fields.Function(
+        lambda obj: level_of(obj.confirmed_minutes),
+        metadata={
+            "type": "integer",
+            "description": "星级 0–5 by confirmed hours: 100, 300, 600, 1,000 and 1,500 hours for 1–5",
+            "example": 0,
+        },
+    )
+    next_star_hours = fields.Function(
+        lambda obj: next((h for h in STAR_HOURS if obj.confirmed_minutes < h * 60), None),
+        metadata={
+            "type": "integer",
+            "nullable": True,
+            "description": "the confirmed hours the next star level needs (null at five stars)",
+            "example": 100,
+        },
+    )
+    ranked = fields.Boolean(
+        metadata={"description": "shown on public leaderboards (the volunteer may opt out)", "example": True}
+    )
     points = fields.Integer(metadata={"description": "points balance", "example": 125})
     qr_code = fields.String(
         metadata={
@@ -375,3 +398,81 @@ class PointsAdjustmentSchema(ma.Schema):
 
 class StaffPointEntrySchema(PointEntrySchema):
     user_id = fields.Integer(metadata={"example": 42})
+
+
+# -- 志愿云 II: leaderboards ------------------------------------------------------------------------------
+
+
+class LeaderboardArgsSchema(ma.Schema):
+    scope = fields.String(
+        load_default="community",
+        validate=validate.OneOf(list(SCOPE_NAMES)),
+        metadata={
+            "description": "community 本社区, street 本街道, city 全市 (the caller's)",
+            "example": "community",
+        },
+    )
+    period = fields.String(
+        load_default="month",
+        validate=validate.OneOf(list(PERIOD_NAMES)),
+        metadata={"description": "month 本月, year 本年, all 累计 (Beijing calendar)", "example": "month"},
+    )
+    by = fields.String(
+        load_default="hours",
+        validate=validate.OneOf(list(MEASURES)),
+        metadata={
+            "description": "hours: confirmed service hours; points: points earned by service",
+            "example": "hours",
+        },
+    )
+    limit = fields.Integer(
+        load_default=LIMIT,
+        validate=validate.Range(1, 100),
+        metadata={"description": "how many lines from the top", "example": 20},
+    )
+
+
+class RankedSchema(ma.Schema):
+    rank = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "1 + how many are ahead (ties share a rank); the caller's line: null when they "
+            "opted out of leaderboards or served nothing in the period",
+            "example": 1,
+        },
+    )
+    name = fields.String(
+        metadata={"description": "masked, except on the caller's own line", "example": "周**"}
+    )
+    community_name = fields.String(metadata={"example": "火炬路社区"})
+    star_level = fields.Integer(metadata={"description": "星级 0–5 by all confirmed hours", "example": 1})
+    minutes = fields.Integer(metadata={"description": "confirmed minutes in the period", "example": 840})
+    hours = Hours("minutes", 14.0)
+    points = fields.Integer(
+        metadata={"description": "points earned by service in the period", "example": 140}
+    )
+
+
+class LeaderboardSchema(ma.Schema):
+    """A leaderboard and the caller's line."""
+
+    scope = fields.String(metadata={"enum": list(SCOPE_NAMES), "example": "community"})
+    scope_name = fields.Function(
+        lambda b: SCOPE_NAMES[b.scope], metadata={"type": "string", "example": "本社区"}
+    )
+    period = fields.String(metadata={"description": "all, a year or a month", "example": "2026-12"})
+    by = fields.String(metadata={"enum": list(MEASURES), "example": "hours"})
+    top = fields.List(
+        fields.Nested(RankedSchema), metadata={"description": "the first `limit` lines, best first"}
+    )
+    me = fields.Nested(RankedSchema)
+    ranked = fields.Boolean(
+        metadata={"description": "the caller appears on public leaderboards", "example": True}
+    )
+
+
+class RankingChoiceSchema(ma.Schema):
+    ranked = fields.Boolean(
+        required=True,
+        metadata={"description": "false: leave public leaderboards (true: appear again)", "example": False},
+    )

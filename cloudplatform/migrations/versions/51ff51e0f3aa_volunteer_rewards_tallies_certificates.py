@@ -146,6 +146,79 @@ def upgrade():
         batch_op.add_column(sa.Column('stars_told', sa.Integer(), server_default='0', nullable=False))
 
     # ### end Alembic commands ###
+    tally_existing_service()
+
+
+def tally_existing_service():
+    """The tallies of service confirmed before this revision: each confirmed sign-up's minutes and the
+    points its earn and adjust rows hold, in the periods of its Beijing day; star levels reached count as
+    told (no message for the past)."""
+    from collections import defaultdict
+
+    from cloudplatform.clock import LOCAL_TZ
+
+    conn = op.get_bind()
+    signup = sa.table(
+        "shift_signup",
+        sa.column("id", sa.Integer),
+        sa.column("volunteer_id", sa.Integer),
+        sa.column("starts_at", cloudplatform.orm.UTCDateTime(timezone=True)),
+        sa.column("minutes", sa.Integer),
+        sa.column("confirmed_at", cloudplatform.orm.UTCDateTime(timezone=True)),
+    )
+    entry = sa.table(
+        "point_entry", sa.column("signup_id", sa.Integer), sa.column("kind", sa.String), sa.column("amount", sa.Integer)
+    )
+    volunteer = sa.table(
+        "volunteer",
+        sa.column("id", sa.Integer),
+        sa.column("community_id", sa.Integer),
+        sa.column("confirmed_minutes", sa.Integer),
+        sa.column("stars_told", sa.Integer),
+    )
+    community = sa.table("community", sa.column("id", sa.Integer), sa.column("street_id", sa.Integer))
+    points = (
+        sa.select(sa.func.coalesce(sa.func.sum(entry.c.amount), 0))
+        .where(entry.c.signup_id == signup.c.id, entry.c.kind.in_(("earn", "adjust")))
+        .scalar_subquery()
+    )
+    totals = defaultdict(lambda: [0, 0])
+    for volunteer_id, starts_at, minutes, earned in conn.execute(
+        sa.select(signup.c.volunteer_id, signup.c.starts_at, signup.c.minutes, points).where(
+            signup.c.confirmed_at.is_not(None)
+        )
+    ):
+        day = starts_at.astimezone(LOCAL_TZ)
+        for period in ("all", f"{day:%Y}", f"{day:%Y-%m}"):
+            totals[volunteer_id, period][0] += minutes or 0
+            totals[volunteer_id, period][1] += earned
+    homes = dict(
+        (row.id, (row.community_id, row.street_id))
+        for row in conn.execute(
+            sa.select(volunteer.c.id, volunteer.c.community_id, community.c.street_id).join(
+                community, community.c.id == volunteer.c.community_id
+            )
+        )
+    )
+    rows = [
+        {
+            "volunteer_id": volunteer_id,
+            "period": period,
+            "community_id": homes[volunteer_id][0],
+            "street_id": homes[volunteer_id][1],
+            "minutes": minutes,
+            "points": earned,
+            "ranked": True,
+        }
+        for (volunteer_id, period), (minutes, earned) in totals.items()
+    ]
+    if rows:
+        tally = sa.table(
+            "volunteer_tally", *(sa.column(name) for name in rows[0])
+        )
+        conn.execute(tally.insert(), rows)
+    stars = sa.case(*((volunteer.c.confirmed_minutes >= h * 60, n) for n, h in ((5, 1500), (4, 1000), (3, 600), (2, 300), (1, 100))), else_=0)
+    conn.execute(sa.update(volunteer).values(stars_told=stars))
 
 
 def downgrade():

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cloudplatform.audit.operations import record
-from cloudplatform.clock import now
+from cloudplatform.clock import local, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
@@ -67,6 +67,7 @@ from cloudplatform.volunteer.models import (
     VolunteerProject,
 )
 from cloudplatform.volunteer.points.operations import award_for_signup, correct_award
+from cloudplatform.volunteer.ranking.operations import credit_minutes
 
 PAGE = "pages/volunteer/hours"
 HALF_HOUR = 30  # confirmed time is whole half hours, rounded down
@@ -269,21 +270,10 @@ def _confirm(staff: StaffAccount, signup: ShiftSignup, shift: Shift, user: User)
         raise AttendanceConfirmed()
     for name, value in (("minutes", minutes), ("confirmed_at", current), ("confirmed_by_id", staff.id)):
         set_committed_value(signup, name, value)
-    add_minutes(signup.volunteer_id, minutes)
+    credit_minutes(signup.volunteer_id, minutes, local(signup.starts_at).date())
     entry = award_for_signup(signup, shift.project.category)
     tell(user, shift.project, minutes, points_note(entry))
     return minutes
-
-
-def add_minutes(volunteer_id: int, minutes: int) -> None:
-    """Move the volunteer's confirmed total by ``minutes`` (one UPDATE; never below zero)."""
-    if minutes:
-        db.session.execute(
-            sa.update(Volunteer)
-            .where(Volunteer.id == volunteer_id, Volunteer.confirmed_minutes + minutes >= 0)
-            .values(confirmed_minutes=Volunteer.confirmed_minutes + minutes)
-            .execution_options(synchronize_session=False)
-        )
 
 
 @requires(ATTENDANCE)
@@ -391,7 +381,7 @@ def correct_hours(staff: StaffAccount, signup: ShiftSignup, minutes: int, reason
     before = signup.minutes
     signup.minutes = minutes
     db.session.flush()
-    add_minutes(signup.volunteer_id, minutes - before)
+    credit_minutes(signup.volunteer_id, minutes - before, local(signup.starts_at).date())
     correct_award(staff, signup, shift.project.category, reason)
     record(
         staff,

@@ -35,6 +35,7 @@ from cloudplatform.volunteer.points.errors import (
     PointsVolunteerNotFound,
     RefundTooLarge,
 )
+from cloudplatform.volunteer.ranking.operations import tally
 
 MANAGE = "points.manage"
 PERCENT = 100  # a rule's multipliers are in percent of its points per hour
@@ -146,7 +147,7 @@ def award_for_signup(signup: ShiftSignup, category: str) -> PointEntry | None:
         return None
     try:
         with db.session.begin_nested():
-            return append(
+            entry = append(
                 signup.user_id,
                 EARN,
                 points,
@@ -157,6 +158,8 @@ def award_for_signup(signup: ShiftSignup, category: str) -> PointEntry | None:
             )
     except sa.exc.IntegrityError:  # awarded already (by a concurrent confirmation)
         return None
+    tally(signup.volunteer_id, day, points=points)
+    return entry
 
 
 def held_for(signup_id: int) -> int:
@@ -192,7 +195,7 @@ def correct_award(staff: StaffAccount, signup: ShiftSignup, category: str, reaso
         amount = -account.balance
     if amount == 0:
         return None
-    return append(
+    entry = append(
         signup.user_id,
         ADJUST,
         amount,
@@ -202,6 +205,8 @@ def correct_award(staff: StaffAccount, signup: ShiftSignup, category: str, reaso
         staff_id=staff.id,
         reason=note[:REASON_LENGTH],
     )
+    tally(signup.volunteer_id, day, points=amount)
+    return entry
 
 
 # -- staff: rules and adjustments ---------------------------------------------------------------------

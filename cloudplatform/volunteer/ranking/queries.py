@@ -1,0 +1,122 @@
+"""Leaderboards: the top of a scope's tallies for a period, by hours or by points, each an index range
+(``VolunteerTally``'s partial indexes, read backwards), and the caller's own rank."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from cloudplatform.clock import local, now
+from cloudplatform.extensions import db
+from cloudplatform.identity.models import Community, User
+from cloudplatform.privacy import mask_name
+from cloudplatform.volunteer.models import ALL_TIME, Volunteer, VolunteerTally, star_level
+from cloudplatform.volunteer.volunteers.errors import NotVolunteer
+
+SCOPE_NAMES = {"community": "本社区", "street": "本街道", "city": "全市"}
+PERIOD_NAMES = {"month": "本月", "year": "本年", "all": "累计"}
+MEASURES = {"hours": VolunteerTally.minutes, "points": VolunteerTally.points}
+LIMIT = 20
+
+
+@dataclass
+class Ranked:
+    """One line of a leaderboard: the rank (ties share one: 1 + how many are ahead), the volunteer's
+    masked name, community and star level, and the period's minutes and points."""
+
+    rank: int | None
+    volunteer_id: int
+    name: str | None
+    community_name: str
+    star_level: int
+    minutes: int
+    points: int
+
+
+@dataclass
+class Board:
+    scope: str
+    period: str  # the tally period: "all", "2026", "2026-12"
+    by: str
+    top: list[Ranked]
+    me: Ranked | None  # the caller's line: rank None when they opted out or have nothing in the period
+    ranked: bool  # the caller appears on public leaderboards
+
+
+def period_key(period: str, day: date) -> str:
+    """The tally period of a leaderboard's ``period`` (month, year, all) on ``day``."""
+    if period == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if period == "year":
+        return f"{day.year:04d}"
+    return ALL_TIME
+
+
+def leaderboard(user: User, scope: str, period: str, by: str, limit: int = LIMIT) -> Board:
+    """The leaderboard of the caller's community, street or the city for this month, this year or all
+    time, by confirmed hours or service points, and the caller's line. Three statements.
+
+    :raises NotVolunteer: the caller has not registered.
+    """
+    home = db.session.execute(
+        sa.select(Volunteer, Community)
+        .join(Community, Community.id == Volunteer.community_id)
+        .where(Volunteer.user_id == user.id)
+    ).one_or_none()
+    if home is None:
+        raise NotVolunteer()
+    volunteer, community = home
+    key = period_key(period, local(now()).date())
+    measure = MEASURES[by]
+    within = [VolunteerTally.period == key, VolunteerTally.ranked]
+    if scope == "community":
+        within.append(VolunteerTally.community_id == community.id)
+    elif scope == "street":
+        within.append(VolunteerTally.street_id == community.street_id)
+    rows = db.session.execute(
+        sa.select(VolunteerTally, Volunteer.real_name, Volunteer.confirmed_minutes, Community.name)
+        .join(Volunteer, Volunteer.id == VolunteerTally.volunteer_id)
+        .join(Community, Community.id == VolunteerTally.community_id)
+        .where(*within)
+        .order_by(measure.desc(), VolunteerTally.volunteer_id.desc())
+        .limit(limit)
+    ).all()
+    top: list[Ranked] = []
+    for position, (tally, name, total, community_name) in enumerate(rows, start=1):
+        value = getattr(tally, measure.key)
+        tied = top and getattr(top[-1], measure.key) == value
+        top.append(
+            Ranked(
+                top[-1].rank if tied else position,
+                tally.volunteer_id,
+                mask_name(name),
+                community_name,
+                star_level(total),
+                tally.minutes,
+                tally.points,
+            )
+        )
+    mine = aliased(VolunteerTally)
+    ahead_count = (
+        sa.select(sa.func.count())
+        .select_from(VolunteerTally)
+        .where(*within, measure > getattr(mine, measure.key))
+        .scalar_subquery()
+        .label("ahead")
+    )
+    own = db.session.execute(
+        sa.select(mine.minutes, mine.points, mine.ranked, ahead_count).where(
+            mine.volunteer_id == volunteer.id, mine.period == key
+        )
+    ).one_or_none()
+    me = Ranked(
+        (own.ahead + 1) if own is not None and own.ranked and getattr(own, measure.key) > 0 else None,
+        volunteer.id,
+        volunteer.real_name,
+        community.name,
+        star_level(volunteer.confirmed_minutes),
+        own.minutes if own is not None else 0,
+        own.points if own is not None else 0,
+    )
+    return Board(scope, key, by, top, me, volunteer.ranked)
