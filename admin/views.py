@@ -72,6 +72,7 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
             ("admin.volunteer_disputes", "时长异议", "volunteer.disputes"),
             ("admin.volunteer_rules", "积分规则", "points.manage"),
             ("admin.volunteer_list", "志愿者", "volunteer.manage"),
+            ("admin.volunteer_recognition", "优秀志愿者", "recognition.manage"),
         ],
     ),
     (

@@ -135,6 +135,9 @@ ACTION_NAMES = {
     "hours_dispute.decide": "处理志愿时长申诉",
     "point_rule.create": "新增积分规则",
     "points.adjust": "调整志愿积分",
+    "recognition.nominate": "提名优秀志愿者",
+    "recognition.withdraw": "撤回优秀志愿者提名",
+    "recognition.publish": "公示优秀志愿者",
     "aid_objection.create": "对公示提出异议",
     "aid_objection.answer": "答复公示异议",
     "calendar.update": "修改节假日安排",
@@ -197,6 +200,7 @@ TARGETS = {
     "HoursDispute": TargetKind("服务时长异议"),
     "PointRule": TargetKind("积分规则"),
     "PointAccount": TargetKind("志愿积分账户"),
+    "Recognition": TargetKind("优秀志愿者提名", "admin.volunteer_recognition"),
 }
 
 

@@ -476,3 +476,42 @@ class RankingChoiceSchema(ma.Schema):
         required=True,
         metadata={"description": "false: leave public leaderboards (true: appear again)", "example": False},
     )
+
+
+# -- 志愿云 II: 优秀志愿者 ------------------------------------------------------------------------------
+
+
+class RecognitionArgsSchema(ma.Schema):
+    community_id = QueryId("the community whose outstanding volunteers to list", required=True)
+    year = fields.Integer(
+        load_default=None,
+        validate=validate.Range(2000, 2100),
+        metadata={
+            "description": "the year (default: the latest year the community published)",
+            "example": 2026,
+        },
+    )
+
+
+class RecognisedSchema(ma.Schema):
+    name = fields.String(metadata={"description": "masked", "example": "周**"})
+    star_level = fields.Integer(metadata={"description": "星级 0–5 by all confirmed hours", "example": 1})
+    minutes = fields.Integer(metadata={"description": "confirmed minutes in the year", "example": 6600})
+    hours = Hours("minutes", 110.0)
+    citation = fields.String(
+        metadata={"description": "why, in a sentence", "example": "常年坚持为独居老人送餐"}
+    )
+    published_at = When("published_at", "2026-12-20T02:00:00+00:00", "when the community published it")
+
+
+class RecognitionListSchema(ma.Schema):
+    """A community's outstanding volunteers (优秀志愿者) of a year, as published."""
+
+    community_id = fields.Integer(metadata={"example": 1})
+    community_name = fields.String(metadata={"example": "火炬路社区"})
+    year = fields.Integer(
+        allow_none=True, metadata={"description": "null: the community has published none", "example": 2026}
+    )
+    volunteers = fields.List(
+        fields.Nested(RecognisedSchema), metadata={"description": "by hours served in the year, most first"}
+    )

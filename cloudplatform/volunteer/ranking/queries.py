@@ -53,6 +53,46 @@ def period_key(period: str, day: date) -> str:
     return ALL_TIME
 
 
+def top_lines(within: list, by: str, limit: int) -> list[Ranked]:
+    """The first ``limit`` tallies matching ``within`` by ``by`` (hours or points), best first, ranked
+    (ties share a rank), with each volunteer's masked name, community and star level. One statement."""
+    measure = MEASURES[by]
+    rows = db.session.execute(
+        sa.select(VolunteerTally, Volunteer.real_name, Volunteer.confirmed_minutes, Community.name)
+        .join(Volunteer, Volunteer.id == VolunteerTally.volunteer_id)
+        .join(Community, Community.id == VolunteerTally.community_id)
+        .where(*within)
+        .order_by(measure.desc(), VolunteerTally.volunteer_id.desc())
+        .limit(limit)
+    ).all()
+    top: list[Ranked] = []
+    for position, (tally, name, total, community_name) in enumerate(rows, start=1):
+        tied = top and getattr(top[-1], measure.key) == getattr(tally, measure.key)
+        top.append(
+            Ranked(
+                top[-1].rank if tied else position,
+                tally.volunteer_id,
+                mask_name(name),
+                community_name,
+                star_level(total),
+                tally.minutes,
+                tally.points,
+            )
+        )
+    return top
+
+
+def year_in_community(community_id: int, year: int, by: str = "hours", limit: int = LIMIT) -> list[Ranked]:
+    """A community's leaderboard of a year, for staff choosing its outstanding volunteers (those who left
+    the boards are left off here too: they are not to be shown in public)."""
+    within = [
+        VolunteerTally.period == f"{year:04d}",
+        VolunteerTally.ranked,
+        VolunteerTally.community_id == community_id,
+    ]
+    return top_lines(within, by, limit)
+
+
 def leaderboard(user: User, scope: str, period: str, by: str, limit: int = LIMIT) -> Board:
     """The leaderboard of the caller's community, street or the city for this month, this year or all
     time, by confirmed hours or service points, and the caller's line. Three statements.
@@ -74,29 +114,7 @@ def leaderboard(user: User, scope: str, period: str, by: str, limit: int = LIMIT
         within.append(VolunteerTally.community_id == community.id)
     elif scope == "street":
         within.append(VolunteerTally.street_id == community.street_id)
-    rows = db.session.execute(
-        sa.select(VolunteerTally, Volunteer.real_name, Volunteer.confirmed_minutes, Community.name)
-        .join(Volunteer, Volunteer.id == VolunteerTally.volunteer_id)
-        .join(Community, Community.id == VolunteerTally.community_id)
-        .where(*within)
-        .order_by(measure.desc(), VolunteerTally.volunteer_id.desc())
-        .limit(limit)
-    ).all()
-    top: list[Ranked] = []
-    for position, (tally, name, total, community_name) in enumerate(rows, start=1):
-        value = getattr(tally, measure.key)
-        tied = top and getattr(top[-1], measure.key) == value
-        top.append(
-            Ranked(
-                top[-1].rank if tied else position,
-                tally.volunteer_id,
-                mask_name(name),
-                community_name,
-                star_level(total),
-                tally.minutes,
-                tally.points,
-            )
-        )
+    top = top_lines(within, by, limit)
     mine = aliased(VolunteerTally)
     ahead_count = (
         sa.select(sa.func.count())
