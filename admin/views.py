@@ -73,6 +73,7 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
             ("admin.volunteer_rules", "积分规则", "points.manage"),
             ("admin.volunteer_list", "志愿者", "volunteer.manage"),
             ("admin.volunteer_recognition", "优秀志愿者", "recognition.manage"),
+            ("admin.volunteer_certificates", "服务证明", "volunteer.manage"),
         ],
     ),
     (

@@ -63,6 +63,9 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "AID_MAX_FILES": (30, int),  # materials and visit photos on one aid application
     "AID_DUE_SOON_WORKING_DAYS": (3, int),  # flag an aid case this many working days before its deadline
     "POINTS_EXPIRE_DAYS": (730, int),  # volunteer points expire this long after they were credited
+    # the Chinese font service certificates are drawn with; missing: 503 CERTIFICATE_FONT_MISSING
+    "CERTIFICATE_FONT_PATH": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", str),
+    "CERTIFICATE_RATE_LIMIT": ("10 per hour", str),  # certificates one volunteer may have issued
     # sensitive personal data at rest (see crypto.py): keys as JSON {id: base64}, the current id, the hash key
     "FIELD_KEYS": (DEV_FIELD_KEYS, str),
     "FIELD_KEY_ID": ("", str),  # empty: the last key id in sorted order

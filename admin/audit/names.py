@@ -135,6 +135,8 @@ ACTION_NAMES = {
     "hours_dispute.decide": "处理志愿时长申诉",
     "point_rule.create": "新增积分规则",
     "points.adjust": "调整志愿积分",
+    "certificate.issue": "开具志愿服务证明",
+    "certificate.revoke": "撤销志愿服务证明",
     "recognition.nominate": "提名优秀志愿者",
     "recognition.withdraw": "撤回优秀志愿者提名",
     "recognition.publish": "公示优秀志愿者",
@@ -200,6 +202,7 @@ TARGETS = {
     "HoursDispute": TargetKind("服务时长异议"),
     "PointRule": TargetKind("积分规则"),
     "PointAccount": TargetKind("志愿积分账户"),
+    "Certificate": TargetKind("志愿服务证明", "admin.volunteer_certificates"),
     "Recognition": TargetKind("优秀志愿者提名", "admin.volunteer_recognition"),
 }
 
