@@ -23,6 +23,7 @@ DEFAULT_TEMPLATES = json.dumps(
         "message_reply": "dev-tmpl-message-reply",
         "volunteer_shift": "dev-tmpl-volunteer-shift",
         "volunteer_hours": "dev-tmpl-volunteer-hours",
+        "volunteer_redemption": "dev-tmpl-volunteer-redemption",
         "volunteer_star": "dev-tmpl-volunteer-star",
     }
 )
@@ -63,6 +64,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "AID_MAX_FILES": (30, int),  # materials and visit photos on one aid application
     "AID_DUE_SOON_WORKING_DAYS": (3, int),  # flag an aid case this many working days before its deadline
     "POINTS_EXPIRE_DAYS": (730, int),  # volunteer points expire this long after they were credited
+    "REDEMPTION_COLLECT_DAYS": (7, int),  # a 爱心超市 redemption not collected by then is cancelled, refunded
     # the Chinese font service certificates are drawn with; missing: 503 CERTIFICATE_FONT_MISSING
     "CERTIFICATE_FONT_PATH": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", str),
     "CERTIFICATE_RATE_LIMIT": ("10 per hour", str),  # certificates one volunteer may have issued

@@ -26,6 +26,7 @@ from cloudplatform.service.bookings import tasks as bookings
 from cloudplatform.service.demands import tasks as demands
 from cloudplatform.service.notices import tasks as notices
 from cloudplatform.volunteer.points import tasks as points
+from cloudplatform.volunteer.rewards import tasks as rewards
 from cloudplatform.volunteer.shifts import tasks as shifts
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,12 @@ JOBS: list[Job] = [
         points.expire_points,
         {"trigger": "cron", "hour": 3, "minute": 30, "timezone": "Asia/Shanghai"},
         "志愿积分到期清理",
+    ),
+    Job(
+        "cancel_uncollected_redemptions",
+        rewards.cancel_uncollected_redemptions,
+        {"trigger": "interval", "minutes": 30},
+        "爱心超市逾期未领兑换退还",
     ),
 ]
 

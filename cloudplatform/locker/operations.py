@@ -80,6 +80,11 @@ CODE_TRIES = 5  # fresh salts drawn when a code collides with a live one of the 
 SIZE_ORDER = list(SIZES)  # S < M < L
 ACTIVE_KEYS = 2  # a rotation keeps the newest two keys, so that a cabinet switches without downtime
 
+# What other modules do when a delivery is picked up, in the same transaction (the 爱心超市 fulfils the
+# redemption the deposit was made for): each is called with the deposit, now PICKED_UP. They register
+# themselves here; the locker never imports its callers.
+ON_PICKED_UP: list[Callable[[Deposit], None]] = []
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -576,6 +581,9 @@ def close_door_on(compartment: Compartment, current: datetime) -> None:
     else:
         opening.status = COLLECTED if opening.kind == DROPOFF else PICKED_UP
     compartment.state = FREE if compartment.state in (OCCUPIED, RESERVED) else compartment.state
+    if opening.status == PICKED_UP:
+        for picked_up in ON_PICKED_UP:
+            picked_up(opening)
 
 
 @requires(MANAGE)

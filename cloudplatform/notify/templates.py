@@ -43,6 +43,7 @@ PAGES = (
     "pages/services/messages",
     "pages/volunteer/shifts",
     "pages/volunteer/hours",
+    "pages/volunteer/rewards",
 )
 
 
@@ -198,6 +199,16 @@ TEMPLATES = {
             "volunteer_star",
             "志愿者星级提升",
             (Keyword("thing1", "星级"), Keyword("thing2", "达成条件"), Keyword("thing3", "温馨提示")),
+        ),
+        Template(
+            "volunteer_redemption",
+            "积分兑换通知",
+            (
+                Keyword("thing1", "兑换物品"),
+                Keyword("phrase2", "兑换状态"),
+                Keyword("thing3", "温馨提示"),
+                Keyword("time4", "处理时间"),
+            ),
         ),
         Template(
             "party_unit_report",
