@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler
 
 from cloudplatform.config import STANDIN_HOSTS
+from cloudplatform.logs import redact_path
 
 NON_ASCII = re.compile(rb"[\x80-\xff]")
 
@@ -32,6 +33,18 @@ class RawUtf8RequestHandler(WSGIRequestHandler):
     def parse_request(self) -> bool:
         self.raw_requestline = percent_encode_raw(self.raw_requestline)
         return super().parse_request()
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The access log line without the secrets a path may carry (``logs.redact_path``)."""
+        self.requestline = redact_path(self.requestline)
+        if not hasattr(self, "path"):  # a bad request line: werkzeug logs the line itself
+            super().log_request(code, size)
+            return
+        path, self.path = self.path, redact_path(self.path)
+        try:
+            super().log_request(code, size)
+        finally:
+            self.path = path
 
 
 def start_standin(app: Flask):

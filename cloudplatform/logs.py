@@ -8,6 +8,14 @@ from flask import Flask, g, has_request_context, request
 
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Bearer secrets that travel in a path (a service certificate's verification token, which its QR code
+# links to): access logs (the development server's, gunicorn's, nginx's map) show them as [redacted].
+SECRET_IN_PATH = re.compile(r"(/api/v1/volunteer/certificates/)[A-Za-z0-9_-]{32}(?=[/?#\s]|$)")
+
+
+def redact_path(text: str) -> str:
+    """A request line or path with the secrets it carries replaced by ``[redacted]``."""
+    return SECRET_IN_PATH.sub(r"\1[redacted]", text)
 
 
 class RequestIdFilter(logging.Filter):

@@ -66,6 +66,17 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cur.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _begin_before_savepoint(conn: Any, _name: Any) -> None:
+    """The sqlite3 module begins a transaction before the first write (reads before it take no snapshot
+    that a later write could find stale) but not before a SAVEPOINT: a savepoint opened before the
+    transaction's first write became the transaction itself, and its work was committed on release
+    whatever the transaction did next. Begin the transaction first."""
+    driver = conn.connection.driver_connection
+    if isinstance(driver, sqlite3.Connection) and not driver.in_transaction:
+        driver.execute("BEGIN")
+
+
 def insert_for(session: Any, model: Any):
     """The dialect's INSERT (with ON CONFLICT support) for the session's database."""
     if session.get_bind().dialect.name == "postgresql":

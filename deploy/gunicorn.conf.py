@@ -9,7 +9,10 @@ instances on free ports with ``-b`` and ``-w``).
 
 import os
 
+from gunicorn import glogging
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from cloudplatform.logs import redact_path
 
 # Loopback only: nginx on this host is the one way in (TLS, body limits, client addresses).
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -65,6 +68,20 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s "%(f)s" "%(a)s"'
+
+
+class RedactingLogger(glogging.Logger):
+    """gunicorn's logger whose access lines show the secrets a path carries (a service certificate's
+    verification token) as [redacted] (``cloudplatform.logs.redact_path``)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U"):
+            atoms[key] = redact_path(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger
 
 # gunicorn >= 25.1 opens a control socket for gunicornc, by default under $HOME (two instances on
 # one host would share it, and systemd's ProtectHome forbids it): only where asked for.

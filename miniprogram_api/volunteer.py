@@ -355,14 +355,22 @@ def scan_volunteer(data, shift_id):
 
 @staff_bp.route("/signups/<id:signup_id>/confirm", methods=["POST"])
 @login_required
-@errors(ae.ShiftCancelled, ae.ShiftNotStarted, ae.NotAttended, ae.AttendanceConfirmed, ae.SignupNotFound)
+@errors(
+    ae.ShiftCancelled,
+    ae.ShiftNotStarted,
+    ae.NotAttended,
+    ae.AttendanceConfirmed,
+    ae.StillServing,
+    ae.SignupNotFound,
+)
 @staff_bp.response(200, schemas.RosterSignupSchema)
 def confirm_attendance(signup_id):
     """确认服务时长 Confirm a volunteer's hours
 
-    Once the shift has started, for a volunteer who checked in: the time attended within the shift, in
-    whole half hours down, is credited once (409 SHIFT_ATTENDANCE_CONFIRMED after) with the points of the
-    community's rule; the volunteer is told.
+    For a volunteer who checked in, once they checked out or the shift is over (409
+    ATTENDANCE_STILL_SERVING before): the time attended within the shift, in whole half hours down, is
+    credited once (409 SHIFT_ATTENDANCE_CONFIRMED after) with the points of the community's rule; the
+    volunteer is told.
     """
     signup = load_signup(current_staff(), signup_id)
     return attendance.confirm_attendance(current_staff(), signup)
@@ -375,8 +383,8 @@ def confirm_attendance(signup_id):
 def confirm_all(shift_id):
     """确认全部时长 Confirm every checked-in volunteer of a shift
 
-    Each as a single confirmation would; those confirmed before are left. Safe to repeat (`confirmed`
-    is 0 then).
+    Each as a single confirmation would; those confirmed before are left, and while the shift is on,
+    those who have not checked out. Safe to repeat (`confirmed` is 0 then).
     """
     shift = load_shift(current_staff(), shift_id)
     return {"confirmed": attendance.confirm_all(current_staff(), shift)}

@@ -51,6 +51,7 @@ from tests.factories import (
 )
 from tests.party.fixtures import make_unit, party_member, resident
 from tests.service.bookings.fixtures import MONDAY
+from tests.volunteer.scope_cases_certificates import CERTIFICATE_CONSOLE_PAGES, CERTIFICATE_ENDPOINTS
 from tests.world import log_in, wechat_user
 
 
@@ -1380,3 +1381,9 @@ CONSOLE_PAGES += [
         lambda db, r: point_entries(db, r.user_id) != 0,
     ),
 ]
+
+
+# -- 志愿云 II: service certificates ---------------------------------------------------------------------
+
+ENDPOINTS += CERTIFICATE_ENDPOINTS
+CONSOLE_PAGES += CERTIFICATE_CONSOLE_PAGES

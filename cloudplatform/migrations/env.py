@@ -85,15 +85,13 @@ def run_migrations_online():
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:  # batch mode copies a table and drops the old one: rows referring to it must not stop it
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # ends the autobegun transaction: the migrations' own commits
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # not in a transaction
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

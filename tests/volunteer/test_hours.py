@@ -15,6 +15,7 @@ from cloudplatform.volunteer.attendance import errors, queries
 from cloudplatform.volunteer.attendance.operations import (
     attended_minutes,
     check_in,
+    check_out,
     confirm_all,
     confirm_attendance,
     correct_hours,
@@ -233,3 +234,27 @@ def test_hours_totals_by_beijing_month_and_year(world, clock):
     ]
     assert [(t.period, t.minutes, t.shifts) for t in totals["years"]] == [("2027", 30, 1), ("2026", 270, 3)]
     assert queries.hours_totals(volunteer(world.home, "newcomer")) == {"months": [], "years": []}
+
+
+def test_hours_are_confirmed_once_the_volunteer_checked_out_or_the_shift_is_over(world, clock):
+    grid = world.staff[GRID_WORKER]
+    made, who, own = attended(world, clock, name="leaving")
+    staying = volunteer(world.home, "staying")
+    stays = signup(made, staying)
+    check_in(user_of(staying), shift_code(made))
+    _db.session.commit()
+    at(clock, hours=1)  # under way: neither has checked out
+    before = state(own)
+    with pytest.raises(errors.StillServing):
+        confirm_attendance(grid, own)
+    assert state(own) == before
+    assert confirm_all(grid, made) == 0
+    check_out(user_of(who), shift_code(made))  # leaves at 09:00: one hour
+    _db.session.commit()
+    assert confirm_all(grid, made) == 1  # the one who left; the other still serves
+    _db.session.commit()
+    assert (fresh(ShiftSignup, own.id).minutes, fresh(ShiftSignup, stays.id).confirmed_at) == (60, None)
+    at(clock, hours=2)
+    confirm_attendance(grid, fresh(ShiftSignup, stays.id))
+    _db.session.commit()
+    assert fresh(ShiftSignup, stays.id).minutes == 120

@@ -124,3 +124,10 @@ class DisputeDecided(Conflict):
     """The dispute was decided already (also when two staff decide at once)."""
 
     code, message = "HOURS_DISPUTE_DECIDED", "该申诉已处理"
+
+
+class StillServing(Conflict):
+    """Hours are confirmed once the volunteer has checked out or the shift is over: until then the time
+    served is not known."""
+
+    code, message = "ATTENDANCE_STILL_SERVING", "志愿者尚未签退且服务尚未结束，暂不能确认时长"

@@ -44,6 +44,7 @@ from cloudplatform.volunteer.attendance.errors import (
     ShiftNotFound,
     ShiftNotStarted,
     SignupNotFound,
+    StillServing,
     VolunteerNotFound,
 )
 from cloudplatform.volunteer.attendance.queries import (
@@ -285,6 +286,7 @@ def confirm_attendance(staff: StaffAccount, signup: ShiftSignup) -> ShiftSignup:
     :raises ShiftCancelled, ShiftNotStarted
     :raises NotAttended: the volunteer did not check in.
     :raises AttendanceConfirmed: confirmed already (also when two organisers confirm at once).
+    :raises StillServing: not checked out, and the shift is not over.
     """
     if not permissions.in_scope(staff, signup.community_id):
         raise SignupNotFound()
@@ -294,6 +296,8 @@ def confirm_attendance(staff: StaffAccount, signup: ShiftSignup) -> ShiftSignup:
         raise NotAttended()
     if signup.confirmed_at is not None:
         raise AttendanceConfirmed()
+    if signup.checked_out_at is None and now() < shift.ends_at:
+        raise StillServing()
     user = db.session.get(User, signup.user_id)
     assert user is not None
     minutes = _confirm(staff, signup, shift, user)
@@ -309,8 +313,8 @@ def confirm_attendance(staff: StaffAccount, signup: ShiftSignup) -> ShiftSignup:
 
 @requires(ATTENDANCE)
 def confirm_all(staff: StaffAccount, shift: Shift) -> int:
-    """Confirm every checked-in sign-up of the shift not confirmed yet; returns how many. Safe beside
-    single confirmations: one confirmed meanwhile is skipped.
+    """Confirm every checked-in sign-up of the shift not confirmed yet (while the shift is on, those who
+    checked out); returns how many. Safe beside single confirmations: one confirmed meanwhile is skipped.
 
     :raises ShiftNotFound: the shift is outside the staff member's scope.
     :raises ShiftCancelled, ShiftNotStarted
@@ -326,6 +330,7 @@ def confirm_all(staff: StaffAccount, shift: Shift) -> int:
             ShiftSignup.status == SIGNED_UP,
             ShiftSignup.checked_in_at.is_not(None),
             ShiftSignup.confirmed_at.is_(None),
+            *([ShiftSignup.checked_out_at.is_not(None)] if now() < shift.ends_at else []),
         )
         .order_by(ShiftSignup.id)
     ).all()
