@@ -4,7 +4,8 @@ the walkthrough registers residents) and 周志远 (``dev:zhiyuan``, a volunteer
 (10 points an hour, 为老服务 150%, at most 40 a day), past shifts with confirmed hours and their points,
 one open dispute, and upcoming shifts: in 火炬路社区 a full one (周志远 holds a place), a full one with a
 waitlist, one with free places, and one that started an hour before the demo was loaded (周志远 checked
-in)."""
+in); and the 爱心超市 of both (``load_rewards``: seven donated rewards, 雨伞 sold out; 周志远 has collected
+one and has one waiting at the counter)."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -22,6 +23,8 @@ from cloudplatform.volunteer.models import (
     WAITING,
     HoursDispute,
     PointRule,
+    Reward,
+    RewardCommunity,
     Shift,
     ShiftSignup,
     Volunteer,
@@ -31,6 +34,7 @@ from cloudplatform.volunteer.models import (
 )
 from cloudplatform.volunteer.points.operations import award_for_signup
 from cloudplatform.volunteer.ranking.operations import tally
+from cloudplatform.volunteer.rewards import operations as rewards
 from cloudplatform.wechat.standin import openid_for
 
 # the seed's 4 categories, 14 projects
@@ -268,3 +272,49 @@ def load_demo(huoju: Community, jinhe: Community, staff: StaffAccount, jinhe_sta
     load_community(huoju, staff, rng, dev_volunteer_user(huoju))
     load_community(jinhe, jinhe_staff, rng, None)
     db.session.flush()
+    load_rewards(huoju, jinhe, staff)
+
+
+# -- 爱心超市 ----------------------------------------------------------------------------------------------
+
+# (name, price, stock, per person, period, locker size or None, donor, description); offered in both
+# communities. 雨伞 has run out; the walkthrough redeems 洗衣液 at the counter and 保温杯 by locker.
+REWARDS = [
+    ("洗衣液2kg", 30, 20, 2, "month", "M", "宝鸡市高新区商会", "蓝月亮深层洁净洗衣液，2千克装"),
+    ("大米5公斤", 80, 12, 1, "month", "L", "宝鸡市粮油公司", "东北大米，5公斤装"),
+    ("理发服务券", 20, 30, 2, "month", None, "火炬路爱心理发店", "凭券到店理发一次（男女不限）"),
+    ("家电维修上门券", 60, 10, 1, "year", None, "国网宝鸡供电公司", "小家电维修或线路检查上门一次"),
+    ("保温杯", 40, 15, 1, "month", "M", "宝鸡高新区管委会", "不锈钢保温杯，500毫升"),
+    ("雨伞", 20, 0, 1, "year", "S", "火炬路社区党委", "折叠晴雨伞"),
+    ("毛巾两条装", 15, 40, None, "month", "S", "金河尚居物业服务中心", "纯棉毛巾两条"),
+]
+
+
+def load_rewards(huoju: Community, jinhe: Community, staff: StaffAccount | None) -> None:
+    """The 爱心超市 of 火炬路社区 and 金河尚居社区 (``REWARDS``), and two redemptions of 周志远 through the
+    core: 理发服务券 handed over at the counter, 毛巾两条装 waiting there for him."""
+    made = {}
+    for name, price, stock, per_person, period, size, donor, description in REWARDS:
+        reward = Reward(
+            name=name,
+            price=price,
+            stock=stock,
+            per_person=per_person,
+            limit_period=period,
+            size=size,
+            donor=donor,
+            description=description,
+            created_by_id=staff.id if staff else None,
+        )
+        db.session.add(reward)
+        db.session.flush()
+        db.session.add_all(RewardCommunity(reward_id=reward.id, community_id=c.id) for c in (huoju, jinhe))
+        made[name] = reward
+    db.session.flush()
+    openid = openid_for(current_app.config["WECHAT_APPID"], DEV_LOGIN)
+    dev = db.session.scalar(sa.select(User).where(User.openid == openid))
+    if dev is None or staff is None:
+        return
+    haircut = rewards.redeem(dev, made["理发服务券"].id, "counter")
+    rewards.fulfil_redemption(staff, haircut)
+    rewards.redeem(dev, made["毛巾两条装"].id, "counter")
