@@ -5,7 +5,8 @@ the walkthrough registers residents) and 周志远 (``dev:zhiyuan``, a volunteer
 one open dispute, and upcoming shifts: in 火炬路社区 a full one (周志远 holds a place), a full one with a
 waitlist, one with free places, and one that started an hour before the demo was loaded (周志远 checked
 in); and the 爱心超市 of both (``load_rewards``: seven donated rewards, 雨伞 sold out; 周志远 has collected
-one and has one waiting at the counter)."""
+one and has one waiting at the counter); 火炬路社区's outstanding volunteers of this year (two published, one
+nominated)."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from cloudplatform.volunteer.models import (
     WAITING,
     HoursDispute,
     PointRule,
+    Recognition,
     Reward,
     RewardCommunity,
     Shift,
@@ -34,6 +36,7 @@ from cloudplatform.volunteer.models import (
 )
 from cloudplatform.volunteer.points.operations import award_for_signup
 from cloudplatform.volunteer.ranking.operations import tally
+from cloudplatform.volunteer.ranking.queries import year_in_community
 from cloudplatform.volunteer.rewards import operations as rewards
 from cloudplatform.wechat.standin import openid_for
 
@@ -273,6 +276,7 @@ def load_demo(huoju: Community, jinhe: Community, staff: StaffAccount, jinhe_sta
     load_community(jinhe, jinhe_staff, rng, None)
     db.session.flush()
     load_rewards(huoju, jinhe, staff)
+    load_recognition(huoju)
 
 
 # -- 爱心超市 ----------------------------------------------------------------------------------------------
@@ -318,3 +322,25 @@ def load_rewards(huoju: Community, jinhe: Community, staff: StaffAccount | None)
     haircut = rewards.redeem(dev, made["理发服务券"].id, "counter")
     rewards.fulfil_redemption(staff, haircut)
     rewards.redeem(dev, made["毛巾两条装"].id, "counter")
+
+
+# -- 优秀志愿者 -----------------------------------------------------------------------------------------
+
+CITATIONS = ["坚持垃圾分类督导，带动整栋楼居民参与", "每周为独居老人送餐，风雨无阻"]
+
+
+def load_recognition(huoju: Community) -> None:
+    """火炬路社区's outstanding volunteers of this year: the two who served most published (with a
+    citation each), the third nominated and waiting."""
+    year = local(now()).year
+    top = year_in_community(huoju.id, year, limit=3)
+    for place, line in enumerate(top):
+        db.session.add(
+            Recognition(
+                community_id=huoju.id,
+                year=year,
+                volunteer_id=line.volunteer_id,
+                citation=CITATIONS[place] if place < len(CITATIONS) else "",
+                published_at=now() if place < len(CITATIONS) else None,
+            )
+        )
