@@ -74,6 +74,8 @@ NAV: list[tuple[str | None, list[tuple[str, str, str | Callable | None]]]] = [
             ("admin.volunteer_list", "志愿者", "volunteer.manage"),
             ("admin.volunteer_recognition", "优秀志愿者", "recognition.manage"),
             ("admin.volunteer_certificates", "服务证明", "volunteer.manage"),
+            ("admin.volunteer_rewards", "爱心超市", "reward.manage"),
+            ("admin.volunteer_redemptions", "兑换核销", "reward.fulfil"),
         ],
     ),
     (

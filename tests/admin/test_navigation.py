@@ -53,6 +53,8 @@ PAGES = {  # path -> roles that may open it, in the order of the sidebar's links
     "/admin/volunteer/volunteers": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/volunteer/recognition": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/volunteer/certificates": {COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/volunteer/rewards": {COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
+    "/admin/volunteer/redemptions": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/locker/cabinets": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/locker/deposits/new": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
     "/admin/locker/deposits": {GRID_WORKER, COMMUNITY_STAFF, COMMUNITY_ADMIN, STREET_ADMIN, CITY_ADMIN},
@@ -72,7 +74,17 @@ SERVICE_CLOUD = ["通知公告", "办事指南", "预约事项", "预约日程",
 AID = ["救助审核", "救助公示", "救助统计", "救助类别", "节假日"]
 DEMANDS = ["诉求看板", "社会组织", "留言信箱", "点单统计"]
 PARTY_CLOUD = ["报到审核", "单位党组织", "服务岗位", "党建活动", "单位月报"]
-VOLUNTEER_CLOUD = ["志愿班次", "出勤确认", "时长异议", "积分规则", "志愿者", "优秀志愿者", "服务证明"]
+VOLUNTEER_CLOUD = [
+    "志愿班次",
+    "出勤确认",
+    "时长异议",
+    "积分规则",
+    "志愿者",
+    "优秀志愿者",
+    "服务证明",
+    "爱心超市",
+    "兑换核销",
+]
 LOCKERS = ["云柜列表", "存件", "存取记录", "待回收", "告警"]
 RESIDENTS_SYSTEM = ["居民认证", "工作人员", "消息发送", "审计日志", "开发用：微信消息记录"]
 
@@ -168,7 +180,7 @@ def test_grid_worker_sees_each_group_with_only_its_pages(client, world):
         "服务云": ["预约日程"],
         "困难救助": AID[:3],
         "党建云": ["党建活动"],
-        "志愿云": ["志愿班次", "出勤确认"],
+        "志愿云": ["志愿班次", "出勤确认", "兑换核销"],
         "云柜": LOCKERS,
         "居民 / 系统": ["居民认证"],
     }

@@ -4,7 +4,7 @@ of stock, redemptions and ledger rows as committed."""
 import sqlalchemy as sa
 
 from cloudplatform.extensions import db as _db
-from cloudplatform.identity.models import COMMUNITY_ADMIN
+from cloudplatform.identity.models import CITY_ADMIN
 from cloudplatform.volunteer.models import ON_SHELF, PointEntry, Redemption, Reward, RewardCommunity
 from cloudplatform.volunteer.points.operations import adjust_points
 from tests.volunteer.fixtures import volunteer
@@ -43,7 +43,7 @@ def rich_volunteer(world, community, name: str, points: int = 500):
     """A volunteer of ``community`` holding ``points`` (an admin's adjustment)."""
     who = volunteer(community, name)
     if points:
-        adjust_points(world.staff[COMMUNITY_ADMIN], who.user_id, points, "初始积分")
+        adjust_points(world.staff[CITY_ADMIN], who.user_id, points, "初始积分")
         _db.session.commit()
     return who
 

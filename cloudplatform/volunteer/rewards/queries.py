@@ -1,6 +1,7 @@
 """Reads of the 爱心超市 both front ends share: a volunteer's shelf (with what they have left of each
 limit) and their redemptions; the staff's scoped loaders, their rewards and the redemption queue."""
 
+import dataclasses
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -225,4 +226,40 @@ def staff_view(redemptions: list[Redemption]) -> list[Listed]:
     return [
         Listed(r, volunteer_name=labels[r.user_id].name if r.user_id in labels else f"微信用户{r.user_id}")
         for r in redemptions
+    ]
+
+
+# -- the console ----------------------------------------------------------------------------------------
+
+
+def redemptions_list(staff: StaffAccount, status: str | None, q: str = "", page: int = 1):
+    """The console's redemption queue: those of the staff member's communities in ``status`` (None: every
+    one), the waiting ones oldest first, the others newest first; ``q`` a reward's name. Numbered page (two
+    statements) of redemptions with their rewards and volunteers' masked names (``volunteer_name``; one
+    more)."""
+    staff = permissions.require(staff, FULFIL)
+    stmt = (
+        sa.select(Redemption)
+        .join(Reward, Reward.id == Redemption.reward_id)
+        .where(permissions.scope_filter(staff, Redemption.community_id))
+        .options(joinedload(Redemption.reward))
+    )
+    if status:
+        stmt = stmt.where(Redemption.status == status)
+    if q:
+        stmt = stmt.where(Reward.name.contains(q, autoescape=True))
+    order = [Redemption.id.asc()] if status == RESERVED else [Redemption.id.desc()]
+    found = numbered_page(stmt, order, page)
+    return dataclasses.replace(found, items=staff_view(found.items))
+
+
+def cabinets_in_scope(staff: StaffAccount) -> list[tuple[int, int, str]]:
+    """The cabinets in use of the staff member's communities: (id, community id, name), one statement."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(Cabinet.id, Cabinet.community_id, Cabinet.name)
+            .where(permissions.scope_filter(staff, Cabinet.community_id), Cabinet.disabled.is_(False))
+            .order_by(Cabinet.id)
+        )
     ]
