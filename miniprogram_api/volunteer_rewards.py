@@ -8,13 +8,15 @@ from cloudplatform.identity.errors import StaffOnly
 from cloudplatform.locker.errors import DepositNotWaiting, NoCompartment, RecipientNotResident
 from cloudplatform.locker.signing import CabinetDisabled
 from cloudplatform.pagination import PageArgsSchema, page_schema
+from cloudplatform.service.uploads.errors import AttachmentNotFound
+from cloudplatform.service.uploads.queries import show
 from cloudplatform.transaction import read_only
 from cloudplatform.volunteer.points.errors import InsufficientPoints
 from cloudplatform.volunteer.rewards import errors as e
 from cloudplatform.volunteer.rewards import operations, queries, schemas
 from cloudplatform.volunteer.volunteers.errors import NotVolunteer
 from miniprogram_api.auth import current_staff, current_user, login_required
-from miniprogram_api.docs import Blueprint, errors
+from miniprogram_api.docs import Blueprint, errors, serves_files
 
 bp = Blueprint("volunteer_rewards", __name__, url_prefix="/api/v1/volunteer", description="志愿云：爱心超市")
 staff_bp = Blueprint(
@@ -59,6 +61,20 @@ def get_reward(reward_id):
     reward not offered in the caller's community answers 404 REWARD_NOT_FOUND.
     """
     return queries.shelf_reward(current_user(), reward_id)
+
+
+@bp.route("/rewards/<id:reward_id>/picture", methods=["GET"])
+@login_required
+@errors(NotVolunteer, e.RewardNotFound, AttachmentNotFound)
+@serves_files(bp)
+@read_only
+def reward_picture(reward_id):
+    """兑换物品图片 A reward's picture
+
+    The image `picture_url` names (JPEG or PNG, shown inline, never cached by others); a reward without
+    one answers 404 ATTACHMENT_NOT_FOUND.
+    """
+    return show(queries.shelf_picture(current_user(), reward_id))
 
 
 @bp.route("/rewards/<id:reward_id>/redemptions", methods=["POST"])

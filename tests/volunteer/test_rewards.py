@@ -10,11 +10,13 @@ from cloudplatform.errors import Forbidden
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import COMMUNITY_ADMIN, COMMUNITY_STAFF, STREET_ADMIN
+from cloudplatform.service.uploads.operations import store_upload
 from cloudplatform.volunteer.models import OFF_SHELF, ON_SHELF, Reward, RewardCommunity
 from cloudplatform.volunteer.rewards import operations
 from cloudplatform.volunteer.rewards.errors import InvalidRestock, InvalidRewardFields, RewardNotFound
 from tests.helpers import count_queries
 from tests.locker.core import make_cabinet
+from tests.service.uploads.files import png
 from tests.volunteer.points_fixtures import clock
 from tests.volunteer.reward_fixtures import make_reward, rich_volunteer, stock_of
 from tests.world import log_in
@@ -162,3 +164,23 @@ def test_my_redemptions_are_paged_and_the_queue_masks_names(client, world):
     assert stock_of(reward.id) == 7
     resident_answer = client.get("/api/v1/staff/volunteer/redemptions", headers=headers)
     assert resident_answer.status_code == 403
+
+
+def test_a_rewards_picture_is_served_to_the_communitys_volunteers(client, world):
+    admin = world.staff[COMMUNITY_ADMIN]
+    stored = store_upload(admin, world.home.id, "保温杯.png", png())
+    cup = make_reward(world.home, name="保温杯")
+    operations.update_reward(admin, cup, picture=stored.key)
+    bare = make_reward(world.home, name="雨伞")
+    _db.session.commit()
+    rich_volunteer(world, world.home, "zhiyuan", 0)
+    headers = log_in(client, "zhiyuan")
+    shown = client.get(f"{API}/rewards/{cup.id}", headers=headers).json
+    assert shown["picture_url"] == f"{API}/rewards/{cup.id}/picture"
+    picture = client.get(shown["picture_url"], headers=headers)
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    missing = client.get(f"{API}/rewards/{bare.id}/picture", headers=headers)
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "ATTACHMENT_NOT_FOUND"
+    rich_volunteer(world, world.neighbour, "far", 0)
+    far = client.get(f"{API}/rewards/{cup.id}/picture", headers=log_in(client, "far"))
+    assert far.json["error"]["code"] == "REWARD_NOT_FOUND"

@@ -14,6 +14,8 @@ from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.queries import user_labels
 from cloudplatform.locker.models import Cabinet
 from cloudplatform.pagination import Listed, keyset_page, numbered_page, rows_page
+from cloudplatform.service.uploads.errors import AttachmentNotFound
+from cloudplatform.service.uploads.models import Upload
 from cloudplatform.volunteer.models import (
     COUNTER,
     LOCKER,
@@ -115,6 +117,22 @@ def shelf_reward(user: User, reward_id: int) -> Listed:
     if row is None:
         raise RewardNotFound()
     return shelf_item(row[0], row[1], place.has_cabinet)
+
+
+def shelf_picture(user: User, reward_id: int) -> Upload:
+    """The picture of a reward offered in the volunteer's community (a stored upload, by its key).
+
+    :raises NotVolunteer: the caller has not registered.
+    :raises RewardNotFound: not offered in their community.
+    :raises AttachmentNotFound: the reward has no picture.
+    """
+    reward = shelf_reward(user, reward_id)
+    upload = (
+        db.session.scalar(sa.select(Upload).where(Upload.key == reward.picture)) if reward.picture else None
+    )
+    if upload is None:
+        raise AttachmentNotFound()
+    return upload
 
 
 def with_token(redemption: Redemption) -> Listed:
