@@ -52,6 +52,7 @@ from tests.factories import (
 from tests.party.fixtures import make_unit, party_member, resident
 from tests.service.bookings.fixtures import MONDAY
 from tests.volunteer.scope_cases_certificates import CERTIFICATE_CONSOLE_PAGES, CERTIFICATE_ENDPOINTS
+from tests.volunteer.scope_cases_rewards import REWARD_CONSOLE_PAGES, REWARD_ENDPOINTS
 from tests.world import log_in, wechat_user
 
 
@@ -1387,3 +1388,9 @@ CONSOLE_PAGES += [
 
 ENDPOINTS += CERTIFICATE_ENDPOINTS
 CONSOLE_PAGES += CERTIFICATE_CONSOLE_PAGES
+
+
+# -- 志愿云 II: the 爱心超市 -----------------------------------------------------------------------------
+
+ENDPOINTS += REWARD_ENDPOINTS
+CONSOLE_PAGES += REWARD_CONSOLE_PAGES

@@ -125,6 +125,14 @@ def booking_closed(world, resident):
     add_closure(world.staff[COMMUNITY_STAFF], service, TUESDAY, "社区服务中心办公楼电力线路改造施工")
 
 
+def star_reached(world, resident):
+    from cloudplatform.volunteer.ranking.operations import credit_minutes
+    from tests.volunteer.fixtures import volunteer
+
+    who = volunteer(world.home, "laozhou")
+    credit_minutes(who.id, 100 * 60, TUESDAY)  # one star
+
+
 @pytest.mark.parametrize(
     "send",
     [
@@ -135,6 +143,7 @@ def booking_closed(world, resident):
         booking_approved,
         booking_rejected,
         booking_closed,
+        star_reached,
     ],
 )
 def test_every_message_the_platform_builds_is_taken_by_wechat(app, world, home, resident, standin, send):

@@ -252,15 +252,19 @@ def test_confirming_one_then_correcting_needs_a_reason(client, db, world, counte
     on, (first, second) = attended(world)
     path = f"{SHIFTS}/{on.id}"
     assert "确认全部" in text(client.get(path))
+    refused = text(submit(client, f"/admin/volunteer/signups/{second.id}/confirm", page=path))
+    assert "志愿者尚未签退且服务尚未结束，暂不能确认时长" in refused  # still serving
+    first.checked_out_at = on.starts_at + timedelta(hours=1)  # left after an hour
+    db.session.commit()
     page = text(submit(client, f"/admin/volunteer/signups/{first.id}/confirm", page=path))
     assert "已确认服务时长：李**" in page
-    assert '<td data-field="minutes">120 分钟</td>' in row_of(page, "signup", first.id)
-    assert fresh(db, Volunteer, first.volunteer_id).confirmed_minutes == 120
+    assert '<td data-field="minutes">60 分钟</td>' in row_of(page, "signup", first.id)
+    assert fresh(db, Volunteer, first.volunteer_id).confirmed_minutes == 60
     refused = text(
         submit(client, f"/admin/volunteer/signups/{first.id}/correct", {"minutes": "30"}, page=path)
     )
     assert "请填写更正原因" in refused
-    assert fresh(db, ShiftSignup, first.id).minutes == 120
+    assert fresh(db, ShiftSignup, first.id).minutes == 60
     form = {"minutes": "30", "reason": "提前离场"}
     page = text(submit(client, f"/admin/volunteer/signups/{first.id}/correct", form, page=path))
     assert "已将服务时长更正为 30 分钟" in page
@@ -326,6 +330,8 @@ def test_the_queue_lists_checked_in_unconfirmed_and_confirms_from_there(client, 
     attended(world, ("赵强",), community=world.elsewhere)
     page = text(client.get(ATTENDANCE))
     assert ids_on(page, "signup") == [str(first.id), str(second.id)]
+    first.checked_out_at = first.checked_in_at + timedelta(hours=1)  # confirmable once checked out
+    db.session.commit()
     page = text(
         submit(client, f"/admin/volunteer/signups/{first.id}/confirm", {"back": "queue"}, page=ATTENDANCE)
     )
