@@ -451,6 +451,14 @@ class RankedSchema(ma.Schema):
     points = fields.Integer(
         metadata={"description": "points earned by service in the period", "example": 140}
     )
+    rank_beyond = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "the caller's line, far down a board: more than this many are ahead, `rank` is "
+            "null (show “1000名以外”); exact ranks are counted within the first 1,000",
+            "example": None,
+        },
+    )
 
 
 class LeaderboardSchema(ma.Schema):

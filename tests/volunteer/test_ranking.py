@@ -154,3 +154,13 @@ def test_bad_requests_are_refused(client, world):
     answer = client.post(f"{API}/profile/ranking", json={"ranked": "maybe"}, headers=headers)
     assert answer.status_code == 422
     assert client.get(f"{API}/leaderboard").status_code == 401
+
+
+def test_far_down_a_board_the_caller_learns_how_many_are_ahead_at_least(client, world, monkeypatch):
+    monkeypatch.setattr("cloudplatform.volunteer.ranking.queries.RANK_CAP", 2)
+    for name, minutes in (("first", 300), ("second", 240), ("third", 180)):
+        served(volunteer(world.home, name), minutes)
+    assert board(client, log_in(client, "second"))["me"]["rank"] == 2
+    far = board(client, log_in(client, "third"))
+    assert (far["me"]["rank"], far["me"]["rank_beyond"], far["me"]["minutes"]) == (None, 2, 180)
+    assert [line["rank_beyond"] for line in far["top"]] == [None, None, None]

@@ -18,6 +18,7 @@ SCOPE_NAMES = {"community": "本社区", "street": "本街道", "city": "全市"
 PERIOD_NAMES = {"month": "本月", "year": "本年", "all": "累计"}
 MEASURES = {"hours": VolunteerTally.minutes, "points": VolunteerTally.points}
 LIMIT = 20
+RANK_CAP = 1000  # the caller's rank is counted exactly within the first thousand; further down: "1000名以外"
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Ranked:
     star_level: int
     minutes: int
     points: int
+    rank_beyond: int | None = None  # the caller's line: more than this many ahead (rank None)
 
 
 @dataclass
@@ -95,7 +97,9 @@ def year_in_community(community_id: int, year: int, by: str = "hours", limit: in
 
 def leaderboard(user: User, scope: str, period: str, by: str, limit: int = LIMIT) -> Board:
     """The leaderboard of the caller's community, street or the city for this month, this year or all
-    time, by confirmed hours or service points, and the caller's line. Three statements.
+    time, by confirmed hours or service points, and the caller's line: their exact rank within the first
+    ``RANK_CAP`` (counting those ahead reads at most that many index entries, however far down the city's
+    board they are), else ``rank_beyond``. Three statements.
 
     :raises NotVolunteer: the caller has not registered.
     """
@@ -115,26 +119,36 @@ def leaderboard(user: User, scope: str, period: str, by: str, limit: int = LIMIT
     elif scope == "street":
         within.append(VolunteerTally.street_id == community.street_id)
     top = top_lines(within, by, limit)
-    mine = aliased(VolunteerTally)
-    ahead_count = (
-        sa.select(sa.func.count())
-        .select_from(VolunteerTally)
-        .where(*within, measure > getattr(mine, measure.key))
+    own_value = (
+        sa.select(measure)
+        .where(VolunteerTally.volunteer_id == volunteer.id, VolunteerTally.period == key)
         .scalar_subquery()
-        .label("ahead")
     )
+    ahead_rows = (  # those ahead of the caller, counted up to RANK_CAP: an index range of that length at most
+        sa.select(sa.literal(1))
+        .where(*within, measure > own_value)
+        .order_by(measure.desc(), VolunteerTally.volunteer_id.desc())  # the index's order, from the top
+        .limit(RANK_CAP)
+        .subquery()
+    )
+    mine = aliased(VolunteerTally)
     own = db.session.execute(
-        sa.select(mine.minutes, mine.points, mine.ranked, ahead_count).where(
-            mine.volunteer_id == volunteer.id, mine.period == key
-        )
+        sa.select(
+            mine.minutes,
+            mine.points,
+            mine.ranked,
+            sa.select(sa.func.count()).select_from(ahead_rows).scalar_subquery().label("ahead"),
+        ).where(mine.volunteer_id == volunteer.id, mine.period == key)
     ).one_or_none()
+    ahead = own.ahead if own is not None and own.ranked and getattr(own, measure.key) > 0 else None
     me = Ranked(
-        (own.ahead + 1) if own is not None and own.ranked and getattr(own, measure.key) > 0 else None,
+        ahead + 1 if ahead is not None and ahead < RANK_CAP else None,
         volunteer.id,
         volunteer.real_name,
         community.name,
         star_level(volunteer.confirmed_minutes),
         own.minutes if own is not None else 0,
         own.points if own is not None else 0,
+        RANK_CAP if ahead is not None and ahead >= RANK_CAP else None,
     )
     return Board(scope, key, by, top, me, volunteer.ranked)
