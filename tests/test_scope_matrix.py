@@ -8,6 +8,7 @@ Later modules add their endpoints to ENDPOINTS.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -1394,3 +1395,51 @@ CONSOLE_PAGES += CERTIFICATE_CONSOLE_PAGES
 
 ENDPOINTS += REWARD_ENDPOINTS
 CONSOLE_PAGES += REWARD_CONSOLE_PAGES
+
+
+# -- 志愿云 II: 优秀志愿者 in the console -----------------------------------------------------------------
+
+
+def make_recognised_volunteer(world, community):
+    """A volunteer of ``community`` on the public boards (a name of their own each time)."""
+    from cloudplatform.volunteer.models import Volunteer
+    from tests.volunteer.fixtures import volunteer
+
+    made = count(database, Volunteer, Volunteer.community_id == community.id)
+    return volunteer(community, f"优秀{community.id}-{made}")
+
+
+def make_nomination(world, community):
+    from cloudplatform.volunteer.models import Recognition
+
+    who = make_recognised_volunteer(world, community)
+    nomination = Recognition(community_id=community.id, year=local(now()).year, volunteer_id=who.id)
+    database.session.add(nomination)
+    database.session.commit()
+    return SimpleNamespace(id=nomination.id, volunteer_id=who.id)  # withdrawn, the row is gone
+
+
+def nominations_of(db, volunteer_id) -> int:
+    from cloudplatform.volunteer.models import Recognition
+
+    return count(db, Recognition, Recognition.volunteer_id == volunteer_id)
+
+
+CONSOLE_PAGES += [
+    ConsolePage(
+        "POST /admin/volunteer/recognition/nominate (volunteer_id)",
+        "recognition.manage",
+        make_recognised_volunteer,
+        lambda c, r: submit(
+            c, "/admin/volunteer/recognition/nominate", {"volunteer_id": r.id, "year": local(now()).year}
+        ),
+        lambda db, r: nominations_of(db, r.id) != 0,
+    ),
+    ConsolePage(
+        "POST /admin/volunteer/recognition/{id}/withdraw",
+        "recognition.manage",
+        make_nomination,
+        lambda c, r: submit(c, f"/admin/volunteer/recognition/{r.id}/withdraw"),
+        lambda db, r: nominations_of(db, r.volunteer_id) == 0,
+    ),
+]
