@@ -11,7 +11,7 @@ from wtforms.validators import Length, ValidationError
 from admin import bp
 from admin.auth import current_staff, flash_failure, login_required
 from admin.bookings.forms import WholeNumberField, between
-from admin.forms import printable_text, strip
+from admin.forms import FilesField, accepts_files, printable_text, strip
 from admin.lists import list_args
 from admin.party.forms import CommunityForm, line
 from admin.party.views import attempt, chosen_for_form, new_form
@@ -47,6 +47,7 @@ class RewardForm(FlaskForm):
         filters=[strip],
         validators=[Length(max=2000, message="物品介绍不能超过 2000 字"), printable_text],
     )
+    picture = FilesField("物品图片（JPEG 或 PNG，不超过 10 MB；不选则不变）")
 
     def validate_limit_period(self, field) -> None:
         if field.data not in LIMIT_PERIODS:
@@ -101,6 +102,7 @@ def first_error(form) -> str:
 
 @bp.route("/volunteer/rewards", methods=["GET", "POST"])
 @login_required
+@accepts_files
 def volunteer_rewards():
     """The rewards offered in the staff member's communities, newest first (search by name or donor,
     filter by shelf status), each with its stock and a restock and shelve form; the form for a new one."""
@@ -113,6 +115,8 @@ def volunteer_rewards():
             reward = operations.create_reward(
                 staff, [form.community_id.data], stock=form.stock.data, **form.values()
             )
+            for name, data in form.picture.files()[:1]:
+                operations.set_reward_picture(staff, reward, name, data)
         except AppError as error:
             flash_failure(error)
             status = error.status
@@ -144,6 +148,7 @@ def volunteer_rewards():
 
 @bp.route("/volunteer/rewards/<id:reward_id>", methods=["GET", "POST"])
 @login_required
+@accepts_files
 def volunteer_reward_edit(reward_id):
     """Change a reward's fields (a new price or limit applies to redemptions from now on)."""
     staff = current_staff()
@@ -155,6 +160,8 @@ def volunteer_reward_edit(reward_id):
     if form.validate_on_submit():
         try:
             operations.update_reward(staff, reward, **form.values())
+            for name, data in form.picture.files()[:1]:
+                operations.set_reward_picture(staff, reward, name, data)
         except AppError as error:
             flash_failure(error)
             status = error.status

@@ -32,6 +32,7 @@ def clean_name(name: str, content_type: str) -> str:
 
 
 RESIDENT_TYPES_REFUSED = "只能上传 JPEG、PNG 图片或 PDF 文件"
+IMAGES_REFUSED = "只能上传 JPEG 或 PNG 图片"
 
 
 def checked_content(
@@ -45,7 +46,13 @@ def checked_content(
         raise UploadTooLarge.for_field(field, f"“{name}”超过 {limit} MB")
     content_type = content.sniff(data)
     if content_type is None or (allowed is not None and content_type not in allowed):
-        message = UploadTypeRefused.message if allowed is None else RESIDENT_TYPES_REFUSED
+        message = (
+            UploadTypeRefused.message
+            if allowed is None
+            else IMAGES_REFUSED
+            if allowed == IMAGE_TYPES
+            else RESIDENT_TYPES_REFUSED
+        )
         raise UploadTypeRefused.for_field(field, f"“{name}”：{message}")
     if content_type in (content.JPEG, content.PNG):
         try:
@@ -77,6 +84,16 @@ def store_uploads(
     return [_keep(uploader, community_id, name, content_type, data) for name, content_type, data in checked]
 
 
+def store_image(uploader: StaffAccount, community_id: int, name: str, data: bytes, field: str) -> Upload:
+    """Check one JPEG or PNG image (re-encoded) and keep it for one community, as ``store_upload`` does.
+
+    :raises Unprocessable: not a JPEG or PNG image by its content, too large, or broken (on ``field``).
+    """
+    content_type, data = checked_content(name, data, field=field, allowed=IMAGE_TYPES)
+    return _keep(uploader, community_id, name, content_type, data)
+
+
+IMAGE_TYPES = (content.JPEG, content.PNG)
 RESIDENT_TYPES = (content.JPEG, content.PNG, content.PDF)
 
 

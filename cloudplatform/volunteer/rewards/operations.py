@@ -57,6 +57,7 @@ from cloudplatform.locker import operations as locker
 from cloudplatform.locker.models import OPENING, SIZES, WAITING, Cabinet, Deposit
 from cloudplatform.notify.operations import notify
 from cloudplatform.notify.templates import THING_MAX, fit
+from cloudplatform.service.uploads.operations import store_image
 from cloudplatform.volunteer.models import (
     COUNTER,
     FULFILLED,
@@ -178,6 +179,26 @@ def reward_fields(fields: dict) -> dict:
                 raise InvalidRewardFields.for_field(name, message)
             cleaned[name] = fields[name]
     return cleaned
+
+
+@requires(MANAGE)
+def set_reward_picture(staff: StaffAccount, reward: Reward, name: str, data: bytes) -> Reward:
+    """Give a reward offered in the staff member's communities its picture (a JPEG or PNG, re-encoded and
+    kept as an upload of the first of those communities); audited "reward.update".
+
+    :raises RewardNotFound: not offered in a community the staff member serves.
+    :raises Unprocessable: not a JPEG or PNG image, too large or broken (on ``picture``).
+    """
+    mine = _offered_in_scope(staff, reward.id)
+    if not mine:
+        raise RewardNotFound()
+    upload = store_image(staff, mine[0], name, data, field="picture")
+    reward.picture = upload.key
+    db.session.flush()
+    record(
+        staff, "reward.update", target=reward, community_id=mine[0], details={"picture": upload.original_name}
+    )
+    return reward
 
 
 def _offered_in_scope(staff: StaffAccount, reward_id: int) -> list[int]:

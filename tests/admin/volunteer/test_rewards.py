@@ -3,8 +3,11 @@ staff hand a redemption over by the scanned token or a button, put a locker one 
 one with a reason (points back); a grid worker sees the queue but not the shelf; another community's
 records answer 404; refusals are flashed and change nothing."""
 
+import io
+
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import COMMUNITY_ADMIN, COMMUNITY_STAFF, GRID_WORKER
@@ -13,8 +16,10 @@ from cloudplatform.volunteer.models import Redemption, Reward
 from cloudplatform.volunteer.rewards.operations import redeem, redemption_token
 from tests.admin.console import sign_in_as, submit, text
 from tests.locker.core import make_cabinet
+from tests.service.uploads.files import PDF, png
 from tests.volunteer.points_fixtures import balance, clock
 from tests.volunteer.reward_fixtures import make_reward, rich_volunteer, stock_of
+from tests.world import log_in
 
 __all__ = ["clock"]
 
@@ -148,3 +153,28 @@ def test_another_communitys_records_answer_404(client, world):
     answer = submit(client, f"{QUEUE}/{far.id}/fulfil", page=QUEUE)
     assert answer.status_code == 404 and status_of(far.id) == "reserved"
     assert status_of(made.id) == "reserved"
+
+
+def test_a_reward_gets_its_picture_and_volunteers_see_it(client, world):
+    sign_in_as(client, world.staff[COMMUNITY_ADMIN])
+    fields = {
+        "community_id": world.home.id,
+        "name": "雨伞",
+        "price": "20",
+        "stock": "3",
+        "limit_period": "month",
+    }
+    refused = submit(client, SHELF, {**fields, "picture": (io.BytesIO(PDF), "伞.pdf")}, page=SHELF)
+    assert "只能上传 JPEG、PNG 图片或 PDF 文件" not in text(refused)  # the console's own words for images
+    assert "“伞.pdf”" in text(refused)
+    assert _db.session.scalar(sa.select(sa.func.count(Reward.id))) == 0  # nothing shelved
+    done = submit(client, SHELF, {**fields, "picture": (io.BytesIO(png((40, 30))), "伞.png")}, page=SHELF)
+    assert "已上架 雨伞" in text(done)
+    reward = _db.session.scalar(sa.select(Reward).where(Reward.name == "雨伞"))
+    assert reward.picture
+    assert "已有物品图片" in text(client.get(f"{SHELF}/{reward.id}"))
+    rich_volunteer(world, world.home, "zhiyuan")
+    headers = log_in(client, "zhiyuan")
+    shown = client.get(f"/api/v1/volunteer/rewards/{reward.id}/picture", headers=headers)
+    assert (shown.status_code, shown.mimetype) == (200, "image/png")
+    assert Image.open(io.BytesIO(shown.data)).size == (40, 30)
