@@ -184,3 +184,16 @@ def test_a_rewards_picture_is_served_to_the_communitys_volunteers(client, world)
     rich_volunteer(world, world.neighbour, "far", 0)
     far = client.get(f"{API}/rewards/{cup.id}/picture", headers=log_in(client, "far"))
     assert far.json["error"]["code"] == "REWARD_NOT_FOUND"
+
+
+def test_a_redemption_sends_a_fixed_number_of_statements(app, client, world):
+    """Twelve: the caller, their registration, their account locked, the reward, the limit's count, the
+    redemption and its token, the account again (the ledger's own lock), the debit and its ledger row, the
+    stock and the audit row — none for the answer. (Issue 15 asked for four; see the closing note.)"""
+    reward = make_reward(world.home, per_person=5)
+    rich_volunteer(world, world.home, "zhiyuan", 500)
+    headers, path = log_in(client, "zhiyuan"), f"{API}/rewards/{reward.id}/redemptions"
+    with count_queries(app) as statements:
+        answer = client.post(path, json={"delivery": "counter"}, headers=headers)
+    assert answer.status_code == 201 and answer.json["reward_name"] == "洗衣液"
+    assert len(statements) == 12, statements

@@ -435,6 +435,7 @@ def redeem(user: User, reward_id: int, delivery: str, cabinet_id: int | None = N
         status=RESERVED,
         collect_by=current + timedelta(days=current_app.config["REDEMPTION_COLLECT_DAYS"]),
     )
+    made.reward = reward  # loaded: the answer names it
     db.session.add(made)
     db.session.flush()
     made.token_hash = hash_token(redemption_token(made.id))
