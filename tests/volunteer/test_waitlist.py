@@ -71,6 +71,8 @@ def test_an_offer_not_confirmed_lapses_by_the_job_and_goes_to_the_next(world, cl
     assert list(statuses(on.id).values()) == ["withdrawn", "lapsed", "offered"]
     assert places(on.id) == (1, 1)
     assert len(messages(second.user_id)) == 1
+    told = [m.data["thing3"]["value"] for m in messages(first.user_id)]
+    assert told == ["候补递补成功，请在2小时内确认", "递补名额未按时确认，已顺延"]
     refused(OfferExpired, ops.confirm_offer, user_of(first), on.id)
     assert done(ops.confirm_offer, user_of(second), on.id).status == "signed_up"
 

@@ -66,6 +66,7 @@ from cloudplatform.volunteer.volunteers.queries import MANAGE, require_volunteer
 PAGE = "pages/volunteer/shifts"
 MAX_CAPACITY = 500
 OFFER_NOTE = f"候补递补成功，请在{OFFER_HOURS}小时内确认"
+LAPSED_NOTE = "递补名额未按时确认，已顺延"
 
 
 def shift_message(shift: Shift, note: str) -> dict:
@@ -479,9 +480,9 @@ def confirm_offer(user: User, shift_id: int) -> ShiftSignup:
 
 
 def lapse_offers() -> dict[str, int]:
-    """Every offer not confirmed by its ``offered_until`` lapses; its place is offered to the next waiting
-    volunteer (told) or freed. One shift at a time, its row locked: safe to repeat and to run twice at
-    once."""
+    """Every offer not confirmed by its ``offered_until`` lapses (its volunteer told); its place is offered
+    to the next waiting volunteer (told) or freed. One shift at a time, its row locked: safe to repeat and
+    to run twice at once."""
     current = now()
     shift_ids = db.session.scalars(
         sa.select(ShiftSignup.shift_id)
@@ -492,16 +493,17 @@ def lapse_offers() -> dict[str, int]:
     for shift_id in shift_ids:
         shift = queries.lock_shift(shift_id)
         assert shift is not None
-        moved = transition_all(
-            ShiftSignup,
-            LAPSED,
+        due = (
             ShiftSignup.shift_id == shift_id,
             ShiftSignup.status == OFFERED,
             ShiftSignup.offered_until <= current,
         )
+        lapsing = db.session.scalars(sa.select(ShiftSignup.user_id).where(*due)).all()  # the shift is locked
+        moved = transition_all(ShiftSignup, LAPSED, *due)
         if not moved:  # another run lapsed them first
             continue
         give_back_places(shift_id, moved)
+        tell(lapsing, shift, LAPSED_NOTE)
         promoted = offer_free_places(shift)
         tell(promoted, shift, OFFER_NOTE)
         lapsed, offered = lapsed + moved, offered + len(promoted)
