@@ -1192,15 +1192,16 @@ ENDPOINTS += [
 
 
 def make_shift_signup(world, community, started=True, confirmed=False):
-    """A volunteer's sign-up for a shift of ``community``: started an hour ago and checked in when
+    """A volunteer's sign-up for a shift of ``community``: started an hour ago, checked in and out when
     ``started`` (with 120 minutes confirmed when ``confirmed``), else starting in ten minutes."""
     from tests.volunteer.fixtures import project, shift, signup, volunteer
 
     on = shift(project(community), starts_in=timedelta(hours=-1) if started else timedelta(minutes=10))
     who = volunteer(community, f"shift-volunteer-{community.id}")
-    fields = {"checked_in_at": on.starts_at} if started else {}
+    fields = {"checked_in_at": on.starts_at, "checked_out_at": now()} if started else {}  # left: confirmable
     if confirmed:
         fields.update(minutes=120, confirmed_at=now())
+        who.confirmed_minutes = 120
     return signup(on, who, **fields)
 
 

@@ -20,10 +20,15 @@ def periods_of(day: date) -> tuple[str, str, str]:
     return ALL_TIME, f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}"
 
 
+def not_below_zero(total):
+    """``total``, or 0 when below: a correction never takes back more than was credited, but records made
+    before the totals were kept (or by hand) may disagree, and a CHECK violation would fail the request."""
+    return sa.case((total < 0, 0), else_=total)
+
+
 def tally(volunteer_id: int, day: date, *, minutes: int = 0, points: int = 0) -> None:
     """Move the volunteer's tallies of ``day``'s periods by ``minutes`` and ``points`` (signed), making the
-    rows on first use (one INSERT ... ON CONFLICT for the three). A correction takes back at most what its
-    sign-up was credited in the same periods, so minutes stay ≥ 0 (a CHECK holds it)."""
+    rows on first use (one INSERT ... ON CONFLICT for the three); minutes never below zero."""
     if not (minutes or points):
         return
     home = db.session.execute(
@@ -48,7 +53,10 @@ def tally(volunteer_id: int, day: date, *, minutes: int = 0, points: int = 0) ->
     db.session.execute(
         stmt.on_conflict_do_update(
             index_elements=["volunteer_id", "period"],
-            set_={"minutes": VolunteerTally.minutes + minutes, "points": VolunteerTally.points + points},
+            set_={
+                "minutes": not_below_zero(VolunteerTally.minutes + minutes),
+                "points": VolunteerTally.points + points,
+            },
         )
     )
 
@@ -62,7 +70,7 @@ def credit_minutes(volunteer_id: int, minutes: int, day: date) -> None:
     row = db.session.execute(
         sa.update(Volunteer)
         .where(Volunteer.id == volunteer_id)
-        .values(confirmed_minutes=Volunteer.confirmed_minutes + minutes)
+        .values(confirmed_minutes=not_below_zero(Volunteer.confirmed_minutes + minutes))
         .returning(Volunteer.confirmed_minutes, Volunteer.stars_told, Volunteer.user_id)
         .execution_options(synchronize_session=False)
     ).one()
