@@ -7,7 +7,7 @@ from flask import Flask, request
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import UnsupportedMediaType
 
-from cloudplatform import errors, schemas, transaction  # noqa: F401  (schemas: Chinese validation messages)
+from cloudplatform import errors, headers, schemas, transaction  # noqa: F401  (schemas: Chinese validation messages)
 from cloudplatform.config import load_config
 from cloudplatform.extensions import api, csrf, db, limiter, migrate
 from cloudplatform.idempotency import remember_response
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
     app.register_error_handler(sa.exc.DBAPIError, transaction.database_unavailable)
     register_request_hooks(app)
+    headers.register(app)
 
     from cloudplatform import demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)
     from cloudplatform.service.aid import keys as aid_keys

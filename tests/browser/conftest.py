@@ -66,10 +66,23 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (no cookies) per test, closed afterwards."""
+    """A fresh browser context (no cookies) per test, closed afterwards; the test fails if the
+    Content-Security-Policy refused anything on its pages."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(10_000)
+    refused = csp_refusals(context)
     try:
         yield context.new_page()
     finally:
         context.close()
+    assert refused == []
+
+
+def csp_refusals(context) -> list[str]:
+    """What the Content-Security-Policy refuses in the context's pages, as Chromium logs each refusal
+    (an inline script or handler, a resource from elsewhere)."""
+    refused: list[str] = []
+    context.on(
+        "console", lambda message: "Content Security Policy" in message.text and refused.append(message.text)
+    )
+    return refused

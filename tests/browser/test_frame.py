@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_ADMIN, GRID_WORKER
+from tests.browser.conftest import csp_refusals
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -27,11 +28,14 @@ def open_page(browser):
         context = browser.new_context(locale="zh-CN", viewport=viewport)
         context.set_default_timeout(10_000)
         contexts.append(context)
+        refused.append(csp_refusals(context))
         return context.new_page()
 
+    refused: list[list[str]] = []
     yield open_at
     for context in contexts:
         context.close()
+    assert refused == [[]] * len(refused)
 
 
 def sign_in(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
