@@ -1,0 +1,48 @@
+"""Journeys through the mini-program client's H5 build in headless Chromium, against a live server."""
+
+import pytest
+from playwright.sync_api import expect
+
+from cloudplatform.identity.models import GRID_WORKER, Building
+from tests.factories import StaffAccountFactory
+from tests.miniprogram.conftest import log_in
+from tests.world import wechat_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_newcomer_asks_for_residency_and_a_grid_worker_approves_it(live_server, phone, db, world, tmp_path):
+    home = world.home
+    building = db.session.get(Building, world.buildings[home.id])
+    StaffAccountFactory(
+        role=GRID_WORKER, user_id=wechat_user("wangwei").id, username="wangwei", community_id=home.id
+    )
+    db.session.commit()
+
+    resident = phone()
+    log_in(resident, live_server, "newcomer")
+    expect(resident.get_by_text("您还没有加入社区")).to_be_visible()
+    resident.locator("[data-test=ask-residency]").click()
+    resident.locator("[data-test=community-filter] input").fill(home.name)
+    resident.locator("[data-test=community-option]", has_text=home.name).click()
+    resident.locator("[data-test=building-option]", has_text=building.name).click()
+    resident.locator("[data-test=room] input").fill("3单元502")
+    resident.locator("[data-test=real-name] input").fill("刘洋")
+    resident.locator("[data-test=submit-residency]").click()
+    mine = resident.locator("[data-test=my-requests]")
+    expect(mine).to_contain_text(f"{home.name} · {building.name} 3单元502")
+    expect(mine).to_contain_text("待审核")
+    resident.screenshot(path=tmp_path / "residency-asked.png", full_page=True)
+
+    worker = phone()
+    log_in(worker, live_server, "wangwei")
+    worker.get_by_text("网格员工作台").click()
+    request = worker.locator("[data-test=residency-request]", has_text="刘*")
+    expect(request).to_contain_text(f"{building.name} 3单元502")
+    request.locator("[data-test=approve]").click()
+    expect(request).to_contain_text("已通过")
+    worker.screenshot(path=tmp_path / "residency-approved.png", full_page=True)
+
+    resident.goto(f"{live_server}/m/#/pages/index/index")
+    expect(resident.locator("[data-test=my-communities]")).to_contain_text(home.name)
+    expect(resident.locator("[data-test=my-communities]")).to_contain_text("居民")
