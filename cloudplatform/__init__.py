@@ -37,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     headers.register(app)
 
-    from cloudplatform import demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)
+    from cloudplatform import backup, demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)
     from cloudplatform.service.aid import keys as aid_keys
     from cloudplatform.service.workdays import cli as calendar_cli
 
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     health.register_docs_assets(app)
     jobs.register_cli(app)
     demo.register_cli(app)
+    backup.register_cli(app)
     devserver.register_cli(app)
     calendar_cli.register_cli(app)
     aid_keys.register_cli(app)
