@@ -12,6 +12,7 @@ from cloudplatform.config import load_config
 from cloudplatform.extensions import api, csrf, db, limiter, migrate
 from cloudplatform.idempotency import remember_response
 from cloudplatform.logs import configure_logging
+from cloudplatform.proxies import trust_proxies
 from cloudplatform.routing import IdConverter, id_schema
 
 MIGRATIONS_DIR = __path__[0] + "/migrations"
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     make_database_dir(app.config["DATABASE_URL"])
     configure_logging(app)
+    trust_proxies(app)
 
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)

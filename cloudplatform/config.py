@@ -1,7 +1,9 @@
 """Configuration read from environment variables when the app is created (never at import time)."""
 
+import ipaddress
 import json
 import os
+import socket
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,16 +29,20 @@ DEFAULT_TEMPLATES = json.dumps(
         "volunteer_star": "dev-tmpl-volunteer-star",
     }
 )
+DEV_WECHAT_APPID = "wx-dev-appid"
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105  (refused in production)
 STANDIN_HOSTS = {"127.0.0.1", "localhost", "::1"}
+ENVIRONMENTS = ("development", "production")  # the test suite runs as development
 
 # name -> (default, cast); every variable the platform reads, with its documented default
 SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
-    "CLOUDPLATFORM_ENV": ("development", str),  # development | production
+    "CLOUDPLATFORM_ENV": ("development", str),  # development | production; anything else refuses to start
     "DATABASE_URL": (None, str),  # default: sqlite file under instance/
-    "REDIS_URL": (None, str),  # rate limits, device nonces, WeChat token; in-memory when unset
+    "REDIS_URL": (None, str),  # limits, device nonces, WeChat token; in-memory when unset (not in production)
+    # proxies in front that append to X-Forwarded-For (nginx: 1); 0 trusts no forwarded header
+    "TRUSTED_PROXIES": (0, int),
     "SECRET_KEY": (DEV_SECRET_KEY, str),
-    "WECHAT_APPID": ("wx-dev-appid", str),
+    "WECHAT_APPID": (DEV_WECHAT_APPID, str),
     "WECHAT_SECRET": ("dev-wechat-secret", str),
     "WECHAT_API_BASE": ("http://127.0.0.1:5002/", str),  # the local stand-in in development
     "WECHAT_TIMEOUT": (5.0, float),  # seconds per request to WeChat
@@ -91,6 +97,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         value = raw if raw not in (None, "") else default
         cfg[name] = cast(value) if isinstance(value, str) else value
     cfg.update(overrides or {})
+    if cfg["CLOUDPLATFORM_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(
+            f"CLOUDPLATFORM_ENV must be development or production, not {cfg['CLOUDPLATFORM_ENV']!r}"
+        )
+    if cfg["TRUSTED_PROXIES"] < 0:
+        raise ConfigError("TRUSTED_PROXIES is the number of proxies in front: 0 or more")
     if not cfg["DATABASE_URL"]:
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "cloudplatform.db")
     production = cfg["CLOUDPLATFORM_ENV"] == "production"
@@ -130,16 +142,59 @@ def engine_options(url: str) -> dict:
 
 
 def check_production(cfg: dict) -> None:
-    """Refuse to start production with development secrets or the WeChat stand-in."""
-    if cfg["SECRET_KEY"] == DEV_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
-        raise ConfigError("SECRET_KEY must be set to a random value of at least 32 characters in production")
-    if urlsplit(cfg["WECHAT_API_BASE"]).hostname in STANDIN_HOSTS:
+    """Refuse to start production with development secrets, a guessable key, the WeChat stand-in or
+    per-worker rate limits."""
+    key = cfg["SECRET_KEY"]
+    if key == DEV_SECRET_KEY or len(key.encode()) < 32 or len(set(key)) == 1:
+        raise ConfigError("SECRET_KEY must be set to a random value of at least 32 bytes in production")
+    base = cfg["WECHAT_API_BASE"]
+    if is_local_address(wechat_host(base)):
         raise ConfigError(
             "WECHAT_API_BASE points at the local WeChat stand-in; set the real API in production"
         )
+    if urlsplit(base).scheme != "https":
+        raise ConfigError("WECHAT_API_BASE must be an https:// URL in production")
+    if cfg["WECHAT_APPID"] == DEV_WECHAT_APPID:
+        raise ConfigError("WECHAT_APPID must be the mini-program's app id in production")
     if cfg["WECHAT_SECRET"] == SETTINGS["WECHAT_SECRET"][0]:
         raise ConfigError("WECHAT_SECRET must be set in production")
     if cfg["DATABASE_URL"].startswith("sqlite"):
         raise ConfigError("production needs PostgreSQL: set DATABASE_URL")
+    if not cfg["REDIS_URL"]:
+        raise ConfigError(
+            "production needs REDIS_URL: rate limits, device nonces and the WeChat token are shared by "
+            "every worker through Redis"
+        )
     if cfg["FIELD_KEYS"] == DEV_FIELD_KEYS or cfg["FIELD_HASH_KEY"] == DEV_FIELD_HASH_KEY:
         raise ConfigError("FIELD_KEYS and FIELD_HASH_KEY must be set to random keys in production")
+
+
+def wechat_host(base: str) -> str:
+    try:
+        host = urlsplit(base).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise ConfigError(f"WECHAT_API_BASE is not a URL: {base!r}")
+    return host
+
+
+def is_local_address(host: str) -> bool:
+    """Whether a host name or address, in any spelling (127.1, 0x7f.1, 2130706433, ::ffff:127.0.0.1,
+    localhost., 0), means this machine: a loopback or unspecified address, or a name resolving to one.
+    A name that does not resolve (yet) is not known to be local."""
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        found = {str(info[4][0]) for info in socket.getaddrinfo(name, None)}
+    except (OSError, ValueError):
+        return False
+    return any(local_ip(address) for address in found)
+
+
+def local_ip(address: str) -> bool:
+    ip = ipaddress.ip_address(address.partition("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback or ip.is_unspecified

@@ -57,7 +57,11 @@ def register_cli(app: Flask) -> None:
 
     @group.command("load")
     def load():
-        """Load the demo data once (does nothing when it is already there)."""
+        """Load the demo data once (does nothing when it is already there); refused in production."""
+        if app.config["CLOUDPLATFORM_ENV"] == "production":
+            raise click.ClickException(
+                "生产环境不能加载演示数据（演示账号的密码是公开的）: demo data is refused in production"
+            )
         loaded = load_demo_data()
         db.session.commit()
         click.echo("demo data loaded" if loaded else "demo data already present")

@@ -75,7 +75,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
     def serve(host, port):
-        """Serve the API and the console; run the scheduler and (in development) the WeChat stand-in."""
+        """Development only: serve the API and the console with werkzeug's server, run the scheduler
+        and the WeChat stand-in. Production runs gunicorn (deploy/README.md)."""
         from werkzeug.serving import run_simple
 
         from cloudplatform.jobs import build_scheduler

@@ -10,7 +10,6 @@ instances on free ports with ``-b`` and ``-w``).
 import os
 
 from gunicorn import glogging
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cloudplatform.logs import redact_path
 
@@ -46,23 +45,15 @@ max_requests_jitter = 500
 # across a fork corrupt each other's traffic). A code change is rolled out with a restart, not HUP.
 preload_app = False
 
-# nginx on loopback is the only proxy we believe. gunicorn uses this for the scheme
-# (X-Forwarded-Proto → https, so url_for and secure cookies are right); the client address is set
-# from X-Forwarded-For by ProxyFix below, since gunicorn never rewrites REMOTE_ADDR itself.
-forwarded_allow_ips = "127.0.0.1,::1"
-secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
-
-
-def post_worker_init(worker):
-    """Take the client's address and scheme from the one proxy in front of us (nginx appends the
-    peer it saw to X-Forwarded-For): rate limits, idempotency keys of signed-out callers and the audit
-    log's ip need the client, not 127.0.0.1. Only loopback reaches this port (``bind``)."""
-    worker.wsgi = ProxyFix(worker.wsgi, x_for=1, x_proto=1)
+# The client's address and scheme come from the app (TRUSTED_PROXIES=1 for nginx on this host:
+# cloudplatform/proxies.py), never from gunicorn, so that one setting decides what is believed.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
 
 
 # The access log on stdout (the journal under systemd), one line per request with the request id
 # the app answers with (X-Request-ID: nginx's $request_id, or a new one), the client as nginx saw
-# it (%(h)s is read after ProxyFix) and the time taken in milliseconds. The app's log lines and
+# it (%(h)s is read after the app's ProxyFix) and the time taken in milliseconds. The app's log lines and
 # nginx's access log carry the same id.
 accesslog = "-"
 errorlog = "-"

@@ -5,7 +5,8 @@
 - one Idempotency-Key raced through both instances makes one booking, and every reply agrees;
 - of two schedulers one leads: each job runs once per due time, the standby takes over when the
   leader dies, and SIGTERM (systemctl stop) stops a leader cleanly;
-- the client address comes from nginx's X-Forwarded-For (rate limits are per client, not per proxy);
+- the client address comes from nginx's X-Forwarded-For (TRUSTED_PROXIES=1: rate limits are per client,
+  not per proxy), and a client's limit is one count across both instances and their workers (Redis);
 - and (when nginx is installed) deploy/nginx/baoji.conf passes ``nginx -t``.
 
 The app runs in development mode against the WeChat stand-in: production refuses the stand-in (a
@@ -50,6 +51,7 @@ from tests.world import fresh_code
 CAPACITY = 3
 RACERS = 16  # 2 instances x 2 workers x 4 threads: every one of them is busy at once
 RETRIES = 8  # the same Idempotency-Key, 4 through each instance
+LOGINS = 30  # per minute and client: the racers and the retrier log in from 127.0.0.1 (17 of them)
 JOB_SECONDS = 2.0  # every job, in this test only (tests/rung.py)
 BOOKINGS = "/api/v1/services/bookings"
 
@@ -97,11 +99,12 @@ def rung_env(database_url, redis_url, standin, tmp_path):
         "CLOUDPLATFORM_ENV": "development",  # production refuses the stand-in: see the module's docstring
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        "TRUSTED_PROXIES": "1",  # as behind nginx: the client is the last X-Forwarded-For entry
         "SECRET_KEY": secrets.token_urlsafe(48),  # one key for both instances, as one deployment has
         "WECHAT_API_BASE": standin,
         "WECHAT_APPID": STANDIN_APPID,
         "WECHAT_SECRET": STANDIN_SECRET,
-        "LOGIN_RATE_LIMIT": "1000 per minute",  # every racer logs in from 127.0.0.1
+        "LOGIN_RATE_LIMIT": f"{LOGINS} per minute",
         "PUBLIC_RATE_LIMIT": "3 per minute",  # per client: see check_client_address
         "SCHEDULER_LEADER_RETRY_SECONDS": "1",
         "RUNG_JOB_SECONDS": str(JOB_SECONDS),
@@ -138,6 +141,7 @@ def test_two_instances_and_two_schedulers_share_one_database(app, world, rung_en
         check_booking_race(bases, raced)
         check_idempotency_race(bases, retried, retrier)
         check_client_address(bases)
+        check_login_limit(bases)
         check_one_scheduler_leads(processes[2:], rung_env)
     except AssertionError as failure:
         raise AssertionError(f"{failure}\n\n" + "\n".join(p.tail(15) for p in processes)) from None
@@ -188,16 +192,37 @@ def check_idempotency_race(bases, slot, retrier):
 
 def check_client_address(bases):
     """Behind nginx every request comes from 127.0.0.1: the address limits count is the one nginx
-    appends to X-Forwarded-For (deploy/gunicorn.conf.py's ProxyFix), not gunicorn's peer."""
-    url = bases[0] + "/api/v1/services/guides?q=" + requests.utils.quote("证明")
+    appends to X-Forwarded-For (TRUSTED_PROXIES=1), not gunicorn's peer. The count is kept in Redis, so
+    a client spreading its requests over both instances (and their workers) has one allowance."""
+    path = "/api/v1/services/guides?q=" + requests.utils.quote("证明")
 
-    def remaining(client):
-        response = requests.get(url, headers={"X-Forwarded-For": f"198.51.100.7, {client}"}, timeout=10)
+    def remaining(base, client):
+        headers = {"X-Forwarded-For": f"198.51.100.7, {client}"}
+        response = requests.get(base + path, headers=headers, timeout=10)
+        if response.status_code == 429:
+            return "refused"
         assert response.status_code == 200, response.text
         return int(response.headers["X-RateLimit-Remaining"])
 
-    assert [remaining("203.0.113.1") for _ in range(3)] == [2, 1, 0]
-    assert remaining("203.0.113.2") == 2  # another client, its own allowance (and not 198.51.100.7's)
+    spread = [remaining(bases[i % 2], "203.0.113.1") for i in range(4)]
+    assert spread == [2, 1, 0, "refused"]
+    assert remaining(bases[1], "203.0.113.1") == "refused"
+    assert remaining(bases[1], "203.0.113.2") == 2  # another client: its own (and not 198.51.100.7's)
+
+
+def check_login_limit(bases):
+    """Wrong login codes from one client, spread over both instances (and their four workers), are
+    refused after LOGINS in all: one count in Redis, not one per worker."""
+
+    def attempt(i):
+        body, client = {"code": f"guessed-{i}"}, {"X-Forwarded-For": "203.0.113.50"}
+        return requests.post(bases[i % 2] + "/api/v1/auth/login", json=body, headers=client, timeout=10)
+
+    answers = [attempt(i) for i in range(LOGINS + 2)]
+    refused = {a.json()["error"]["code"] for a in answers[:LOGINS]}  # WeChat knows no such code
+    assert "RATE_LIMITED" not in refused and all(a.status_code < 500 for a in answers), refused
+    assert [a.status_code for a in answers[LOGINS:]] == [429, 429]
+    assert answers[-1].json()["error"]["code"] == "RATE_LIMITED"
 
 
 def check_one_scheduler_leads(schedulers, env):
