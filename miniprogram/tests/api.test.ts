@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { Action, api, ApiError, getToken, login, MAX_ATTEMPTS, setToken } from '../src/api'
+import { Action, api, ApiError, getToken, imageDataUrl, login, MAX_ATTEMPTS, setToken } from '../src/api'
 import { envelope, installUni } from './uni'
 
 let platform: ReturnType<typeof installUni>
@@ -168,6 +168,25 @@ describe('429', () => {
     platform.reply({ statusCode: 429, data: envelope('RATE_LIMITED', '操作过于频繁'), header: { 'Retry-After': '60' } })
     await expect(api.get('/api/v1/me')).rejects.toMatchObject({ status: 429 })
     expect(platform.sent).toHaveLength(1)
+  })
+})
+
+describe('an image the API answers', () => {
+  it('comes as a data URL, fetched with the token', async () => {
+    setToken('t-1')
+    platform.reply({ statusCode: 200, data: new Uint8Array([137, 80, 78, 71]).buffer })
+    const src = await imageDataUrl('/api/v1/services/bookings/{booking_id}/qr.png', { params: { booking_id: 4 } })
+    expect(src).toBe('data:image/png;base64,iVBORw==')
+    expect(platform.sent[0]).toMatchObject({ url: '/api/v1/services/bookings/4/qr.png', header: { Authorization: 'Bearer t-1' } })
+  })
+
+  it('refused, gives the error of its envelope', async () => {
+    const body = new TextEncoder().encode(JSON.stringify(envelope('BOOKING_NOT_FOUND', '预约不存在')))
+    platform.reply({ statusCode: 404, data: body.buffer })
+    await expect(imageDataUrl('/api/v1/services/bookings/{booking_id}/qr.png', { params: { booking_id: 4 } })).rejects.toMatchObject({
+      code: 'BOOKING_NOT_FOUND',
+      message: '预约不存在',
+    })
   })
 })
 

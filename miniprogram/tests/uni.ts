@@ -33,6 +33,7 @@ export function installUni() {
         else options.success?.({ statusCode: reply.statusCode, data: reply.data ?? {}, header: reply.header ?? {} } as UniApp.RequestSuccessCallbackResult)
       })
     }),
+    arrayBufferToBase64: (buffer: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))),
     getStorageSync: (key: string) => storage.get(key) ?? '',
     setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
     removeStorageSync: (key: string) => void storage.delete(key),

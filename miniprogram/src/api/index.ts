@@ -245,6 +245,36 @@ export const api = {
   },
 }
 
+/**
+ * A PNG the API answers (a booking's or a pickup's QR code) as a data: URL for `<image :src>`: an image
+ * element cannot send the bearer token, so the picture is fetched here.
+ */
+export async function imageDataUrl<P extends PathsFor<'get'>>(path: P, options: Options<P, 'get'> = {}): Promise<string> {
+  const url = API_BASE + fillPath(path, options.params) + queryString(options.query)
+  const token = getToken()
+  const answer = await new Promise<RawAnswer>((resolve, reject) =>
+    uni.request({
+      url,
+      method: 'GET',
+      header: token ? { Authorization: `Bearer ${token}` } : {},
+      responseType: 'arraybuffer',
+      success: (res) => resolve({ statusCode: res.statusCode, data: res.data, header: res.header as Record<string, unknown> }),
+      fail: () => reject(new ApiError(0, 'NETWORK_ERROR', NETWORK_MESSAGE)),
+    }),
+  )
+  if (answer.statusCode >= 200 && answer.statusCode < 300) {
+    return `data:image/png;base64,${uni.arrayBufferToBase64(answer.data as ArrayBuffer)}`
+  }
+  if (answer.statusCode === 401) sendToLogin()
+  let data: unknown = {}
+  try {
+    data = JSON.parse(new TextDecoder().decode(answer.data as ArrayBuffer))
+  } catch {
+    // not the envelope
+  }
+  throw toError({ ...answer, data })
+}
+
 type Upload = Answer<'/api/v1/services/uploads', 'post'>
 
 /** Upload an image or PDF (a path from uni.chooseImage / chooseMessageFile); its id goes into forms. */
