@@ -20,7 +20,12 @@ from cloudplatform.wechat import close_gateway
 from cloudplatform.wechat.standin import create_standin_app, serve_standin, stop_standin
 from tests.standin import STANDIN_APPID, STANDIN_SECRET
 
-pytest_plugins = ["tests.world", "tests.service.bookings.fixtures", "tests.wechat.fixtures"]
+pytest_plugins = [
+    "tests.world",
+    "tests.service.bookings.fixtures",
+    "tests.wechat.fixtures",
+    "tests.browser.fixtures",
+]
 
 CHROMIUM = "/usr/bin/chromium"
 

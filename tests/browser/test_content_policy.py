@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cloudplatform.identity.models import COMMUNITY_ADMIN
 from cloudplatform.service.notices.models import Notice
-from tests.browser.conftest import csp_refusals
+from tests.browser.fixtures import csp_refusals
 from tests.browser.test_console import fill_sign_in
 from tests.factories import PASSWORD
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cloudplatform.identity.models import CITY_ADMIN, COMMUNITY_ADMIN, GRID_WORKER
-from tests.browser.conftest import csp_refusals
+from tests.browser.fixtures import csp_refusals
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

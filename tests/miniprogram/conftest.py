@@ -5,20 +5,19 @@ phone's size. Logins go through the WeChat stand-in with ``dev:<name>`` codes, a
 import pytest
 
 from miniprogram_api.site import BUILD_DIR
-from tests.browser.conftest import browser, csp_refusals, live_server  # noqa: F401  (the console's fixtures)
-
-PHONE = {"width": 390, "height": 844}
+from tests.browser.fixtures import csp_refusals
+from tests.miniprogram.helpers import PHONE
 
 
 @pytest.fixture
 def h5_build():
     if not (BUILD_DIR / "index.html").exists():
-        pytest.skip("the H5 client is not built: (cd miniprogram && npm ci && npm run build:h5)")
+        pytest.fail("the H5 client is not built: (cd miniprogram && npm ci && npm run build:h5)")
     return BUILD_DIR
 
 
 @pytest.fixture
-def phone(browser, h5_build):  # noqa: F811
+def phone(browser, h5_build):
     """A new phone (a fresh browser context: no token in its storage) for each person in the journey;
     the test fails if the Content-Security-Policy refused anything on its pages."""
     contexts, refused = [], []
@@ -34,11 +33,3 @@ def phone(browser, h5_build):  # noqa: F811
     for context in contexts:
         context.close()
     assert [message for messages in refused for message in messages] == []
-
-
-def log_in(page, base_url: str, name: str) -> None:
-    """Open the client and log in with the stand-in's ``dev:<name>`` code (the page adds a fresh nonce)."""
-    page.goto(f"{base_url}/m/")
-    page.locator("[data-test=dev-code] input").fill(f"dev:{name}")
-    page.locator("[data-test=dev-login]").click()
-    page.locator("[data-test=my-communities]").wait_for()

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from cloudplatform.identity.models import GRID_WORKER, Building
 from tests.factories import StaffAccountFactory
-from tests.miniprogram.conftest import log_in
+from tests.miniprogram.helpers import log_in
 from tests.world import wechat_user
 
 pytestmark = pytest.mark.browser

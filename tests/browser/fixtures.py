@@ -1,4 +1,4 @@
-"""Browser fixtures: the app served on a loopback port, and headless Debian Chromium driving it."""
+"""Browser fixtures (a plugin of tests/conftest.py): the app on a loopback port, headless Chromium."""
 
 import threading
 
