@@ -21,7 +21,7 @@ export const SECTIONS: Section[] = [
   { title: '建言献策', badge: '言' },
   { title: '党员报到', badge: '党' },
   { title: '志愿服务', badge: '志' },
-  { title: '我的云柜', badge: '柜' },
+  { title: '我的云柜', badge: '柜', url: '/pages/lockers/lockers' },
   { title: '网格员工作台', badge: '格', url: '/pages/grid/queue', staff: true },
 ]
 
