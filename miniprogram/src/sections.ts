@@ -19,7 +19,7 @@ export const SECTIONS: Section[] = [
   { title: '困难救助', badge: '助' },
   { title: '群众点单', badge: '单' },
   { title: '建言献策', badge: '言' },
-  { title: '党员报到', badge: '党' },
+  { title: '党员报到', badge: '党', url: '/pages/party/report' },
   { title: '志愿服务', badge: '志' },
   { title: '我的云柜', badge: '柜', url: '/pages/lockers/lockers' },
   { title: '网格员工作台', badge: '格', url: '/pages/grid/queue', staff: true },
