@@ -13,9 +13,9 @@ export interface Section {
 
 export const SECTIONS: Section[] = [
   { title: '居民认证', badge: '证', url: '/pages/residency/residency' },
-  { title: '通知公告', badge: '告' },
-  { title: '办事指南', badge: '指' },
-  { title: '预约服务', badge: '约' },
+  { title: '通知公告', badge: '告', url: '/pages/notices/list' },
+  { title: '办事指南', badge: '指', url: '/pages/guides/search' },
+  { title: '预约服务', badge: '约', url: '/pages/booking/services' },
   { title: '困难救助', badge: '助' },
   { title: '群众点单', badge: '单' },
   { title: '建言献策', badge: '言' },

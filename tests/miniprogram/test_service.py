@@ -1,0 +1,109 @@
+"""服务云 in the mini-program client's H5 build: a resident reads a notice (its unread mark goes), finds a
+guide by searching in Chinese, books a slot of its service from the slot picker, sees the booking QR,
+and cancels."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cloudplatform.extensions import db as _db
+from cloudplatform.identity.models import COMMUNITY_STAFF, RESIDENT
+from cloudplatform.service.bookings.operations import create_bookable, set_opening_hours
+from cloudplatform.service.guides.operations import create_guide
+from tests.miniprogram.helpers import log_in
+from tests.service.notices.helpers import make_notice, person
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def kiosk(world):
+    """The demo's 自助服务终端: open around the clock, 15-minute slots of 2 places, no notice, so a slot can
+    be booked at any hour; its guide links to it."""
+    staff = world.staff[COMMUNITY_STAFF]
+    service = create_bookable(
+        staff,
+        world.home.id,
+        name="自助服务终端",
+        location="党群服务中心一楼24小时自助服务区",
+        slot_minutes=15,
+        capacity=2,
+        min_notice_hours=0,
+        max_advance_days=1,
+        max_active_per_user=2,
+        cancel_cutoff_hours=0,
+    )
+    set_opening_hours(staff, service, [(weekday, 0, 24 * 60) for weekday in range(7)])
+    create_guide(
+        staff,
+        world.home.id,
+        category="社保医保",
+        title="社保缴费查询打印",
+        purpose="在自助服务终端查询、打印社保缴费记录",
+        materials=["身份证"],
+        bookable_id=service.id,
+    )
+    _db.session.commit()
+    return service
+
+
+def test_a_resident_reads_a_notice_and_it_is_no_longer_unread(live_server, phone, world):
+    person("zhangxiulan", world.home, RESIDENT)
+    make_notice(
+        world.home, title="关于火炬路片区临时停水的通知", pinned=True, body="12月10日8:00至18:00停水。"
+    )
+    make_notice(world.home, title="冬季供暖缴费提醒")
+
+    resident = phone()
+    log_in(resident, live_server, "zhangxiulan")
+    resident.get_by_text("通知公告").click()
+    expect(resident.locator("[data-test=unread-count]")).to_have_text("2 条未读")
+    water = resident.locator("[data-test=notice]", has_text="临时停水")
+    expect(water).to_contain_text("置顶")
+    expect(water).to_contain_text("未读")
+    water.click()
+    expect(resident.locator("[data-test=notice-detail]")).to_contain_text("12月10日8:00至18:00停水。")
+
+    resident.go_back()
+    expect(resident.locator("[data-test=unread-count]")).to_have_text("1 条未读")
+    expect(resident.locator("[data-test=notice]", has_text="临时停水")).not_to_contain_text("未读")
+    expect(resident.locator("[data-test=notice]", has_text="供暖")).to_contain_text("未读")
+
+
+def test_a_resident_finds_a_guide_books_a_slot_and_shows_the_booking_qr(
+    live_server, phone, world, kiosk, tmp_path
+):
+    person("zhangxiulan", world.home, RESIDENT)
+
+    resident = phone()
+    log_in(resident, live_server, "zhangxiulan")
+    resident.get_by_text("办事指南").click()
+    resident.locator("[data-test=guide-query] input").fill("社保")
+    resident.locator("[data-test=guide-search]").click()
+    guide = resident.locator("[data-test=guide]", has_text="社保缴费查询打印")
+    expect(guide).to_contain_text("可预约")
+    guide.click()
+    expect(resident.locator("[data-test=guide-materials]")).to_contain_text("身份证")
+    resident.locator("[data-test=guide-book]").click()
+
+    expect(resident.locator("[data-test=bookable-name]")).to_have_text("自助服务终端")
+    free = resident.locator("[data-test=slot]:not(.off)")
+    resident.locator("[data-test=slot]").first.wait_for()
+    if not free.count():  # late in the evening the rest of today is over: tomorrow's slots
+        resident.locator("[data-test=day]", has_text="明天").click()
+    expect(free.first).to_contain_text("余 2 个")
+    free.first.click()
+    resident.screenshot(path=tmp_path / "slot-picked.png", full_page=True)
+    resident.locator("[data-test=book]").click()
+
+    booking = resident.locator("[data-test=booking]", has_text="自助服务终端")
+    expect(booking.locator("[data-test=booking-status]")).to_have_text("已预约")
+    qr = booking.locator("[data-test=booking-qr] img")
+    expect(qr).to_have_attribute("src", re.compile(r"^data:image/png;base64,iVBOR"))
+    resident.screenshot(path=tmp_path / "booking-qr.png", full_page=True)
+
+    booking.locator("[data-test=cancel]").click()
+    booking.locator("[data-test=confirm-cancel]").click()
+    expect(booking.locator("[data-test=booking-status]")).to_have_text("已取消")
+    expect(booking.locator("[data-test=booking-qr]")).to_have_count(0)
