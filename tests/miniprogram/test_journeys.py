@@ -1,14 +1,22 @@
 """Journeys through the mini-program client's H5 build in headless Chromium, against a live server."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
+from cloudplatform.clock import LOCAL_TZ
 from cloudplatform.identity.models import GRID_WORKER, Building
 from tests.factories import StaffAccountFactory
 from tests.miniprogram.helpers import log_in
+from tests.service.bookings.fixtures import MONDAY, make_service, resident_of, slot_at
+from tests.world import log_in as api_log_in
 from tests.world import wechat_user
 
 pytestmark = pytest.mark.browser
+
+MONDAY_0845 = datetime(2026, 12, 7, 8, 45, tzinfo=LOCAL_TZ)  # check-in for the 9:00 slot opened at 8:30
 
 
 def test_a_newcomer_asks_for_residency_and_a_grid_worker_approves_it(live_server, phone, db, world, tmp_path):
@@ -46,3 +54,28 @@ def test_a_newcomer_asks_for_residency_and_a_grid_worker_approves_it(live_server
     resident.goto(f"{live_server}/m/#/pages/index/index")
     expect(resident.locator("[data-test=my-communities]")).to_contain_text(home.name)
     expect(resident.locator("[data-test=my-communities]")).to_contain_text("居民")
+
+
+def test_a_grid_worker_checks_a_resident_in_by_the_booking_qr(live_server, phone, client, world, tmp_path):
+    with time_machine.travel(MONDAY_0845, tick=False):
+        service = make_service(world, min_notice_hours=0)
+        resident_of(world.home, "resident")
+        slot = slot_at(service, MONDAY, 9)
+        booked = client.post(
+            "/api/v1/services/bookings", json={"slot_id": slot.id}, headers=api_log_in(client, "resident")
+        )
+        assert booked.status_code == 201, booked.json
+
+        worker = phone()
+        log_in(worker, live_server, "staff-grid_worker")
+        worker.get_by_text("网格员工作台").click()
+        worker.locator("[data-test=qr-token] input").fill(booked.json["qr_token"])
+        worker.locator("[data-test=check-in]").click()
+        checked_in = worker.locator("[data-test=checked-in]")
+        expect(checked_in).to_contain_text("证明开具")
+        expect(checked_in).to_contain_text("已核销")
+        worker.screenshot(path=tmp_path / "checked-in.png", full_page=True)
+
+        worker.locator("[data-test=qr-token] input").fill(booked.json["qr_token"])
+        worker.locator("[data-test=check-in]").click()
+        expect(worker.locator("[data-test=check-in-card] .error")).not_to_be_empty()
