@@ -85,6 +85,18 @@ class PayloadTooLarge(AppError):
     status, code, message = 413, "PAYLOAD_TOO_LARGE", "请求内容过大"
 
 
+class UriTooLong(AppError):
+    """The request's address is longer than the server reads (8 KB; nginx answers before the app)."""
+
+    status, code, message = 414, "URI_TOO_LONG", "请求地址过长"
+
+
+class HeadersTooLarge(AppError):
+    """A request header, or all of them, is larger than the server reads (8 KB; nginx answers first)."""
+
+    status, code, message = 431, "HEADERS_TOO_LARGE", "请求头过大"
+
+
 class UnsupportedMediaType(AppError):
     """A body that is not ``application/json``."""
 
@@ -139,7 +151,9 @@ HTTP_ERRORS: dict[int, type[AppError]] = {
         MethodNotAllowed,
         Conflict,
         PayloadTooLarge,
+        UriTooLong,
         UnsupportedMediaType,
+        HeadersTooLarge,
         Unprocessable,
         RateLimited,
         InternalError,

@@ -67,29 +67,60 @@ UNSTORABLE_MESSAGE = "不能包含控制字符或无效字符"
 def unstorable_fields(data: Any) -> dict[str, list[str]]:
     """The paths (``name``, ``items.0.name``) of every text in a request's data, or key, that no field
     takes (``UNSTORABLE``), each with the 422 message. Walks without recursion (any depth of nesting)."""
-    refused: dict[str, list[str]] = {}
+    return {
+        path: [UNSTORABLE_MESSAGE]
+        for path, value in _leaves(data, check_key=lambda key: bool(UNSTORABLE.search(key)))
+        if isinstance(value, str) and UNSTORABLE.search(value)
+    }
+
+
+# Days no field takes: a calendar year before 1900 or after 2099 is a typing error in a community's
+# records, and at the calendar's edges (year 1, year 9999) converting a time to UTC or adding a day
+# overflows. Every date and time of the document says so with ``DATE_PATTERN`` unless it has its own.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2099, 12, 31)
+DATE_PATTERN = "^(19|20)[0-9]{2}-"
+OUT_OF_RANGE_MESSAGE = "日期应在 1900-01-01 到 2099-12-31 之间"
+
+
+def out_of_range_dates(data: Any) -> dict[str, list[str]]:
+    """The paths of every date or time in loaded data outside ``FIRST_DATE``–``LAST_DATE``, each with the
+    422 message (the year as written: no conversion, which could overflow)."""
+    return {
+        path: [OUT_OF_RANGE_MESSAGE]
+        for path, value in _leaves(data)
+        if isinstance(value, date) and not FIRST_DATE.year <= value.year <= LAST_DATE.year
+    }
+
+
+def _leaves(data: Any, check_key=None):
+    """``(path, value)`` of every value that is neither a mapping nor a list, without recursion; a key
+    ``check_key`` refuses gives ``(its mapping's path or "_schema", key)`` instead of its value."""
     pending: list[tuple[str, Any]] = [("", data)]
     while pending:
         path, value = pending.pop()
         if isinstance(value, Mapping):
             for key in value:
-                if UNSTORABLE.search(str(key)):
-                    refused[path or "_schema"] = [UNSTORABLE_MESSAGE]
+                if check_key is not None and check_key(str(key)):
+                    yield path or "_schema", str(key)
                     continue
                 items = value.getlist(key) if hasattr(value, "getlist") else [value[key]]
                 pending.extend((f"{path}.{key}" if path else str(key), item) for item in items)
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             pending.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
-        elif isinstance(value, str) and UNSTORABLE.search(value):
-            refused[path or "_schema"] = [UNSTORABLE_MESSAGE]
-    return refused
+        else:
+            yield path or "_schema", value
 
 
 def text_pattern(converter, field, ret: dict, **kwargs) -> dict:
     """apispec attribute function: every text field without a pattern of its own is documented with
-    ``TEXT`` (what ``unstorable_fields`` lets through), so that clients and generated tests know."""
-    if isinstance(field, fields.String) and "pattern" not in ret and not field.dump_only:
+    ``TEXT`` (what ``unstorable_fields`` lets through), every date and time with ``DATE_PATTERN`` (what
+    ``out_of_range_dates`` lets through), so that clients and generated tests know."""
+    if "pattern" in ret or field.dump_only:
+        return {}
+    if isinstance(field, fields.String):
         return {"pattern": TEXT}
+    if isinstance(field, fields.Date | fields.DateTime):
+        return {"pattern": DATE_PATTERN}
     return {}
 
 

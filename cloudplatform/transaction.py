@@ -3,10 +3,11 @@ succeeds and rolls it back otherwise; a page that goes on after a refusal undoes
 whose database connection was lost answers 503."""
 
 import logging
+import traceback
 
 import sqlalchemy as sa
 
-from cloudplatform.errors import ServiceUnavailable, handle_app_error
+from cloudplatform.errors import InternalError, ServiceUnavailable, handle_app_error
 from cloudplatform.extensions import db
 
 log = logging.getLogger(__name__)
@@ -20,9 +21,22 @@ def roll_back() -> None:
 def database_unavailable(error: sa.exc.DBAPIError):
     """The database dropped the connection or cannot be reached: 503 with Retry-After, nothing changed.
     SQLAlchemy has already invalidated the pool's connections (the engine does not ping before each
-    checkout), so the next request gets a fresh one. Any other database error is a fault (500)."""
+    checkout), so the next request gets a fresh one. Any other database error is a fault (500), logged
+    with its statement and stack but neither its parameters (``hide_parameters``) nor the database's own
+    message (PostgreSQL's DETAIL shows the refused row's values)."""
     if not (error.connection_invalidated or isinstance(error, sa.exc.OperationalError)):
-        raise error
+        stack = "".join(traceback.format_tb(error.__traceback__))
+        sqlstate = getattr(error.orig, "sqlstate", None) or "-"
+        log.error(
+            "database error %s (%s, SQLSTATE %s)\n[SQL: %s]\n%s",
+            type(error).__name__,
+            type(error.orig).__name__,
+            sqlstate,
+            error.statement,
+            stack,
+        )
+        db.session.rollback()
+        return handle_app_error(InternalError())
     log.warning("database unavailable: %s", type(error.orig).__name__)
     db.session.rollback()
     unavailable = ServiceUnavailable()

@@ -55,6 +55,7 @@ from cloudplatform.locker import operations, schemas
 from cloudplatform.locker.errors import CodeRefused
 from cloudplatform.locker.models import Cabinet
 from cloudplatform.locker.signing import verify_request
+from cloudplatform.schemas import unstorable_fields
 
 bp = Blueprint("device", __name__, url_prefix="/device/v1")
 csrf.exempt(bp)
@@ -73,8 +74,11 @@ def cabinet() -> Cabinet:
 def body(schema: ma.Schema) -> dict:
     try:
         data = json.loads(request.get_data(cache=True) or b"{}")
-    except ValueError:
+    except (RecursionError, ValueError):  # nested too deep; a number of over 4,300 digits
         raise MalformedJson() from None
+    refused = unstorable_fields(data)  # as the API's parser refuses them (``miniprogram_api.docs.Parser``)
+    if refused:
+        raise Unprocessable(details={"fields": refused})
     try:
         return schema.load(data if isinstance(data, dict) else {"_": data})
     except ma.ValidationError as error:

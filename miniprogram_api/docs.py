@@ -50,7 +50,7 @@ from cloudplatform.idempotency import (
 from cloudplatform.identity.errors import TokenInvalid, TokenMissing
 from cloudplatform.logs import REQUEST_ID_PATTERN
 from cloudplatform.pagination import InvalidCursor, PageArgsSchema
-from cloudplatform.schemas import text_pattern, unstorable_fields
+from cloudplatform.schemas import out_of_range_dates, text_pattern, unstorable_fields
 from cloudplatform.service.uploads.content import EXTENSIONS
 
 REQUEST_ID = "X-Request-ID"
@@ -102,12 +102,15 @@ def serves_files(blueprint):
 
 
 class Parser(FlaskParser):
-    """webargs' parser with what every operation's input shares: JSON nested too deep or with a number too
-    long to parse is 400 MALFORMED_JSON; text no field takes (``unstorable_fields``: NUL and other control
-    characters, bidi overrides, lone surrogates) is 422 naming the field, before any schema sees it (the
-    document says so: ``text_pattern``)."""
+    """webargs' parser with what every operation's input shares: a body that is not JSON is 415 whatever
+    it says it is; JSON nested too deep or with a number too long to parse is 400 MALFORMED_JSON; text no
+    field takes (``unstorable_fields``: NUL and other control characters, bidi overrides, lone surrogates)
+    is 422 naming the field, before any schema sees it; so is a date or time outside 1900–2099
+    (``out_of_range_dates``) once loaded. The document says both (``text_pattern``)."""
 
     def load_json(self, req, schema):
+        if not req.is_json and req.get_data(cache=True):  # whatever it says it is (form, multipart, none)
+            raise UnsupportedMediaType()
         try:
             return super().load_json(req, schema)
         except (RecursionError, ValueError):  # nested too deep; a number of over 4,300 digits
@@ -119,6 +122,13 @@ class Parser(FlaskParser):
             others = schema.validate(location_data) if location in ("json", "form") else {}
             raise ma.ValidationError({**others, **refused})
         return location_data
+
+    def _process_location_data(self, location_data, schema, req, location, unknown, validators):
+        data = super()._process_location_data(location_data, schema, req, location, unknown, validators)
+        refused = out_of_range_dates(data)
+        if refused:
+            raise ma.ValidationError(refused)
+        return data
 
 
 class Blueprint(SmorestBlueprint):
