@@ -152,14 +152,16 @@ def check_in_at_venue(data):
 
 @staff_bp.route("/bookings/check-in", methods=["POST"])
 @login_required
-@errors(e.NotCheckInTime, e.NotCheckable, e.BookingNotFound)
+@errors(e.NotCheckInTime, e.NotCheckable, e.BookingNotFound, e.OwnBookingCheckIn)
 @staff_bp.arguments(schemas.CheckInSchema)
 @staff_bp.response(200, schemas.StaffBookingSchema)
 def check_in_booking(data):
     """扫码核销 Check a resident in by their booking QR
 
     By the token the resident's booking QR carries, from 30 minutes before the slot starts until it
-    ends. A booking of a community outside the caller's answers 404 BOOKING_NOT_FOUND.
+    ends. A booking of a community outside the caller's answers 404 BOOKING_NOT_FOUND; the caller's own
+    booking 403 OWN_BOOKING_CHECK_IN (another member of staff checks it in). The resident's name is
+    masked (张**) as the console shows it.
     """
     booking = queries.load_booking_by_qr(current_staff(), data["qr_token"])
     return operations.check_in(current_staff(), booking)
@@ -188,7 +190,7 @@ def day_bookings(args, bookable_id):
     """某天的预约名单 A day's bookings of a service
 
     For the counter: every booking of one Beijing calendar day, in start order, with the resident's
-    nickname.
+    nickname masked (张**) as the console shows names.
     """
     bookable = load_scoped(Bookable, bookable_id, current_staff(), operations.CHECKIN)
     items, cursor = queries.day_bookings_page(bookable, args["date"], args["cursor"], args["limit"])

@@ -97,6 +97,12 @@ class NotCheckable(Conflict):
     code, message = "NOT_CHECKABLE", "该预约已核销或不可核销"
 
 
+class OwnBookingCheckIn(Forbidden):
+    """Staff may not check in a booking of their own (someone else at the counter does, or the venue code)."""
+
+    code, message = "OWN_BOOKING_CHECK_IN", "不能核销自己的预约，请由其他工作人员核销"
+
+
 class AlreadyLifted(Conflict):
     """The suspension was lifted already."""
 

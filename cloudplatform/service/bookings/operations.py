@@ -41,6 +41,7 @@ from cloudplatform.service.bookings.errors import (
     NotCheckable,
     NotCheckInTime,
     NotPending,
+    OwnBookingCheckIn,
     SlotClosed,
     SlotFull,
     SlotNotFound,
@@ -458,7 +459,12 @@ def decide_booking(staff: StaffAccount, booking: Booking, approve: bool) -> Book
 
 @requires(CHECKIN)
 def check_in(staff: StaffAccount, booking: Booking) -> Booking:
-    """Staff scan the resident's booking QR (核销): from half an hour before the start until the end."""
+    """Staff scan the resident's booking QR (核销): from half an hour before the start until the end.
+
+    :raises OwnBookingCheckIn: the booking is the staff member's own (their linked mini-program user's).
+    """
+    if staff.user_id is not None and staff.user_id == booking.user_id:
+        raise OwnBookingCheckIn()
     return mark_checked_in(staff, booking, staff_id=staff.id)
 
 

@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 
 from cloudplatform.clock import now
 from cloudplatform.pagination import PageArgsSchema
+from cloudplatform.privacy import mask_name
 from cloudplatform.schemas import Id, LocalDateTime, LocalDay, QueryId
 from cloudplatform.service.bookings.models import STATUS_NAMES
 
@@ -213,7 +214,8 @@ class DecisionSchema(ma.Schema):
 
 
 class StaffBookingSchema(ma.Schema):
-    """What staff see at the counter: the service, the time, the resident's nickname; no QR token."""
+    """What staff see at the counter: the service, the time, the resident's nickname masked as the console
+    masks names (``mask_name``); no QR token."""
 
     id = fields.Integer(metadata={"example": 5001})
     bookable_id = fields.Integer(metadata={"example": 1})
@@ -226,4 +228,7 @@ class StaffBookingSchema(ma.Schema):
     status = Status()
     status_name = StatusName()
     user_id = fields.Integer(metadata={"example": 42})
-    nickname = fields.String(attribute="user.nickname", metadata={"example": "张秀兰"})
+    nickname = fields.Function(
+        lambda booking: mask_name(booking.user.nickname),
+        metadata={"type": "string", "description": "masked: the first character, then *", "example": "张**"},
+    )

@@ -10359,7 +10359,7 @@ export interface paths {
         /**
          * 某天的预约名单 A day's bookings of a service
          * @description For the counter: every booking of one Beijing calendar day, in start order, with the resident's
-         *     nickname.
+         *     nickname masked (张**) as the console shows names.
          */
         get: {
             parameters: {
@@ -10397,7 +10397,7 @@ export interface paths {
                          *           "ends_at": "2026-12-08T01:30:00+00:00",
                          *           "ends_at_local": "2026-12-08T09:30:00+08:00",
                          *           "id": 5001,
-                         *           "nickname": "张秀兰",
+                         *           "nickname": "张**",
                          *           "slot_id": 101,
                          *           "starts_at": "2026-12-08T01:00:00+00:00",
                          *           "starts_at_local": "2026-12-08T09:00:00+08:00",
@@ -10621,7 +10621,9 @@ export interface paths {
         /**
          * 扫码核销 Check a resident in by their booking QR
          * @description By the token the resident's booking QR carries, from 30 minutes before the slot starts until it
-         *     ends. A booking of a community outside the caller's answers 404 BOOKING_NOT_FOUND.
+         *     ends. A booking of a community outside the caller's answers 404 BOOKING_NOT_FOUND; the caller's own
+         *     booking 403 OWN_BOOKING_CHECK_IN (another member of staff checks it in). The resident's name is
+         *     masked (张**) as the console shows it.
          */
         post: {
             parameters: {
@@ -10655,7 +10657,7 @@ export interface paths {
                          *       "ends_at": "2026-12-08T01:30:00+00:00",
                          *       "ends_at_local": "2026-12-08T09:30:00+08:00",
                          *       "id": 5001,
-                         *       "nickname": "张秀兰",
+                         *       "nickname": "张**",
                          *       "slot_id": 101,
                          *       "starts_at": "2026-12-08T01:00:00+00:00",
                          *       "starts_at_local": "2026-12-08T09:00:00+08:00",
@@ -10704,7 +10706,8 @@ export interface paths {
                 /** @description 错误码 error codes:
                  *
                  *     - `STAFF_ONLY` 仅限社区工作人员使用: The caller's WeChat user is not linked to an active staff account.
-                 *     - `FORBIDDEN` 没有权限执行此操作: The caller may not do this (a staff role without the right, for instance). */
+                 *     - `FORBIDDEN` 没有权限执行此操作: The caller may not do this (a staff role without the right, for instance).
+                 *     - `OWN_BOOKING_CHECK_IN` 不能核销自己的预约，请由其他工作人员核销: Staff may not check in a booking of their own (someone else at the counter does, or the venue code). */
                 403: {
                     headers: {
                         "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -10714,7 +10717,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"] & {
                             error?: {
                                 /** @enum {string} */
-                                code?: "STAFF_ONLY" | "FORBIDDEN";
+                                code?: "STAFF_ONLY" | "FORBIDDEN" | "OWN_BOOKING_CHECK_IN";
                             };
                         };
                     };
@@ -10864,7 +10867,7 @@ export interface paths {
                          *       "ends_at": "2026-12-08T01:30:00+00:00",
                          *       "ends_at_local": "2026-12-08T09:30:00+08:00",
                          *       "id": 5001,
-                         *       "nickname": "张秀兰",
+                         *       "nickname": "张**",
                          *       "slot_id": 101,
                          *       "starts_at": "2026-12-08T01:00:00+00:00",
                          *       "starts_at_local": "2026-12-08T09:00:00+08:00",
@@ -29592,8 +29595,11 @@ export interface components {
             readonly ends_at_local?: string;
             /** @example 5001 */
             id?: number;
-            /** @example 张秀兰 */
-            nickname?: string;
+            /**
+             * @description masked: the first character, then *
+             * @example 张**
+             */
+            readonly nickname?: string;
             /** @example 101 */
             slot_id?: number;
             /**
