@@ -114,6 +114,7 @@ def test_the_console_screen_shows_the_service_and_refreshes_its_code(client, wor
     text = page.get_data(as_text=True)
     assert "预约签到" in text and service.name in text
     assert f"/admin/venue/booking/{service.id}.png" in text and "/admin/static/venue_screen.js" in text
-    assert "setInterval" in client.get("/admin/static/venue_screen.js").get_data(as_text=True)  # refreshes
+    with client.get("/admin/static/venue_screen.js") as script:
+        assert "setInterval" in script.get_data(as_text=True)  # it refreshes the code
     image = client.get(f"/admin/venue/booking/{service.id}.png")
     assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
