@@ -1,6 +1,6 @@
 """服务云 in the mini-program client's H5 build: a resident reads a notice (its unread mark goes), finds a
 guide by searching in Chinese, books a slot of its service from the slot picker, sees the booking QR,
-and cancels."""
+and cancels; writes a suggestion that staff answer and publish."""
 
 import re
 
@@ -13,6 +13,7 @@ from cloudplatform.service.bookings.operations import create_bookable, set_openi
 from cloudplatform.service.guides.operations import create_guide
 from tests.miniprogram.helpers import log_in
 from tests.service.notices.helpers import make_notice, person
+from tests.world import log_in as api_log_in
 
 pytestmark = pytest.mark.browser
 
@@ -107,3 +108,36 @@ def test_a_resident_finds_a_guide_books_a_slot_and_shows_the_booking_qr(
     booking.locator("[data-test=confirm-cancel]").click()
     expect(booking.locator("[data-test=booking-status]")).to_have_text("已取消")
     expect(booking.locator("[data-test=booking-qr]")).to_have_count(0)
+
+
+def test_a_resident_writes_a_suggestion_and_reads_the_answer(live_server, phone, world, client, tmp_path):
+    person("zhangxiulan", world.home, RESIDENT)
+
+    resident = phone()
+    log_in(resident, live_server, "zhangxiulan")
+    resident.get_by_text("建言献策").click()
+    resident.locator("[data-test=message-content] textarea").fill("建议在小区增设电动车充电桩")
+    resident.get_by_text("同意社区公开这条建议及答复").click()
+    expect(resident.locator("[data-test=publish-consent]")).to_have_text("✓")
+    resident.locator("[data-test=send-message]").click()
+    written = resident.locator("[data-test=my-message]", has_text="增设电动车充电桩")
+    expect(written).to_contain_text("待回复")
+
+    staff = api_log_in(client, f"staff-{COMMUNITY_STAFF}")
+    mine = client.get("/api/v1/staff/messages", headers=staff).json["items"]
+    message_id = next(m["id"] for m in mine if "充电桩" in m["content"])
+    replied = client.post(
+        f"/api/v1/staff/messages/{message_id}/reply",
+        json={"reply": "感谢建议，已列入明年计划"},
+        headers=staff,
+    )
+    assert replied.status_code == 200, replied.json
+    assert client.post(f"/api/v1/staff/messages/{message_id}/publish", headers=staff).status_code == 200
+
+    resident.reload()
+    expect(written.locator("[data-test=message-reply]")).to_contain_text("感谢建议，已列入明年计划")
+    expect(written).to_contain_text("已回复")
+    resident.locator("[data-test=published]").click()
+    published = resident.locator("[data-test=published-message]", has_text="增设电动车充电桩")
+    expect(published).to_contain_text("已列入明年计划")
+    resident.screenshot(path=tmp_path / "published.png", full_page=True)
