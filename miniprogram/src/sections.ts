@@ -17,7 +17,7 @@ export const SECTIONS: Section[] = [
   { title: '办事指南', badge: '指', url: '/pages/guides/search' },
   { title: '预约服务', badge: '约', url: '/pages/booking/services' },
   { title: '困难救助', badge: '助', url: '/pages/aid/aid' },
-  { title: '群众点单', badge: '单' },
+  { title: '群众点单', badge: '单', url: '/pages/demands/demands' },
   { title: '建言献策', badge: '言', url: '/pages/messages/messages' },
   { title: '党员报到', badge: '党', url: '/pages/party/report' },
   { title: '志愿服务', badge: '志' },
