@@ -43,11 +43,26 @@ check_miniprogram() {
   (
     cd miniprogram
     install_node_modules
-    npm run --silent typecheck # first: it regenerates src/api/schema.d.ts, a source of the builds
-    npm run --silent build:h5
-    npm run --silent build:mp-weixin
+    quietly npm run typecheck # first: it regenerates src/api/schema.d.ts, a source of the builds
+    quietly npm run build:h5
+    quietly npm run build:mp-weixin
     npm test
   )
+}
+
+# run a command, printing its output only when it fails (the builds are chatty)
+quietly() {
+  local log status=0
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" != 0 ]; then
+    cat "$log" >&2
+    echo "failed ($status): $*" >&2
+  else
+    echo "ok: $*"
+  fi
+  rm -f "$log"
+  return "$status"
 }
 
 openapi_snapshot() {
