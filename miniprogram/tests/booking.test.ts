@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { beijingDays, bookingDays, bookingWhen, canCancel, clock, hoursLines, showsQr, slotState } from '../src/pages/booking/booking'
+import { beijingDays, bookingDays, bookingWhen, canCancel, clock, hoursLines, showsQr, slotState, venueCode } from '../src/pages/booking/booking'
 
 // Monday 2026-12-07 08:00 in Beijing
 const MONDAY_MORNING = new Date('2026-12-07T00:00:00Z')
@@ -73,5 +73,17 @@ describe('opening hours', () => {
     expect(hoursLines(weekdays)).toEqual(['周一、周二、周三、周四、周五 09:00–12:00'])
     const always = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' }))
     expect(hoursLines(always)).toEqual(['每天 00:00–24:00'])
+  })
+})
+
+describe('the counter screen code', () => {
+  it('is taken as read, without surrounding spaces', () => {
+    expect(venueCode(' booking.1.59357281.3yZe8H6kT0aVq9XbN4mJ2w\n')).toBe('booking.1.59357281.3yZe8H6kT0aVq9XbN4mJ2w')
+  })
+
+  it('is nothing when blank, too long or not a code', () => {
+    expect(venueCode('  ')).toBe('')
+    expect(venueCode('x'.repeat(81))).toBe('')
+    expect(venueCode('签到码')).toBe('')
   })
 })

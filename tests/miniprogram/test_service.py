@@ -1,8 +1,10 @@
 """服务云 in the mini-program client's H5 build: a resident reads a notice (its unread mark goes), finds a
 guide by searching in Chinese, books a slot of its service from the slot picker, sees the booking QR,
-and cancels; writes a suggestion that staff answer and publish."""
+and cancels; checks in with the code on the counter's screen; writes a suggestion that staff answer and
+publish."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +13,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import COMMUNITY_STAFF, RESIDENT
 from cloudplatform.service.bookings.operations import create_bookable, set_opening_hours
 from cloudplatform.service.guides.operations import create_guide
+from cloudplatform.venue import venue_code
 from tests.miniprogram.helpers import log_in
 from tests.service.notices.helpers import make_notice, person
 from tests.world import log_in as api_log_in
@@ -108,6 +111,37 @@ def test_a_resident_finds_a_guide_books_a_slot_and_shows_the_booking_qr(
     booking.locator("[data-test=confirm-cancel]").click()
     expect(booking.locator("[data-test=booking-status]")).to_have_text("已取消")
     expect(booking.locator("[data-test=booking-qr]")).to_have_count(0)
+
+
+def test_a_resident_checks_in_with_the_code_on_the_counters_screen(live_server, phone, world, kiosk, client):
+    person("zhangxiulan", world.home, RESIDENT)
+    me = api_log_in(client, "zhangxiulan")
+    today = (datetime.now(UTC) + timedelta(hours=8)).date()
+    soon = datetime.now(UTC) + timedelta(minutes=2)
+    slot = next(  # the first slot starting in a few minutes: check-in opens 30 minutes before
+        s
+        for day in (today, today + timedelta(days=1))
+        for s in client.get(
+            f"/api/v1/services/bookables/{kiosk.id}/slots?date={day}&limit=100", headers=me
+        ).json["items"]
+        if s["bookable_now"] and datetime.fromisoformat(s["starts_at"]) > soon
+    )
+    assert (
+        client.post("/api/v1/services/bookings", json={"slot_id": slot["id"]}, headers=me).status_code == 201
+    )
+
+    resident = phone()
+    log_in(resident, live_server, "zhangxiulan")
+    resident.get_by_text("预约服务").click()
+    resident.locator("[data-test=my-bookings]").click()
+    booking = resident.locator("[data-test=booking]", has_text="自助服务终端")
+    expect(booking.locator("[data-test=booking-status]")).to_have_text("已预约")
+    resident.locator("[data-test=venue-code] input").fill("booking.1.0.an-old-photo")
+    resident.locator("[data-test=check-in]").click()
+    expect(resident.locator("[data-test=bookings-error]")).to_be_visible()
+    resident.locator("[data-test=venue-code] input").fill(venue_code("booking", kiosk.id))
+    resident.locator("[data-test=check-in]").click()
+    expect(booking.locator("[data-test=booking-status]")).to_have_text("已核销")
 
 
 def test_a_resident_writes_a_suggestion_and_reads_the_answer(live_server, phone, world, client, tmp_path):

@@ -102,3 +102,9 @@ export function hoursLines(hours: { weekday?: number; opens?: string; closes?: s
     return `${named} ${span}`
   })
 }
+
+/** What the resident pasted or scanned from the counter's screen (签到码), trimmed; '' when it cannot be one. */
+export function venueCode(text: string): string {
+  const code = text.trim()
+  return code.length <= 80 && /^[\x21-\x7e]+$/.test(code) ? code : ''
+}
