@@ -20,7 +20,7 @@ export const SECTIONS: Section[] = [
   { title: '群众点单', badge: '单', url: '/pages/demands/demands' },
   { title: '建言献策', badge: '言', url: '/pages/messages/messages' },
   { title: '党员报到', badge: '党', url: '/pages/party/report' },
-  { title: '志愿服务', badge: '志' },
+  { title: '志愿服务', badge: '志', url: '/pages/volunteer/index' },
   { title: '我的云柜', badge: '柜', url: '/pages/lockers/lockers' },
   { title: '网格员工作台', badge: '格', url: '/pages/grid/queue', staff: true },
 ]
