@@ -10,6 +10,11 @@ describe('the dev login code', () => {
     expect(freshDevCode('dev:newcomer')).not.toBe(first)
   })
 
+  it('works for the stand-in phone-number codes too', () => {
+    expect(freshDevCode('phone:13800001234')).toMatch(/^phone:13800001234:\w+$/)
+    expect(freshDevCode('phone:+852-61234567')).toMatch(/^phone:\+852-61234567:\w+$/)
+  })
+
   it('is kept as typed when it has a nonce or is not a dev code', () => {
     expect(freshDevCode('dev:resident:2')).toBe('dev:resident:2')
     expect(freshDevCode('081abcWeChatCode')).toBe('081abcWeChatCode')

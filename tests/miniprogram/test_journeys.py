@@ -19,7 +19,9 @@ pytestmark = pytest.mark.browser
 MONDAY_0845 = datetime(2026, 12, 7, 8, 45, tzinfo=LOCAL_TZ)  # check-in for the 9:00 slot opened at 8:30
 
 
-def test_a_newcomer_asks_for_residency_and_a_grid_worker_approves_it(live_server, phone, db, world, tmp_path):
+def test_a_newcomer_binds_a_phone_asks_for_residency_and_a_grid_worker_approves_it(
+    live_server, phone, db, world, tmp_path
+):
     home = world.home
     building = db.session.get(Building, world.buildings[home.id])
     StaffAccountFactory(
@@ -30,6 +32,9 @@ def test_a_newcomer_asks_for_residency_and_a_grid_worker_approves_it(live_server
     resident = phone()
     log_in(resident, live_server, "newcomer")
     expect(resident.get_by_text("您还没有加入社区")).to_be_visible()
+    resident.locator("[data-test=phone-code] input").fill("phone:13800001234")
+    resident.locator("[data-test=bind-phone]").click()
+    expect(resident.locator("[data-test=phone]")).to_have_text("138****1234")
     resident.locator("[data-test=ask-residency]").click()
     resident.locator("[data-test=community-filter] input").fill(home.name)
     resident.locator("[data-test=community-option]", has_text=home.name).click()
