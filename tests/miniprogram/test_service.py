@@ -47,6 +47,7 @@ def kiosk(world):
         purpose="在自助服务终端查询、打印社保缴费记录",
         materials=["身份证"],
         bookable_id=service.id,
+        files=[("办理须知.txt", "请携带本人身份证。".encode())],
     )
     _db.session.commit()
     return service
@@ -89,6 +90,11 @@ def test_a_resident_finds_a_guide_books_a_slot_and_shows_the_booking_qr(
     expect(guide).to_contain_text("可预约")
     guide.click()
     expect(resident.locator("[data-test=guide-materials]")).to_contain_text("身份证")
+    attachment = resident.locator("[data-test=guide-attachment]", has_text="办理须知.txt")
+    with resident.context.expect_event("response", lambda r: "/attachments/" in r.url) as fetched:
+        attachment.click()  # guides are public: the file comes without the token
+    assert fetched.value.status == 200
+    assert fetched.value.headers["content-type"].startswith("text/plain")
     resident.locator("[data-test=guide-book]").click()
 
     expect(resident.locator("[data-test=bookable-name]")).to_have_text("自助服务终端")
