@@ -7,27 +7,35 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 
 from cloudplatform import transaction
 from cloudplatform.errors import AppError, NotFound
-from cloudplatform.identity import permissions
+from cloudplatform.identity import permissions, sessions
 from cloudplatform.identity.models import StaffAccount
-from cloudplatform.identity.queries import active_staff
 
 
 def current_staff() -> StaffAccount | None:
-    """The signed-in, still active account, with its community and street (for the header)."""
+    """The signed-in, still active account, with its community and street (for the header). The cookie
+    holds only the server-side session's random id (cloudplatform/identity/sessions.py)."""
     if "staff" not in g:
-        staff_id = session.get("staff_id")
-        g.staff = active_staff(staff_id) if staff_id else None
+        token = session.get("sid")
+        g.staff = sessions.session_staff(token) if isinstance(token, str) else None
     return g.staff
 
 
 def sign_in(account: StaffAccount) -> None:
-    session.clear()  # a fresh session on sign-in: no fixation
+    """Start a new session (a fresh cookie: no fixation); also after one's own password change, which
+    ended every session of the account."""
+    token = session.get("sid")
+    if isinstance(token, str):
+        sessions.end_session(token)
+    session.clear()
     session.permanent = True
-    session["staff_id"] = account.id
+    session["sid"] = sessions.start_session(account)
     g.staff = account
 
 
 def sign_out() -> None:
+    token = session.get("sid")
+    if isinstance(token, str):
+        sessions.end_session(token)
     session.clear()
     g.staff = None
 

@@ -53,6 +53,10 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "UPLOAD_MAX_PIXELS": (40_000_000, int),  # an uploaded image, width x height
     "IDEMPOTENCY_TTL_HOURS": (24, int),
     "SIGN_IN_RATE_LIMIT": ("5 per minute", str),
+    "CONSOLE_SESSION_IDLE_MINUTES": (30, int),  # a console session unused this long is signed out
+    "CONSOLE_SESSION_MAX_HOURS": (8, int),  # ... and any console session this long after its sign-in
+    "STAFF_LOCKOUT_FAILURES": (5, int),  # wrong passwords in a row that lock a staff account ...
+    "STAFF_LOCKOUT_MINUTES": (2, int),  # ... this long the first time, twice as long each time after
     "LOGIN_RATE_LIMIT": ("20 per minute", str),  # mini-program logins per client address
     "PHONE_RATE_LIMIT": ("5 per hour", str),  # phone bindings per user: each spends WeChat quota
     "PUBLIC_RATE_LIMIT": ("60 per minute", str),  # what strangers can reach (guide search), per address

@@ -12,6 +12,8 @@ ACTION_NAMES = {
     # sign-in and accounts
     "staff.sign_in": "登录后台",
     "staff.sign_in_failed": "登录失败",
+    "staff.lock": "多次密码错误，账号暂时锁定",
+    "staff.unlock": "解锁工作人员账号",
     "staff.password_change": "修改本人密码",
     "staff.password_reset": "重置工作人员密码",
     "staff.create": "新建工作人员账号",

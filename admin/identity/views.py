@@ -4,7 +4,7 @@ within the staff member's scope and rank)."""
 from flask import flash, redirect, render_template, request, url_for
 
 from admin import bp
-from admin.auth import current_staff, flash_failure, login_required
+from admin.auth import current_staff, flash_failure, login_required, sign_in
 from admin.exports import export_response
 from admin.identity.forms import (
     LinkUserForm,
@@ -36,6 +36,7 @@ from cloudplatform.identity.operations import (
     open_residency_request,
     reset_staff_password,
     set_staff_active,
+    unlock_staff_account,
 )
 from cloudplatform.identity.permissions import GRANTABLE, can_grant, load_scoped, require
 from cloudplatform.privacy import mask_name
@@ -238,6 +239,16 @@ def staff_set_active(account_id):
     return redirect(url_for("admin.staff_list"))
 
 
+@bp.post("/staff/<id:account_id>/unlock")
+@login_required
+def staff_unlock(account_id):
+    """Let an account locked after repeated wrong passwords sign in again at once; audited."""
+    staff, account = load_managed(account_id)
+    unlock_staff_account(staff, account)
+    flash(f"已解锁账号 {account.username}", "info")
+    return redirect(url_for("admin.staff_list"))
+
+
 @bp.post("/staff/<id:account_id>/link")
 @login_required
 def staff_link_user(account_id):
@@ -302,6 +313,7 @@ def password_change():
         except AppError as error:
             flash_failure(error)
         else:
+            sign_in(staff)  # the change ended every session of the account, this one too
             flash("密码已修改，下次登录请使用新密码", "info")
             return redirect(url_for("admin.dashboard"))
     status = 422 if request.method == "POST" else 200

@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.orm import TimestampMixin
 
@@ -149,6 +150,11 @@ class StaffAccount(TimestampMixin, db.Model):
     # Set when an administrator resets the password: the console lets the account only change it.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_sign_in_at: Mapped[datetime | None]
+    # Wrong passwords since the last sign-in; from STAFF_LOCKOUT_FAILURES on, each one locks the account
+    # (``lockouts`` times so far: each lock lasts twice the one before) until ``locked_until``.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    lockouts: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
     community: Mapped[Community | None] = relationship()
     street: Mapped[Street | None] = relationship()
@@ -158,8 +164,23 @@ class StaffAccount(TimestampMixin, db.Model):
         return ("staff", self.id, self.username)
 
     @property
+    def locked(self) -> bool:
+        """Locked after repeated wrong passwords, until ``locked_until`` (or an administrator unlocks)."""
+        return self.locked_until is not None and self.locked_until > now()
+
+    @property
     def role_name(self) -> str:
         return ROLE_NAMES[self.role]
+
+
+class ConsoleSession(TimestampMixin, db.Model):
+    """A signed-in console browser: its cookie holds a random id, only the id's SHA-256 is stored.
+    Deleting the row signs that browser out (a copied cookie is then worthless)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_account.id"), index=True)
+    last_seen_at: Mapped[datetime]
 
 
 class GridAssignment(db.Model):

@@ -43,6 +43,7 @@ from cloudplatform.identity.models import (
     Street,
     User,
 )
+from cloudplatform.identity.sessions import end_sessions
 from cloudplatform.identity.signals import residency_decided
 from cloudplatform.orm import flush_unique, insert_for
 from cloudplatform.transitions import transition
@@ -265,6 +266,8 @@ def set_staff_active(staff: StaffAccount, account: StaffAccount, active: bool) -
     if account.id == staff.id and not active:
         raise CannotDeactivateSelf()
     account.is_active = active
+    if not active:
+        end_sessions(account)
     record(
         staff,
         "staff.activate" if active else "staff.deactivate",
@@ -273,9 +276,9 @@ def set_staff_active(staff: StaffAccount, account: StaffAccount, active: bool) -
     )
 
 
-def _matches(account: StaffAccount, password: str) -> bool:
+def _matches(password_hash: str, password: str) -> bool:
     try:
-        return hasher.verify(account.password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -287,17 +290,16 @@ def _check_new_password(account: StaffAccount, password: str, field: str) -> Non
 
 @permissions.requires("account.own")
 def change_own_password(staff: StaffAccount, current_password: str, new_password: str) -> None:
-    """Replace one's own password, proving the current one; a forced change is then done.
-
-    Other sessions of the account are not signed out (console sessions are signed cookies).
-    """
-    if not _matches(staff, current_password):
+    """Replace one's own password, proving the current one; a forced change is then done. Every session
+    of the account ends (the console signs the changing browser in again)."""
+    if not _matches(staff.password_hash, current_password):
         raise WrongPassword.for_field("current_password")
     _check_new_password(staff, new_password, "new_password")
     if new_password == current_password:
         raise SamePassword.for_field("new_password")
     staff.password_hash = hasher.hash(new_password)
     staff.must_change_password = False
+    end_sessions(staff)
     record(staff, "staff.password_change", target=staff, community_id=staff.community_id)
 
 
@@ -309,6 +311,7 @@ def reset_staff_password(staff: StaffAccount, account: StaffAccount, temporary_p
     _check_new_password(account, temporary_password, "password")
     account.password_hash = hasher.hash(temporary_password)
     account.must_change_password = True
+    end_sessions(account)
     record(
         staff,
         "staff.password_reset",
@@ -319,21 +322,61 @@ def reset_staff_password(staff: StaffAccount, account: StaffAccount, temporary_p
 
 
 def authenticate_staff(username: str, password: str) -> StaffAccount | None:
-    """Return the active account whose password matches, else None (same work either way)."""
+    """Return the active, unlocked account whose password matches, else None: the same answer and the same
+    work (one password check) for an unknown account, a wrong password and a locked account.
+
+    From ``STAFF_LOCKOUT_FAILURES`` wrong passwords in a row on, each wrong one locks the account, the
+    first time for ``STAFF_LOCKOUT_MINUTES``, each time after twice as long (at most a day); while locked
+    even the right password is refused. A successful sign-in starts the count again."""
     account = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == username))
-    try:
-        hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        if account is not None:
-            record(account, "staff.sign_in_failed", community_id=account.community_id)
+    matches = _matches(account.password_hash if account else _DUMMY_HASH, password)
+    if account is None:
         return None
-    if account is None or not account.is_active:
+    if account.locked:
+        record(account, "staff.sign_in_failed", community_id=account.community_id, details={"locked": True})
+        return None
+    if not matches:
+        _count_failure(account)
+        return None
+    if not account.is_active:
         return None
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
     account.last_sign_in_at = now()
+    account.failed_sign_ins, account.lockouts, account.locked_until = 0, 0, None
     record(account, "staff.sign_in", community_id=account.community_id)
     return account
+
+
+MAX_LOCK = timedelta(days=1)
+
+
+def _count_failure(account: StaffAccount) -> None:
+    account.failed_sign_ins = StaffAccount.failed_sign_ins + 1  # in the database: parallel tries all count
+    db.session.flush()
+    record(account, "staff.sign_in_failed", community_id=account.community_id)
+    if account.failed_sign_ins < current_app.config["STAFF_LOCKOUT_FAILURES"]:
+        return
+    first = timedelta(minutes=current_app.config["STAFF_LOCKOUT_MINUTES"])
+    duration = min(first * 2 ** min(account.lockouts, 20), MAX_LOCK)
+    account.lockouts += 1
+    account.locked_until = now() + duration
+    record(
+        account,
+        "staff.lock",
+        target=account,
+        community_id=account.community_id,
+        details={"minutes": int(duration.total_seconds() // 60)},
+    )
+
+
+@permissions.requires("staff.manage")
+def unlock_staff_account(staff: StaffAccount, account: StaffAccount) -> None:
+    """Let a locked account sign in again at once, its count of wrong passwords started again."""
+    if not permissions.can_grant(staff, account.role, account.community_id, account.street_id):
+        raise Forbidden("无权管理该角色的账号")
+    account.failed_sign_ins, account.lockouts, account.locked_until = 0, 0, None
+    record(staff, "staff.unlock", target=account, community_id=account.community_id)
 
 
 STAFF_FOR_USER = sa.select(StaffAccount).where(

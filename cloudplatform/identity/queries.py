@@ -112,16 +112,6 @@ def residency_requests(staff: StaffAccount, status: str, limit: int) -> list[Res
 # -- staff accounts --------------------------------------------------------------------------------
 
 
-def active_staff(account_id: int) -> StaffAccount | None:
-    """The account if it is still active, with its community and street (one statement), else None."""
-    account = db.session.get(
-        StaffAccount,
-        account_id,
-        options=[sa.orm.joinedload(StaffAccount.community), sa.orm.joinedload(StaffAccount.street)],
-    )
-    return account if account is not None and account.is_active else None
-
-
 STAFF_SORTS: dict[str, list] = {
     "created": [StaffAccount.id],
     "username": [StaffAccount.username, StaffAccount.id],
