@@ -45,6 +45,7 @@ def test_a_newcomer_binds_a_phone_asks_for_residency_and_a_grid_worker_approves_
     mine = resident.locator("[data-test=my-requests]")
     expect(mine).to_contain_text(f"{home.name} · {building.name} 3单元502")
     expect(mine).to_contain_text("待审核")
+    expect(resident.locator("[data-test=residency-pending]")).to_be_visible()  # no second request meanwhile
     resident.screenshot(path=tmp_path / "residency-asked.png", full_page=True)
 
     worker = phone()
