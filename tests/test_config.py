@@ -89,15 +89,20 @@ def test_production_refuses_the_wechat_stand_in_in_any_spelling(production_env, 
         create_app()
 
 
-def test_production_refuses_a_name_resolving_to_loopback(production_env):
-    """Whatever the name, what it resolves to decides (this machine's own host name resolves here)."""
+def test_production_refuses_a_name_resolving_to_loopback(production_env, monkeypatch):
+    """Whatever the name, what it resolves to decides: a resolver (the platform's, answered here as a
+    split-horizon DNS would) that points an innocent-looking name at this machine."""
     import socket
 
-    name = socket.gethostname()
-    addresses = {info[4][0] for info in socket.getaddrinfo(name, None)}
-    if not any(a.startswith("127.") or a == "::1" for a in addresses):
-        pytest.skip(f"{name} does not resolve to loopback here ({addresses})")
-    production_env.setenv("WECHAT_API_BASE", f"https://{name}/")
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "wechat.gateway.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", 443))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    production_env.setenv("WECHAT_API_BASE", "https://wechat.gateway.example/")
     with pytest.raises(ConfigError, match="stand-in"):
         create_app()
 
