@@ -7,9 +7,9 @@ import {
   phoneProblem,
   statusClass,
   stillMissing,
-  timeline,
   yuanToFen,
 } from '../src/pages/aid/aid'
+import { timeline } from '../src/timeline'
 
 describe('aid amounts', () => {
   it('are typed in 元 and sent in 分', () => {

@@ -1,8 +1,7 @@
 /**
  * 困难救助 on the phone: amounts typed in 元 and sent in 分, the ID number checked before sending, the
- * checklist of materials against what was uploaded, and the history read as a progress timeline.
+ * checklist of materials against what was uploaded (the history as a timeline: src/timeline.ts).
  */
-import { beijingTime } from '../lockers/deposits'
 
 /** "3000" / "3000.5" / "3000.50" 元 → 300050 分; null for anything else (empty, negative, 3 decimals). */
 export function yuanToFen(typed: string): number | null {
@@ -41,29 +40,6 @@ export function phoneProblem(typed: string): string {
 export function stillMissing(checklist: string[], attached: { material: string }[]): string[] {
   const have = new Set(attached.map((a) => a.material))
   return checklist.filter((item) => !have.has(item))
-}
-
-export interface Step {
-  title: string
-  status: string
-  by: string
-  note: string
-  when: string
-  latest: boolean
-}
-
-/** The history (oldest first, as the API gives it) as timeline rows; the latest is highlighted. */
-export function timeline(
-  history: { action_name?: string; status_name?: string; by?: string; note?: string; at?: string }[],
-): Step[] {
-  return history.map((h, i) => ({
-    title: h.action_name ?? '',
-    status: h.status_name ?? '',
-    by: h.by ?? '',
-    note: h.note ?? '',
-    when: beijingTime(h.at),
-    latest: i === history.length - 1,
-  }))
 }
 
 const DECIDED = ['granted', 'rejected', 'withdrawn']

@@ -3,13 +3,14 @@
  * Times from the API are UTC (`starts_at`) or Beijing time (`starts_at_local`); the screens show Beijing time.
  */
 import type { components } from '../../api'
+import { beijingTime } from '../../format'
+
+export { beijingTime } // the screens' times, from the one formatter
 
 type Membership = components['schemas']['Membership']
 type Report = components['schemas']['Report']
 type Activity = components['schemas']['PartyActivity']
 type MonthHours = components['schemas']['MonthHours']
-
-const BEIJING_OFFSET_MS = 8 * 3600 * 1000
 
 /** The communities a person may report to: those where they are a verified resident. */
 export function reportableCommunities(memberships: Membership[]): Membership[] {
@@ -31,14 +32,6 @@ export function mayReconfirm(report: Report | null, now: number): boolean {
   if (report?.status !== 'approved' || !report.confirmed_until) return false
   const until = Date.parse(report.confirmed_until)
   return until - now <= 31 * 24 * 3600 * 1000
-}
-
-/** `YYYY-MM-DD HH:MM` in Beijing time, from a UTC or an offset timestamp. */
-export function beijingTime(iso?: string | null): string {
-  if (!iso) return ''
-  const ms = Date.parse(iso)
-  if (Number.isNaN(ms)) return ''
-  return new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /** `12月12日 09:00–11:00` (the end's date too when it ends on another day). */
