@@ -120,7 +120,7 @@ def test_the_keypad_and_the_qr_code(live, db):
     assert deposit_status(db, deposit_id) == "picked_up"
 
     deposit_id, _, qr = make_deposit(db, "救助物资")
-    scanned = run("--server", live, "--cabinet", "1", "pickup", "--qr", qr, "--close-after", "0")
+    scanned = run("--server", live, "--cabinet", "1", "pickup", f"--qr={qr}", "--close-after", "0")
     assert scanned.returncode == 0, scanned.stdout + scanned.stderr
     assert deposit_status(db, deposit_id) == "picked_up"
 
