@@ -99,7 +99,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     for name, (default, cast) in SETTINGS.items():
         raw = os.environ.get(name)
         value = raw if raw not in (None, "") else default
-        cfg[name] = cast(value) if isinstance(value, str) else value
+        try:
+            cfg[name] = cast(value) if isinstance(value, str) else value
+        except ValueError:
+            raise ConfigError(
+                f"{name} cannot be read from {raw!r}: see the README's settings table"
+            ) from None
     cfg.update(overrides or {})
     if cfg["CLOUDPLATFORM_ENV"] not in ENVIRONMENTS:
         raise ConfigError(

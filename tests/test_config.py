@@ -1,4 +1,5 @@
 import base64
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -43,6 +44,16 @@ def test_an_unknown_environment_refuses_to_start(monkeypatch, env):
     """A misspelt production must not start as development with the public development key."""
     monkeypatch.setenv("CLOUDPLATFORM_ENV", env)
     with pytest.raises(ConfigError, match="CLOUDPLATFORM_ENV must be development or production"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"), [("TRUSTED_PROXIES", "one"), ("LOGIN_TOKEN_TTL_HOURS", "7d"), ("WECHAT_TEMPLATES", "{")]
+)
+def test_a_setting_that_cannot_be_read_names_itself(monkeypatch, name, raw):
+    """A typo in a number or JSON setting stops the start with the setting's name, not a bare ValueError."""
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError, match=f"{name} cannot be read from '{re.escape(raw)}'"):
         create_app()
 
 
