@@ -10,12 +10,23 @@ from cloudplatform.identity.models import User
 from cloudplatform.orm import TimestampMixin
 from cloudplatform.wechat.errors import errcode_meaning
 
-PENDING, SENT, SKIPPED, FAILED = "pending", "sent", "skipped", "failed"
-STATUS_NAMES = {PENDING: "待发送", SENT: "已发送", SKIPPED: "未订阅，已跳过", FAILED: "发送失败"}
+PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped", "failed"
+STATUS_NAMES = {
+    PENDING: "待发送",
+    SENDING: "发送中（待确认）",
+    SENT: "已发送",
+    SKIPPED: "未订阅，已跳过",
+    FAILED: "发送失败",
+}
 
 
 class Notification(TimestampMixin, db.Model):
-    """A message to a user, written in the caller's transaction and delivered later by a job."""
+    """A message to a user, written in the caller's transaction and delivered later by a job.
+
+    ``sending``: its consent is spent and a send began that may have reached WeChat (the job was killed
+    in the middle, or WeChat's answer never came); ``next_attempt_at`` is when it is sent again, and
+    WeChat's answer then settles it (see :func:`cloudplatform.notify.operations.deliver_outbox`).
+    """
 
     __table_args__ = (sa.Index("ix_notification_due", "status", "next_attempt_at"),)
 

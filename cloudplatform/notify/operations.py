@@ -10,7 +10,15 @@ from cloudplatform.clock import now
 from cloudplatform.errors import Unprocessable
 from cloudplatform.extensions import db
 from cloudplatform.identity.models import User
-from cloudplatform.notify.models import FAILED, PENDING, SENT, SKIPPED, Notification, SubscriptionConsent
+from cloudplatform.notify.models import (
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    SKIPPED,
+    Notification,
+    SubscriptionConsent,
+)
 from cloudplatform.notify.templates import TEMPLATES, page_declared
 from cloudplatform.orm import insert_for
 from cloudplatform.wechat import Gateway, WeChatNoConsent, get_gateway
@@ -85,23 +93,52 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2**attempts)
 
 
+def lease(gateway_timeout: float) -> timedelta:
+    """How long a claimed message is left to its send before another run takes it for abandoned: far
+    longer than one send can last (a token fetch, a retry after -1 and one after 40001, each at most
+    ``WECHAT_TIMEOUT``), so only a run that died lets it lapse."""
+    return timedelta(seconds=10 * gateway_timeout)
+
+
 def deliver_outbox(limit: int = BATCH) -> dict[str, int]:
     """Send due messages, one consent each: no consent → skipped; WeChat refusing a message for good
     (a bad value, template, page or openid) → failed at once with its errcode; WeChat busy,
-    rate-limited or unreachable → retried with backoff, failed after MAX_ATTEMPTS."""
+    rate-limited or unreachable → retried with backoff, failed after MAX_ATTEMPTS.
+
+    Crash-safe, each message sent exactly once: a message is claimed (its consent spent, status
+    ``sending``) and committed before it goes to WeChat, and its outcome is committed after, so a run
+    killed at any point leaves at most the one message in flight uncertain. That one, and one whose
+    answer never came (a timeout, a dropped connection: WeChat may have delivered it), is sent again
+    later without spending another consent, after the other due messages, when its user's remaining
+    consents for the template were used by those; WeChat delivers it if the first send did not arrive,
+    or answers 43101 if it did (the consent it carried is used): either way it is SENT, once. The
+    returned counts put such a message under "pending".
+    """
+    counts = {SENT: 0, SKIPPED: skip_unconsented(), PENDING: 0, FAILED: 0}
+    db.session.commit()
+    gateway = get_gateway()
+    template_ids = current_app.config["WECHAT_TEMPLATES"]
+    hold = lease(float(current_app.config.get("WECHAT_TIMEOUT") or 5.0))
+    for _ in range(limit):
+        message = claim_next()
+        if message is None:
+            break
+        status = deliver(message, gateway, template_ids, hold)
+        db.session.commit()
+        counts[PENDING if status == SENDING else status] += 1
+    return counts
+
+
+def claim_next() -> Notification | None:
+    """The next due message, locked; those whose send may have arrived last (see deliver_outbox)."""
     stmt = (
         sa.select(Notification)
-        .where(Notification.status == PENDING, Notification.next_attempt_at <= now())
-        .order_by(Notification.id)
-        .limit(limit)
+        .where(Notification.status.in_([PENDING, SENDING]), Notification.next_attempt_at <= now())
+        .order_by(Notification.status == SENDING, Notification.id)
+        .limit(1)
         .with_for_update(skip_locked=True)
     )
-    counts = {SENT: 0, SKIPPED: skip_unconsented(), PENDING: 0, FAILED: 0}
-    gateway = get_gateway()
-    for message in db.session.scalars(stmt).all():
-        deliver(message, gateway, current_app.config["WECHAT_TEMPLATES"])
-        counts[message.status] += 1
-    return counts
+    return db.session.scalar(stmt)
 
 
 def skip_unconsented() -> int:
@@ -120,30 +157,50 @@ def skip_unconsented() -> int:
     ).rowcount
 
 
-def deliver(message: Notification, gateway: Gateway, template_ids: dict[str, str]) -> None:
-    """Try to send one due message, spending one of the user's consents; record the outcome on it."""
-    if not spend_consent(message.user_id, message.template_key):
+def deliver(message: Notification, gateway: Gateway, template_ids: dict[str, str], hold: timedelta) -> str:
+    """Send one due, locked message and record the outcome on it; returns its status. Commits the claim
+    (the consent spent, status ``sending`` for ``hold``) before the send; the caller commits the
+    outcome."""
+    in_doubt = message.status == SENDING  # an earlier send of it may have arrived: its consent is spent
+    if not in_doubt and not spend_consent(message.user_id, message.template_key):
         message.status = SKIPPED
-        return
+        return SKIPPED
+    message.status, message.next_attempt_at = SENDING, now() + hold
+    openid, data, page = message.user.openid, message.data, message.page
+    template_id = template_ids[message.template_key]
+    db.session.commit()  # claimed: from here a crash leaves it ``sending``, its consent spent
     try:
-        gateway.send_subscribe(
-            message.user.openid, template_ids[message.template_key], message.data, message.page
-        )
-    except WeChatNoConsent as error:  # WeChat knows no consent: ours was stale, and is spent
-        message.status, message.errcode = SKIPPED, error.errcode
-        return
+        gateway.send_subscribe(openid, template_id, data, page)
+    except WeChatNoConsent as error:
+        if in_doubt:  # the earlier send arrived and used the consent: delivered once
+            message.status, message.sent_at = SENT, now()
+        else:  # WeChat knows no consent: ours was stale, and is spent
+            message.status, message.errcode = SKIPPED, error.errcode
+        return message.status
     except Exception as error:
-        spend_consent(message.user_id, message.template_key, delta=1)  # not delivered: still unused
-        message.attempts += 1
-        message.errcode = getattr(error, "errcode", None)
-        message.last_error = describe(error)
-        if getattr(error, "permanent", False) or message.attempts >= MAX_ATTEMPTS:
-            message.status = FAILED
-        else:
-            message.next_attempt_at = now() + backoff(message.attempts)
-        log.warning("notification %s not delivered (%s)", message.id, message.last_error)
-        return
+        record_failure(message, error, in_doubt)
+        return message.status
     message.status, message.sent_at = SENT, now()
+    return SENT
+
+
+def record_failure(message: Notification, error: Exception, in_doubt: bool) -> None:
+    """A send that did not go through, or may have: an answer from WeChat (an errcode) says it was not
+    delivered, and the consent is given back; no answer (a timeout, a dropped connection, HTTP 5xx)
+    leaves it ``sending``, the consent kept, until a later send settles it."""
+    errcode = getattr(error, "errcode", None)
+    arrived_maybe = in_doubt or (errcode is None and not getattr(error, "permanent", False))
+    if not arrived_maybe:
+        spend_consent(message.user_id, message.template_key, delta=1)  # not delivered: still unused
+    message.attempts += 1
+    message.errcode = errcode
+    message.last_error = describe(error)
+    if getattr(error, "permanent", False) or message.attempts >= MAX_ATTEMPTS:
+        message.status = FAILED
+    else:
+        message.status = SENDING if arrived_maybe else PENDING
+        message.next_attempt_at = now() + backoff(message.attempts)
+    log.warning("notification %s not delivered (%s)", message.id, message.last_error)
 
 
 def describe(error: Exception) -> str:

@@ -13,15 +13,23 @@ makes, keeps its state in memory, and is predictable:
 - content check: a text containing one of ``risky_words`` is risky, else one of ``review_words``
   makes it review, else pass.
 - subscribe messages are checked against the declared templates (40037), the keywords' type rules
-  (47003, naming the field) and the released pages (41030), then recorded (the stand-in does not
-  track consents: the backend does).
+  (47003, naming the field) and the released pages (41030), then recorded.
+- one-time subscription consents, as WeChat keeps them: ``POST /_standin/consents``
+  (``{"touser": openid, "template_id": id, "count": 1}``) plays the user tapping 允许 in
+  wx.requestSubscribeMessage; from then on the stand-in tracks that user and template: a delivered
+  message uses one consent up, and a send with none left answers 43101 (a second send of a message
+  already delivered included). A user and template it was never told of are taken as consented (tests
+  that do not play the phone's side); ``GET /_standin/consents`` lists what is left.
 - mini-program codes are JPEG images; a page with a query or not released is 41030, a bad scene 40169.
 
 Control endpoints for tests and development live under ``/_standin/``: ``POST failures``
 (``{"path": "sns/jscode2session", "errcode": 45011, "times": 1}``; errcode ``"timeout"`` stalls
-the answer, ``"http_error"`` answers HTTP 502), ``POST expire-tokens``, ``POST wxacode``
-(``{"format": "png"}``: mini-program codes as PNG instead of JPEG), ``GET messages`` (newest
-first), ``GET stats`` (``token_fetches`` and ``calls`` per path), ``POST reset``.
+the answer and then answers -1, not having done the call; ``"timeout_after"`` does the call (a message
+is delivered, a consent used) and then stalls its answer, as when WeChat's answer is lost on the way;
+``"http_error"`` answers HTTP 502; ``"after": N`` lets N calls through before the failures begin;
+``"stall"`` seconds, 30 by default), ``POST consents``, ``GET consents``, ``POST expire-tokens``,
+``POST wxacode`` (``{"format": "png"}``: mini-program codes as PNG instead of JPEG), ``GET messages``
+(newest first), ``GET stats`` (``token_fetches`` and ``calls`` per path), ``POST reset``.
 
 Run it alone with ``python -m cloudplatform.wechat.standin [--port 5002]``. One module per API family
 (``tokens``, ``login``, ``phone``, ``messages``, ``security``, ``wxacode``, ``control``), each a

@@ -1,6 +1,6 @@
 """``/_standin/``: scripting failures, expiring tokens, and what the stand-in was asked to send."""
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from cloudplatform.wechat.standin.wx import body, state, wx_error
 
@@ -22,9 +22,21 @@ def scripted_failure():
     if errcode == "timeout":
         wake.wait(stall)
         return wx_error(-1)
+    if errcode == "timeout_after":  # carried out (a message delivered), then the answer stalls
+        g.stall_answer = (stall, wake)
+        return None
     if errcode == "http_error":
         return Response("bad gateway (stand-in)", status=502, mimetype="text/plain")
     return wx_error(errcode)
+
+
+@bp.after_app_request
+def stalled_answer(response):
+    """Hold the answer of a call scripted ``timeout_after`` (done at WeChat, its answer lost)."""
+    stall = g.pop("stall_answer", None)
+    if stall is not None:
+        stall[1].wait(stall[0])
+    return response
 
 
 @bp.get("/")
@@ -39,6 +51,8 @@ def help_page():
         pages=sorted(standin.pages) if standin.pages is not None else None,
         control=[
             "POST failures",
+            "POST consents {touser, template_id, count}",
+            "GET consents",
             "POST expire-tokens",
             "POST wxacode {format: jpeg|png}",
             "GET messages",
@@ -53,17 +67,39 @@ def script_failure():
     data = body()
     path = str(data.get("path") or "").strip("/")
     errcode = data.get("errcode")
-    times = data.get("times", 1)
+    times, after = data.get("times", 1), data.get("after", 0)
     stall = data.get("stall", DEFAULT_STALL)
-    valid_errcode = errcode in ("timeout", "http_error") or (
+    valid_errcode = errcode in ("timeout", "timeout_after", "http_error") or (
         isinstance(errcode, int) and not isinstance(errcode, bool)
     )
     if not path or not valid_errcode or not isinstance(times, int) or times < 1:
-        return jsonify(error="need path, errcode (int, 'timeout' or 'http_error') and times >= 1"), 400
+        return jsonify(
+            error="need path, errcode (int, 'timeout', 'timeout_after' or 'http_error') and times >= 1"
+        ), 400
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        return jsonify(error="after must be a count of calls >= 0"), 400
     if not isinstance(stall, int | float) or not 0 <= stall <= 600:
         return jsonify(error="stall must be 0-600 seconds"), 400
-    state().add_failure(path, errcode, times, float(stall))
-    return jsonify(path=path, errcode=errcode, times=times)
+    state().add_failure(path, errcode, times, float(stall), after)
+    return jsonify(path=path, errcode=errcode, times=times, after=after)
+
+
+@bp.post("/consents")
+def add_consents():
+    """The user accepting a template in wx.requestSubscribeMessage ``count`` times (WeChat's side)."""
+    data = body()
+    touser, template_id, count = data.get("touser"), data.get("template_id"), data.get("count", 1)
+    if not isinstance(touser, str) or not isinstance(template_id, str) or not touser or not template_id:
+        return jsonify(error="need touser and template_id"), 400
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        return jsonify(error="count must be >= 1"), 400
+    remaining = state().add_consents(touser, template_id, count)
+    return jsonify(touser=touser, template_id=template_id, remaining=remaining)
+
+
+@bp.get("/consents")
+def consents():
+    return jsonify(items=state().consent_balances())
 
 
 @bp.post("/wxacode")

@@ -2,7 +2,9 @@
 
 40003 an openid that is not this app's; 40037 a template id the app did not declare; 41030 a page
 (its path; a query is allowed here) not in the released pages; 47003 a key not in the template, a
-keyword left out, or a value breaking its type's rule (:mod:`.keywords`), naming the field.
+keyword left out, or a value breaking its type's rule (:mod:`.keywords`), naming the field; 43101 no
+unused one-time consent of the user for the template, where the stand-in was told of the user's consents
+(``POST /_standin/consents``): a delivered message uses one up, as on WeChat.
 """
 
 from datetime import UTC, datetime
@@ -59,7 +61,7 @@ def subscribe_send():
     refusal = data_error(data.get("data"), templates[template_id] if templates is not None else None)
     if refusal is not None:
         return refusal
-    msgid = standin.record_message(
+    msgid = standin.deliver_message(
         {
             "touser": data["touser"],
             "template_id": template_id,
@@ -70,4 +72,6 @@ def subscribe_send():
             "time": datetime.now(UTC).isoformat(),
         }
     )
+    if msgid is None:
+        return wx_error(43101)
     return wx_ok(msgid=msgid)

@@ -63,7 +63,10 @@ class StandinState:
             self.plain_token: str | None = None
             self.used_codes: set[str] = set()
             self.messages: list[dict] = []
-            self.failures: dict[str, list] = {}  # path -> [errcode, times left, stall seconds]
+            self.failures: dict[
+                str, list
+            ] = {}  # path -> [errcode, times left, stall seconds, calls to let by]
+            self.consents: dict[tuple[str, str], int] = {}  # (openid, template id) -> unused consents
             self.token_fetches = 0
             self.calls: Counter = Counter()
             self.wxacode_format = "jpeg"  # what WeChat is documented to send; "png" on request
@@ -134,9 +137,9 @@ class StandinState:
             return True
 
     # scripted failures and counts
-    def add_failure(self, path: str, errcode, times: int, stall: float) -> None:
+    def add_failure(self, path: str, errcode, times: int, stall: float, after: int = 0) -> None:
         with self.lock:
-            self.failures[path] = [errcode, times, stall]
+            self.failures[path] = [errcode, times, stall, after]
 
     def take_failure(self, path: str):
         with self.lock:
@@ -144,13 +147,35 @@ class StandinState:
             failure = self.failures.get(path)
             if not failure:
                 return None
+            if failure[3] > 0:  # calls still to let through before failing
+                failure[3] -= 1
+                return None
             failure[1] -= 1
             if failure[1] <= 0:
                 del self.failures[path]
             return failure[0], failure[2], self.wake
 
-    def record_message(self, message: dict) -> int:
+    # one-time subscription consents
+    def add_consents(self, openid: str, template_id: str, count: int) -> int:
+        """The user tapped 允许 ``count`` times in wx.requestSubscribeMessage; returns the unused ones."""
         with self.lock:
+            key = (openid, template_id)
+            self.consents[key] = self.consents.get(key, 0) + count
+            return self.consents[key]
+
+    def consent_balances(self) -> list[dict]:
+        with self.lock:
+            return [{"touser": o, "template_id": t, "remaining": n} for (o, t), n in self.consents.items()]
+
+    def deliver_message(self, message: dict) -> int | None:
+        """Record a message and use up one of its user's consents; None (43101) when the stand-in tracks
+        consents for this user and template and none is left. Untracked pairs are taken as consented."""
+        key = (message["touser"], message["template_id"])
+        with self.lock:
+            if key in self.consents:
+                if self.consents[key] <= 0:
+                    return None
+                self.consents[key] -= 1
             msgid = len(self.messages) + 1
             self.messages.append({"msgid": msgid, **message})
             return msgid
