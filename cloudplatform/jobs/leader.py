@@ -89,8 +89,12 @@ def leader_lock(app: Flask) -> LeaderLock:
 def stop_on_sigterm() -> None:
     """SIGTERM (``systemctl stop``, a release's restart) leaves as Ctrl-C does, through
     :func:`run_as_leader`'s ``finally``: a job in flight finishes and commits before the lock goes.
-    Killed mid-job instead, a job's work is rolled back whole, and what it did outside the database
-    (subscribe messages sent to WeChat by ``deliver_outbox``) is done again at its next run."""
+    Killed mid-job instead (SIGKILL, a lost host), a job's uncommitted work is rolled back whole and the
+    next leader's run gives what one clean run gives: every job is one transaction, or commits batches
+    that a rerun does not repeat (``expire_points``), and ``deliver_outbox`` commits each message before
+    and after its send, so no message goes twice: the one in flight is settled by WeChat's answer to
+    its resend (see :func:`cloudplatform.notify.operations.deliver_outbox`). Shown by
+    tests/test_scheduler_faults.py."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
 
