@@ -1,5 +1,6 @@
 """宝鸡社区云平台: the application factory."""
 
+import contextlib
 import os
 
 import sqlalchemy as sa
@@ -36,8 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     api.register_converter(IdConverter, id_schema)
     errors.register_error_handlers(app)
     app.register_error_handler(sa.exc.DBAPIError, transaction.database_unavailable)
+    headers.register(app)  # before the request hooks: it runs after them, on the answer they settle on
     register_request_hooks(app)
-    headers.register(app)
 
     from cloudplatform import backup, demo, devserver, health, jobs, models, notify  # noqa: F401  (models: every table)
     from cloudplatform.service.aid import keys as aid_keys
@@ -97,13 +98,26 @@ def register_request_hooks(app: Flask) -> None:
     def finish_transaction(response):
         """Commit the request's work once when it succeeded; roll it all back otherwise. A request that
         never used the database (/healthz, the document) has nothing to end, a read-only one nothing to
-        commit (``end_request`` closes its session)."""
+        commit (``end_request`` closes its session). A COMMIT that fails (the connection lost at that
+        moment) answers as a failed statement does (503) and frees its Idempotency-Key for the retry, as
+        any 5xx does; should the work have committed after all, the key keeps the answer it committed
+        with, and the retry gets that."""
         if response.status_code >= 400 and in_transaction():
             db.session.rollback()
-        remember_response(response)
-        if in_transaction() and not transaction.in_read_only_request():
-            db.session.commit()
+        try:
+            commit_with(response)
+        except sa.exc.DBAPIError as error:
+            response = app.make_response(transaction.database_unavailable(error))
+            with contextlib.suppress(sa.exc.DBAPIError):  # still down: the key is free after 10 minutes
+                commit_with(response)
         return response
+
+
+def commit_with(response) -> None:
+    """Commit the request's work together with its remembered answer (``remember_response``)."""
+    remember_response(response)
+    if in_transaction() and not transaction.in_read_only_request():
+        db.session.commit()
 
 
 def in_transaction() -> bool:

@@ -132,13 +132,14 @@ def claim_key(actor: str, key: str, fingerprint: str) -> IdempotencyKey:
 
 
 def remember_response(response) -> None:
-    """Store the answer of a claimed key in the current transaction (5xx frees the key for a retry)."""
-    key_id = g.pop("idempotency_key_id", None)
+    """Store the answer of a claimed key in the current transaction (5xx frees the key for a retry).
+    Called again with a 503 when the COMMIT failed: a key whose answer did commit keeps it."""
+    key_id = g.get("idempotency_key_id")
     if key_id is None:
         return
     table = IdempotencyKey.__table__
     if response.status_code >= 500:
-        db.session.execute(table.delete().where(table.c.id == key_id))
+        db.session.execute(table.delete().where(table.c.id == key_id, table.c.in_flight))
     else:
         db.session.execute(
             table.update()

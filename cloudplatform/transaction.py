@@ -2,6 +2,7 @@
 succeeds and rolls it back otherwise; a page that goes on after a refusal undoes it here; a request
 whose database connection was lost answers 503."""
 
+import contextlib
 import logging
 import traceback
 
@@ -19,14 +20,16 @@ def roll_back() -> None:
 
 
 def database_unavailable(error: sa.exc.DBAPIError):
-    """The database dropped the connection or cannot be reached: 503 with Retry-After, nothing changed.
-    SQLAlchemy has already invalidated the pool's connections (the engine does not ping before each
-    checkout), so the next request gets a fresh one. Any other database error is a fault (500), logged
-    with its statement and stack but neither its parameters (``hide_parameters``) nor the database's own
-    message (PostgreSQL's DETAIL shows the refused row's values)."""
+    """The database dropped the connection, cannot be reached, or cancelled a statement that ran past
+    ``DATABASE_STATEMENT_TIMEOUT_MS`` or waited past ``DATABASE_LOCK_TIMEOUT_MS`` for a lock (SQLSTATE
+    57014, 55P03: an ``OperationalError``): 503 with Retry-After, nothing changed. SQLAlchemy has already
+    invalidated the pool's connections (the engine does not ping before each checkout), so the next
+    request gets a fresh one. Any other database error is a fault (500). Either is logged with its
+    statement, never its parameters (``hide_parameters``) nor the database's own message (PostgreSQL's
+    DETAIL shows the refused row's values); a fault with its stack too."""
+    sqlstate = getattr(error.orig, "sqlstate", None) or "-"
     if not (error.connection_invalidated or isinstance(error, sa.exc.OperationalError)):
         stack = "".join(traceback.format_tb(error.__traceback__))
-        sqlstate = getattr(error.orig, "sqlstate", None) or "-"
         log.error(
             "database error %s (%s, SQLSTATE %s)\n[SQL: %s]\n%s",
             type(error).__name__,
@@ -37,8 +40,16 @@ def database_unavailable(error: sa.exc.DBAPIError):
         )
         db.session.rollback()
         return handle_app_error(InternalError())
-    log.warning("database unavailable: %s", type(error.orig).__name__)
-    db.session.rollback()
+    log.warning(
+        "database unavailable: %s (SQLSTATE %s)\n[SQL: %s]",
+        type(error.orig).__name__,
+        sqlstate,
+        error.statement,
+    )
+    # the session's own connection may be gone too (a restart drops every one): its ROLLBACK fails,
+    # and SQLAlchemy has then ended the transaction and invalidated the connection all the same
+    with contextlib.suppress(sa.exc.DBAPIError):
+        db.session.rollback()
     unavailable = ServiceUnavailable()
     unavailable.headers = {"Retry-After": "1"}
     return handle_app_error(unavailable)
