@@ -111,34 +111,42 @@ def deliver_outbox(limit: int = BATCH) -> dict[str, int]:
     answer never came (a timeout, a dropped connection: WeChat may have delivered it), is sent again
     later without spending another consent, after the other due messages, when its user's remaining
     consents for the template were used by those; WeChat delivers it if the first send did not arrive,
-    or answers 43101 if it did (the consent it carried is used): either way it is SENT, once. The
-    returned counts put such a message under "pending".
+    or answers 43101 if it did (the consent it carried is used): either way it is SENT, once. (Only a
+    user holding more consents for the template than they have messages due could get such a message
+    twice: WeChat offers no way to ask whether a send arrived.) The returned counts put a message left
+    ``sending`` under "pending".
     """
     counts = {SENT: 0, SKIPPED: skip_unconsented(), PENDING: 0, FAILED: 0}
     db.session.commit()
     gateway = get_gateway()
     template_ids = current_app.config["WECHAT_TEMPLATES"]
     hold = lease(float(current_app.config.get("WECHAT_TIMEOUT") or 5.0))
-    for _ in range(limit):
-        message = claim_next()
-        if message is None:
-            break
+    for message_id in due_ids(limit):
+        message = claim(message_id)
+        if message is None:  # another run took it meanwhile
+            continue
         status = deliver(message, gateway, template_ids, hold)
         db.session.commit()
         counts[PENDING if status == SENDING else status] += 1
     return counts
 
 
-def claim_next() -> Notification | None:
-    """The next due message, locked; those whose send may have arrived last (see deliver_outbox)."""
-    stmt = (
-        sa.select(Notification)
-        .where(Notification.status.in_([PENDING, SENDING]), Notification.next_attempt_at <= now())
-        .order_by(Notification.status == SENDING, Notification.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    return db.session.scalar(stmt)
+def due(stmt: sa.Select) -> sa.Select:
+    return stmt.where(Notification.status.in_([PENDING, SENDING]), Notification.next_attempt_at <= now())
+
+
+def due_ids(limit: int) -> list[int]:
+    """The due messages, oldest first; those whose send may have arrived last (see deliver_outbox)."""
+    stmt = due(sa.select(Notification.id)).order_by(Notification.status == SENDING, Notification.id)
+    ids = list(db.session.scalars(stmt.limit(limit)))
+    db.session.commit()
+    return ids
+
+
+def claim(message_id: int) -> Notification | None:
+    """The message, locked, if it is still due (no other run claimed it since)."""
+    stmt = due(sa.select(Notification).where(Notification.id == message_id))
+    return db.session.scalar(stmt.with_for_update(skip_locked=True))
 
 
 def skip_unconsented() -> int:
