@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import click
+
 from cloudplatform.crypto import DEV_FIELD_HASH_KEY, DEV_FIELD_KEYS
 
 DEFAULT_TEMPLATES = json.dumps(
@@ -38,6 +40,9 @@ ENVIRONMENTS = ("development", "production")  # the test suite runs as developme
 SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     "CLOUDPLATFORM_ENV": ("development", str),  # development | production; anything else refuses to start
     "DATABASE_URL": (None, str),  # default: sqlite file under instance/
+    # PostgreSQL: a request's statement running longer is cancelled (503), 0 = never; see engine_options
+    "DATABASE_STATEMENT_TIMEOUT_MS": (15_000, int),
+    "DATABASE_LOCK_TIMEOUT_MS": (5_000, int),  # ... and one waiting longer for a row lock
     "REDIS_URL": (None, str),  # limits, device nonces, WeChat token; in-memory when unset (not in production)
     # proxies in front that append to X-Forwarded-For (nginx: 1); 0 trusts no forwarded header
     "TRUSTED_PROXIES": (0, int),
@@ -112,14 +117,22 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         )
     if cfg["TRUSTED_PROXIES"] < 0:
         raise ConfigError("TRUSTED_PROXIES is the number of proxies in front: 0 or more")
+    if cfg["DATABASE_STATEMENT_TIMEOUT_MS"] < 0 or cfg["DATABASE_LOCK_TIMEOUT_MS"] < 0:
+        raise ConfigError("DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_LOCK_TIMEOUT_MS: 0 (never) or more")
     if not cfg["DATABASE_URL"]:
         cfg["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "cloudplatform.db")
     production = cfg["CLOUDPLATFORM_ENV"] == "production"
     cfg.update(
         SQLALCHEMY_DATABASE_URI=cfg["DATABASE_URL"],
-        SQLALCHEMY_ENGINE_OPTIONS=engine_options(cfg["DATABASE_URL"]),
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(cfg),
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Redis unreachable: the limits count in each process's memory meanwhile (fail open by at most the
+        # number of processes), and Redis again once it answers; never an error for the caller
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 2, "socket_connect_timeout": 2}
+        if cfg["REDIS_URL"]
+        else {},
         SESSION_COOKIE_NAME="cp_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -140,14 +153,35 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     return cfg
 
 
-def engine_options(url: str) -> dict:
+def engine_options(cfg: dict) -> dict:
     """No ping before each checkout (a round trip per request): connections are recycled after half an
     hour, and one the server dropped fails its request with 503 while the pool replaces it (see
-    ``cloudplatform.errors.handle_database_unavailable``). A database error never carries its statement's
-    parameters (personal data) into a log."""
+    ``cloudplatform.transaction.database_unavailable``). A database error never carries its statement's
+    parameters (personal data) into a log. On PostgreSQL a stuck statement cannot hold a worker: one
+    running longer than ``DATABASE_STATEMENT_TIMEOUT_MS`` or waiting longer than
+    ``DATABASE_LOCK_TIMEOUT_MS`` for a lock is cancelled, and its request answers 503."""
+    url = cfg["DATABASE_URL"]
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 10}, "hide_parameters": True}
-    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
+    options: dict[str, Any] = {
+        "pool_recycle": 1800,
+        "pool_size": 5,
+        "max_overflow": 5,
+        "hide_parameters": True,
+    }
+    if not loaded_by_flask_command():
+        options["connect_args"] = {
+            "options": f"-c statement_timeout={cfg['DATABASE_STATEMENT_TIMEOUT_MS']:d}"
+            f" -c lock_timeout={cfg['DATABASE_LOCK_TIMEOUT_MS']:d}"
+        }
+    return options
+
+
+def loaded_by_flask_command() -> bool:
+    """Whether the ``flask`` command is making the app (inside its click context): migrations, the
+    scheduler's jobs, backups and demo data run as long as they need. The timeouts are for the app
+    that serves requests (gunicorn's workers, the tests)."""
+    return click.get_current_context(silent=True) is not None
 
 
 def check_production(cfg: dict) -> None:

@@ -7,6 +7,10 @@ for the cabinet, whose code opens once, and the decision's own state for staff (
 A stuck statement cannot hold a worker: the statement and lock timeouts reach the app's connections,
 and a request waiting too long for a locked row answers 503 with nothing changed."""
 
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +21,8 @@ import sqlalchemy as sa
 import time_machine
 from flask import has_request_context
 
+from cloudplatform import create_app
+from cloudplatform.config import ConfigError, load_config
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import GRID_WORKER, RESIDENT, Membership, ResidencyRequest
 from cloudplatform.locker import operations as locker
@@ -218,3 +224,82 @@ def test_a_connection_killed_mid_operation_answers_503_writes_nothing_and_the_re
         assert again.json["error"]["code"] == code
     assert operation.probe() == operation.after
     assert {n - counts[table] for table, n in row_counts().items()} <= {0, 1}  # each row written once
+
+
+# -- a stuck statement cannot hold a worker --------------------------------------------------------
+
+
+SHOW_TIMEOUTS = """
+import sqlalchemy as sa
+from cloudplatform.extensions import db
+show = lambda name: db.session.scalar(sa.text(f"SHOW {name}"))
+print("timeouts:", show("statement_timeout"), show("lock_timeout"))
+"""
+
+
+def test_the_timeouts_reach_the_apps_connections_but_not_the_flask_commands(app, database_url):
+    assert _db.session.execute(sa.text("SHOW statement_timeout")).scalar() == "15s"
+    assert _db.session.execute(sa.text("SHOW lock_timeout")).scalar() == "5s"
+    # migrations, the scheduler's jobs, backups and demo data run as `flask --app cloudplatform ...`
+    shell = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "cloudplatform", "shell"],
+        input=SHOW_TIMEOUTS,
+        env=os.environ | {"DATABASE_URL": database_url, "CLOUDPLATFORM_ENV": "development"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "timeouts: 0 0" in shell.stdout, shell.stdout + shell.stderr
+
+
+def test_a_negative_timeout_refuses_to_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_LOCK_TIMEOUT_MS", "-1")
+    with pytest.raises(ConfigError, match="DATABASE_LOCK_TIMEOUT_MS"):
+        load_config(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("timeouts", "sqlstate"),
+    [
+        ({"DATABASE_LOCK_TIMEOUT_MS": 200}, "55P03"),  # lock_not_available
+        ({"DATABASE_STATEMENT_TIMEOUT_MS": 200, "DATABASE_LOCK_TIMEOUT_MS": 0}, "57014"),  # query_canceled
+    ],
+)
+def test_a_request_waiting_on_a_locked_row_gives_up_with_503_and_changes_nothing(
+    database_url, redis_url, standin, service, resident, caplog, timeouts, sqlstate
+):
+    impatient = create_app(
+        {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "TESTING": True, **timeouts}
+    )
+    slot_id = slot_at(service, START.date() + timedelta(days=1), 9).id
+    locked, released = threading.Event(), threading.Event()
+
+    def hold_the_slot():  # another session, its transaction left open (a stuck job, an open psql)
+        blocker = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+        with blocker.connect() as conn:
+            conn.execute(sa.select(Slot.id).where(Slot.id == slot_id).with_for_update())
+            locked.set()
+            released.wait(timeout=30)  # without the timeouts the booking waits this long, then books
+            conn.rollback()
+        blocker.dispose()
+
+    holder = threading.Thread(target=hold_the_slot)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        headers = resident | {"Idempotency-Key": "book-locked"}
+        stuck = impatient.test_client().post(
+            "/api/v1/services/bookings", json={"slot_id": slot_id}, headers=headers
+        )
+    finally:
+        released.set()
+        holder.join()
+        with impatient.app_context():
+            _db.engine.dispose()
+    assert_unavailable(stuck)
+    assert row_counts()["booking"] == row_counts()["idempotency_key"] == 0
+    assert scalar(sa.select(Slot.booked).where(Slot.id == slot_id)) == 0
+    logged = [r.getMessage() for r in caplog.records if r.name == "cloudplatform.transaction"]
+    assert len(logged) == 1 and f"SQLSTATE {sqlstate}" in logged[0] and "UPDATE slot" in logged[0]
+    assert "parameters" not in logged[0]
