@@ -16,6 +16,7 @@ from cloudplatform.identity.models import (
     Street,
     User,
 )
+from cloudplatform.jobs.models import JobRun
 from cloudplatform.locker.models import Cabinet, CabinetKey, Compartment, Deposit, DeviceNonce
 from cloudplatform.notify.models import Notification, SubscriptionConsent
 from cloudplatform.party.models import (
@@ -103,6 +104,7 @@ __all__ = [
     "GuideUpload",
     "HoursDispute",
     "IdempotencyKey",
+    "JobRun",
     "LoginToken",
     "Membership",
     "Message",

@@ -1,9 +1,16 @@
 """The scheduler: one declared job list, jobs runnable by hand, one leader per deployment."""
 
-import pytest
+from datetime import datetime, timedelta
 
-from cloudplatform.jobs import JOBS, build_scheduler
+import pytest
+import time_machine
+
+from cloudplatform.clock import LOCAL_TZ, now
+from cloudplatform.jobs import CATCH_UP, JOBS, build_scheduler, run_job
 from cloudplatform.jobs.leader import leader_lock
+
+EXPIRY = next(job for job in JOBS if job.id == "expire_points")  # cron, 03:30 Beijing time
+DUE = datetime(2026, 12, 7, 3, 30, tzinfo=LOCAL_TZ)
 
 
 def test_scheduler_holds_every_declared_job(app):
@@ -25,6 +32,29 @@ def test_cli_runs_one_job(app):
 def test_cli_refuses_unknown_job(app):
     result = app.test_cli_runner().invoke(args=["jobs", "run-once", "nope"])
     assert result.exit_code != 0
+
+
+def next_run(scheduler, job_id):
+    """When a scheduler not yet started runs the job first; None: at its trigger's next time."""
+    return getattr(scheduler.get_job(job_id), "next_run_time", None)
+
+
+def test_a_cron_job_whose_due_run_never_finished_runs_when_the_next_leader_starts(app, db):
+    with time_machine.travel(DUE - timedelta(days=1, seconds=-30), tick=False):
+        run_job(app, EXPIRY)  # yesterday's run finished
+    with time_machine.travel(DUE + timedelta(minutes=5), tick=False):  # today's leader died mid-run
+        assert next_run(build_scheduler(app), EXPIRY.id) == now()
+        assert (
+            next_run(build_scheduler(app), "aid_deadlines") is None
+        )  # due at 08:00, not within the last hour
+        run_job(app, EXPIRY)
+    with time_machine.travel(DUE + timedelta(minutes=6), tick=False):
+        assert next_run(build_scheduler(app), EXPIRY.id) is None  # done today: tomorrow at 03:30
+
+
+def test_a_cron_job_due_longer_ago_than_the_catch_up_waits_for_its_next_time(app, db):
+    with time_machine.travel(DUE + CATCH_UP + timedelta(minutes=1), tick=False):
+        assert next_run(build_scheduler(app), EXPIRY.id) is None
 
 
 @pytest.fixture
