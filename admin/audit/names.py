@@ -19,6 +19,7 @@ ACTION_NAMES = {
     "staff.create": "新建工作人员账号",
     "staff.activate": "启用工作人员账号",
     "staff.deactivate": "停用工作人员账号",
+    "staff.grids": "设置网格员负责的网格",
     "staff.link_user": "关联微信用户",
     # residents
     "user.bind_phone": "绑定手机号",

@@ -5,6 +5,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from admin.forms import optional_int
+from admin.notices.forms import CheckboxesField
 from cloudplatform.identity.models import CITY_ADMIN, STREET_ADMIN
 from cloudplatform.identity.operations import MIN_PASSWORD_LENGTH
 
@@ -96,3 +97,9 @@ class PasswordResetForm(FlaskForm):
             Length(MIN_PASSWORD_LENGTH, 128, message=f"临时密码为 {MIN_PASSWORD_LENGTH} 至 128 位"),
         ],
     )
+
+
+class GridsForm(FlaskForm):
+    """The community's grids a grid worker looks after; ``assign_grids`` checks they are theirs."""
+
+    grid_ids = CheckboxesField("负责的网格", coerce=int, validate_choice=False)

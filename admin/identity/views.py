@@ -7,6 +7,7 @@ from admin import bp
 from admin.auth import current_staff, flash_failure, login_required, sign_in
 from admin.exports import export_response
 from admin.identity.forms import (
+    GridsForm,
     LinkUserForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -16,10 +17,11 @@ from admin.identity.forms import (
 from admin.lists import list_args
 from admin.pickers import chosen_community, community_choice
 from cloudplatform.clock import local
-from cloudplatform.errors import AppError, Forbidden
+from cloudplatform.errors import AppError, Forbidden, NotFound
 from cloudplatform.identity import permissions, queries
 from cloudplatform.identity.models import (
     APPROVED,
+    GRID_WORKER,
     PENDING,
     REJECTED,
     ROLE_NAMES,
@@ -28,6 +30,7 @@ from cloudplatform.identity.models import (
     StaffAccount,
 )
 from cloudplatform.identity.operations import (
+    assign_grids,
     change_own_password,
     create_staff_account,
     decide_residency,
@@ -182,6 +185,7 @@ def staff_list():
         page=page,
         args=args,
         users=queries.user_labels(a.user_id for a in page.items),
+        grids=queries.grid_names(a.id for a in page.items if a.role == GRID_WORKER),
         roles=[(r, ROLE_NAMES[r]) for r in STAFF_ROLES],
         link_form=LinkUserForm(),
     )
@@ -278,6 +282,32 @@ def staff_unlink_user(account_id):
     link_staff_to_user(staff, account, None)
     flash(f"已解除账号 {account.username} 的微信关联", "info")
     return redirect(url_for("admin.staff_list"))
+
+
+@bp.route("/staff/<id:account_id>/grids", methods=["GET", "POST"])
+@login_required
+def staff_grids(account_id):
+    """The grids a grid worker looks after: their residency reviews and aid cases are those grids'."""
+    staff, account = load_managed(account_id)
+    if account.role != GRID_WORKER or account.community is None:
+        raise NotFound()
+    form = GridsForm()
+    form.grid_ids.choices = [(g.id, g.name) for g in account.community.grids]
+    if form.validate_on_submit():
+        try:
+            grids = assign_grids(staff, account, form.grid_ids.data or [])
+        except AppError as error:
+            flash_failure(error)
+        else:
+            chosen = "、".join(g.name for g in grids) or "全社区（未指定网格）"
+            flash(f"{account.display_name} 负责的网格：{chosen}", "info")
+            return redirect(url_for("admin.staff_list"))
+    elif request.method == "GET":
+        form.grid_ids.data = [
+            g_id for g_id, _ in form.grid_ids.choices if g_id in queries.assigned_grid_ids(account)
+        ]
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/identity/staff_grids.html", form=form, account=account), status
 
 
 @bp.route("/staff/<id:account_id>/password", methods=["GET", "POST"])

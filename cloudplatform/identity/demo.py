@@ -276,8 +276,8 @@ def load_demo() -> tuple[dict[str, Community], dict[str, StaffAccount]]:
         )
         if linked:
             link_staff_to_user(None, account, users[linked])
-        if role == GRID_WORKER:
-            grid_ids = db.session.scalars(sa.select(Grid.id).where(Grid.community_id == huoju.id).limit(2))
+        if role == GRID_WORKER:  # the community's one grid worker looks after all its grids
+            grid_ids = db.session.scalars(sa.select(Grid.id).where(Grid.community_id == huoju.id))
             db.session.add_all(GridAssignment(staff_id=account.id, grid_id=g) for g in grid_ids)
     db.session.flush()
     accounts = {a.username: a for a in db.session.scalars(sa.select(StaffAccount))}

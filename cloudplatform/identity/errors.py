@@ -98,3 +98,15 @@ class SamePassword(Unprocessable):
     """(Console) The new password is the one the account has now."""
 
     code, message = "SAME_PASSWORD", "新密码不能与当前密码相同"
+
+
+class NotAGridWorker(Conflict):
+    """(Console) Only a grid worker's account looks after grids."""
+
+    code, message = "NOT_A_GRID_WORKER", "只有网格员账号可以负责网格"
+
+
+class GridNotInCommunity(Unprocessable):
+    """(Console) A grid chosen for a grid worker is not one of their community's grids."""
+
+    code, message = "GRID_NOT_IN_COMMUNITY", "所选网格不属于该网格员所在社区"

@@ -20,6 +20,8 @@ from cloudplatform.identity.errors import (
     AlreadyDecided,
     BuildingNotFound,
     CannotDeactivateSelf,
+    GridNotInCommunity,
+    NotAGridWorker,
     ReasonRequired,
     ResidencyPending,
     SamePassword,
@@ -31,11 +33,14 @@ from cloudplatform.identity.errors import (
 from cloudplatform.identity.models import (
     APPROVED,
     CITY_ADMIN,
+    GRID_WORKER,
     REJECTED,
     RESIDENT,
     STREET_ADMIN,
     Building,
     Community,
+    Grid,
+    GridAssignment,
     LoginToken,
     Membership,
     ResidencyRequest,
@@ -274,6 +279,27 @@ def set_staff_active(staff: StaffAccount, account: StaffAccount, active: bool) -
         target=account,
         community_id=account.community_id,
     )
+
+
+@permissions.requires("staff.manage")
+def assign_grids(staff: StaffAccount, account: StaffAccount, grid_ids: list[int]) -> list[Grid]:
+    """Set the grids a grid worker looks after (none: the whole community). From then on their
+    residency reviews and aid cases are those of their grids' buildings (``permissions.scope_filter``)."""
+    if account.role != GRID_WORKER:
+        raise NotAGridWorker()
+    grids = list(db.session.scalars(sa.select(Grid).where(Grid.id.in_(set(grid_ids))).order_by(Grid.id)))
+    if len(grids) != len(set(grid_ids)) or any(g.community_id != account.community_id for g in grids):
+        raise GridNotInCommunity()
+    db.session.execute(sa.delete(GridAssignment).where(GridAssignment.staff_id == account.id))
+    db.session.add_all(GridAssignment(staff_id=account.id, grid_id=g.id) for g in grids)
+    record(
+        staff,
+        "staff.grids",
+        target=account,
+        community_id=account.community_id,
+        details={"grids": [g.name for g in grids]},
+    )
+    return grids
 
 
 def _matches(password_hash: str, password: str) -> bool:

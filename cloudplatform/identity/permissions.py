@@ -20,7 +20,9 @@ from cloudplatform.identity.models import (
     ORG_STAFF,
     STAFF_ROLES,
     STREET_ADMIN,
+    Building,
     Community,
+    GridAssignment,
     Membership,
     StaffAccount,
     User,
@@ -117,13 +119,36 @@ def sees_everything(staff: StaffAccount) -> bool:
     return staff.role == CITY_ADMIN
 
 
-def scope_filter(staff: StaffAccount, community_column: sa.SQLColumnExpression) -> sa.ColumnElement[bool]:
-    """A WHERE clause limiting ``community_column`` to the communities the staff member serves."""
+def scope_filter(
+    staff: StaffAccount,
+    community_column: sa.SQLColumnExpression,
+    building_column: sa.SQLColumnExpression | None = None,
+) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting ``community_column`` to the communities the staff member serves. With
+    ``building_column`` (a record tied to a building: a residency request, an aid case), a grid worker
+    assigned to grids sees only their buildings; one assigned to none sees the whole community."""
     if staff.role == CITY_ADMIN:
         return sa.true()
     if staff.role == STREET_ADMIN:
         return community_column.in_(sa.select(Community.id).where(Community.street_id == staff.street_id))
-    return community_column == staff.community_id
+    in_community = community_column == staff.community_id
+    if building_column is None or staff.role != GRID_WORKER:
+        return in_community
+    grids = sa.select(GridAssignment.grid_id).where(GridAssignment.staff_id == staff.id)
+    in_grids = building_column.in_(sa.select(Building.id).where(Building.grid_id.in_(grids)))
+    return sa.and_(in_community, sa.or_(~grids.exists(), in_grids))
+
+
+def in_grids(staff: StaffAccount, building_id: int | None) -> bool:
+    """``scope_filter``'s grid rule for one record: a grid worker with grids reaches only their buildings."""
+    if staff.role != GRID_WORKER or building_id is None:
+        return True
+    grids = set(
+        db.session.scalars(sa.select(GridAssignment.grid_id).where(GridAssignment.staff_id == staff.id))
+    )
+    return (
+        not grids or db.session.scalar(sa.select(Building.grid_id).where(Building.id == building_id)) in grids
+    )
 
 
 def in_scope(staff: StaffAccount, community_id: int | None) -> bool:
@@ -141,10 +166,13 @@ def load_scoped(
     model, record_id: int, staff: StaffAccount | None, action: str, missing: type[NotFound] = NotFound
 ):
     """Load a community's record for a staff action: 403 without the role, 404 outside the scope (the
-    domain's own code with ``missing``, e.g. REPORT_NOT_FOUND)."""
+    domain's own code with ``missing``, e.g. REPORT_NOT_FOUND); a record tied to a building outside a
+    grid worker's grids is outside it too (``scope_filter``)."""
     staff = require(staff, action)
     record = db.session.get(model, record_id)
     if record is None or not in_scope(staff, record.community_id):
+        raise missing()
+    if not in_grids(staff, getattr(record, "building_id", None)):
         raise missing()
     return record
 

@@ -22,6 +22,7 @@ from cloudplatform.identity.models import (
     Community,
     District,
     Grid,
+    GridAssignment,
     Membership,
     ResidencyRequest,
     StaffAccount,
@@ -88,7 +89,10 @@ def residency_requests_page(staff: StaffAccount, status: str, cursor: str | None
     """Residency requests in the staff member's communities with the given status, newest first."""
     stmt = (
         sa.select(ResidencyRequest)
-        .where(ResidencyRequest.status == status, scope_filter(staff, ResidencyRequest.community_id))
+        .where(
+            ResidencyRequest.status == status,
+            scope_filter(staff, ResidencyRequest.community_id, ResidencyRequest.building_id),
+        )
         .options(sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building))
     )
     return keyset_page(stmt, [ResidencyRequest.id], cursor, limit)
@@ -99,7 +103,10 @@ def residency_requests(staff: StaffAccount, status: str, limit: int) -> list[Res
     return list(
         db.session.scalars(
             sa.select(ResidencyRequest)
-            .where(ResidencyRequest.status == status, scope_filter(staff, ResidencyRequest.community_id))
+            .where(
+                ResidencyRequest.status == status,
+                scope_filter(staff, ResidencyRequest.community_id, ResidencyRequest.building_id),
+            )
             .options(
                 sa.orm.joinedload(ResidencyRequest.community), sa.orm.joinedload(ResidencyRequest.building)
             )
@@ -200,6 +207,30 @@ def community_names(ids: set[int | None]) -> dict[int, str]:
     return {community_id: name for community_id, name in rows}
 
 
+def grid_names(account_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The grids each grid worker looks after, by name, in one statement (none for no ids)."""
+    ids = set(account_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(GridAssignment.staff_id, Grid.name)
+        .join(Grid, Grid.id == GridAssignment.grid_id)
+        .where(GridAssignment.staff_id.in_(ids))
+        .order_by(Grid.id)
+    ).tuples()
+    names: dict[int, list[str]] = {}
+    for account_id, name in rows:
+        names.setdefault(account_id, []).append(name)
+    return names
+
+
+def assigned_grid_ids(account: StaffAccount) -> set[int]:
+    """The grids a grid worker looks after."""
+    return set(
+        db.session.scalars(sa.select(GridAssignment.grid_id).where(GridAssignment.staff_id == account.id))
+    )
+
+
 def community_buildings(community: Community) -> list[Building]:
     """Every building of a community by id (the console's picker)."""
     return list(
@@ -246,7 +277,7 @@ def pending_residency_count(staff: StaffAccount) -> int:
     return _count(
         ResidencyRequest,
         ResidencyRequest.status == PENDING,
-        scope_filter(staff, ResidencyRequest.community_id),
+        scope_filter(staff, ResidencyRequest.community_id, ResidencyRequest.building_id),
     )
 
 
@@ -373,7 +404,10 @@ def residency_review_page(
     stmt = (
         sa.select(ResidencyRequest)
         .join(Building, Building.id == ResidencyRequest.building_id)
-        .where(ResidencyRequest.status == status, scope_filter(staff, ResidencyRequest.community_id))
+        .where(
+            ResidencyRequest.status == status,
+            scope_filter(staff, ResidencyRequest.community_id, ResidencyRequest.building_id),
+        )
         .options(
             sa.orm.joinedload(ResidencyRequest.community), sa.orm.contains_eager(ResidencyRequest.building)
         )

@@ -41,9 +41,8 @@ def text(response) -> str:
 def residency_request(world, community, **fields):
     """A pending request of a new user (phone 13800001234) for a building of ``community``."""
     user = UserFactory(phone="13800001234")
-    return ResidencyRequestFactory(
-        user_id=user.id, community_id=community.id, building_id=world.buildings[community.id], **fields
-    )
+    fields = {"building_id": world.buildings[community.id]} | fields
+    return ResidencyRequestFactory(user_id=user.id, community_id=community.id, **fields)
 
 
 def member(community, role=RESIDENT, user=None):

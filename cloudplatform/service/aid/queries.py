@@ -82,7 +82,9 @@ def staff_applications_page(
     given, newest first: (page, cursor)."""
     staff = permissions.require(staff, REVIEW_RIGHT)
     stmt = (
-        sa.select(AidApplication).where(scope_filter(staff, AidApplication.community_id)).options(*LIST_LOAD)
+        sa.select(AidApplication)
+        .where(scope_filter(staff, AidApplication.community_id, AidApplication.building_id))
+        .options(*LIST_LOAD)
     )
     if status:
         stmt = stmt.where(AidApplication.status == status)

@@ -65,7 +65,7 @@ def _scoped(staff: StaffAccount, *, q: str = "", community_id: int | None, categ
     stmt = (
         sa.select(AidApplication)
         .join(AidCategory, AidCategory.id == AidApplication.category_id)
-        .where(scope_filter(staff, AidApplication.community_id))
+        .where(scope_filter(staff, AidApplication.community_id, AidApplication.building_id))
     )
     if community_id:
         stmt = stmt.where(AidApplication.community_id == community_id)
@@ -144,7 +144,7 @@ def waiting_count(staff: StaffAccount) -> WaitingCount:
             sa.func.count(AidApplication.id),
             sa.func.coalesce(sa.func.sum(sa.case((overdue, 1), else_=0)), 0),
         ).where(
-            scope_filter(staff, AidApplication.community_id),
+            scope_filter(staff, AidApplication.community_id, AidApplication.building_id),
             AidApplication.status.in_(waiting_steps(staff)),
         )
     ).one()
@@ -177,7 +177,10 @@ def publicity_list(staff: StaffAccount, community_id: int | None = None) -> list
     stmt = (
         sa.select(AidApplication, objections.c.total, objections.c.open)
         .outerjoin(objections, objections.c.application_id == AidApplication.id)
-        .where(scope_filter(staff, AidApplication.community_id), AidApplication.status == PUBLICITY)
+        .where(
+            scope_filter(staff, AidApplication.community_id, AidApplication.building_id),
+            AidApplication.status == PUBLICITY,
+        )
         .options(sa.orm.joinedload(AidApplication.category), sa.orm.joinedload(AidApplication.community))
         .order_by(AidApplication.publicity_ends_on, AidApplication.id)
     )
@@ -248,7 +251,7 @@ def application_statistics(
         .join(AidCategory, AidCategory.id == AidApplication.category_id)
         .join(Community, Community.id == AidApplication.community_id)
         .join(Street, Street.id == Community.street_id)
-        .where(scope_filter(staff, AidApplication.community_id))
+        .where(scope_filter(staff, AidApplication.community_id, AidApplication.building_id))
     )
     if community_id:
         stmt = stmt.where(AidApplication.community_id == community_id)
