@@ -1,5 +1,8 @@
 """Extension objects, created unbound and plugged into the app by create_app."""
 
+import functools
+
+import redis
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -24,6 +27,15 @@ class ViewLimiter(Limiter):
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
         if not in_middleware:
             super()._check_request_limit(callable_name, in_middleware)
+
+
+REDIS_TIMEOUT = 2  # seconds to connect to Redis and for each answer: a hung Redis cannot hold a worker
+
+
+@functools.cache
+def redis_client(url: str) -> redis.Redis:
+    """The process's client of ``REDIS_URL`` (device nonces, the readiness check)."""
+    return redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT)
 
 
 db = SQLAlchemy(model_class=Base)

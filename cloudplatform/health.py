@@ -1,11 +1,12 @@
 """Liveness and readiness probes, and the offline assets of the interactive API docs."""
 
+import redis
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask, current_app, jsonify, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
-from cloudplatform.extensions import db, limiter
+from cloudplatform.extensions import db, limiter, redis_client
 
 bp = Blueprint("health", __name__)
 
@@ -20,7 +21,11 @@ def healthz():
 @bp.get("/readyz")
 @limiter.exempt
 def readyz():
-    """The database answers and its schema is at the migrations' head."""
+    """Ready for traffic (200) while the database answers and its schema is at the migrations' head;
+    503 otherwise. Redis, where configured, is reported (``"redis": "ok"`` or ``"unreachable"``, the
+    status then ``degraded``) but keeps no instance out: every instance shares the one Redis, and
+    without it the app still serves all but the cabinets' requests (503 until it is back), its rate
+    limits counting in each process meanwhile."""
     try:
         with db.engine.connect() as conn:
             has_versions = sa.inspect(conn).has_table("alembic_version")
@@ -35,7 +40,21 @@ def readyz():
     expected = set(migration_heads())
     if current != expected:
         return jsonify(status="unavailable", database="ok", migrations="pending"), 503
-    return {"status": "ok", "database": "ok", "migrations": "current"}
+    ready = {"status": "ok", "database": "ok", "migrations": "current"}
+    url = current_app.config["REDIS_URL"]
+    if url:
+        ready["redis"] = "ok" if redis_answers(url) else "unreachable"
+        if ready["redis"] != "ok":
+            ready["status"] = "degraded"
+    return ready
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis_client(url).ping())
+    except redis.RedisError as error:
+        current_app.logger.warning("readiness check: Redis %s", type(error).__name__)
+        return False
 
 
 def migration_heads() -> tuple[str, ...]:

@@ -11,7 +11,9 @@ Signing
     - 401 ``SIGNATURE_INVALID``: a header missing or malformed, an unknown or retired key, a wrong
       signature; 401 ``TIMESTAMP_SKEWED``: the clock is more than 300 s off (set it from
       ``server_time``); 401 ``NONCE_REUSED``: the nonce was used in the last 10 minutes (a replay);
-    - 403 ``CABINET_DISABLED``: the cabinet is disabled in the console.
+    - 403 ``CABINET_DISABLED``: the cabinet is disabled in the console;
+    - 503 ``SERVICE_UNAVAILABLE`` with ``Retry-After`` seconds: the server cannot check the nonce just
+      now (or its database is unreachable); nothing was done. Send the request again after that long.
 
     Keys rotate without downtime: after a rotation the new and the previous key both work; install the
     new one, the previous is retired at the next rotation.

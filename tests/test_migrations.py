@@ -37,10 +37,11 @@ def test_readyz_reports_pending_migrations(client, db):
     assert response.json["migrations"] == "pending"
 
 
-def test_readyz_is_ok_on_a_current_database(client):
+def test_readyz_is_ok_on_a_current_database(client, redis_url):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "migrations": "current"}
+    redis = {"redis": "ok"} if redis_url else {}  # Redis is reported where configured
+    assert response.json == {"status": "ok", "database": "ok", "migrations": "current"} | redis
 
 
 def test_healthz_answers_without_the_database(client):

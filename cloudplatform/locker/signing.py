@@ -8,11 +8,11 @@ HMAC-SHA256, with the key's secret, of::
 
 The server refuses a timestamp more than 300 seconds off, a nonce seen in the last 10 minutes (Redis
 ``SET NX EX`` where configured, the ``device_nonce`` table otherwise), an unknown or retired key, a
-disabled cabinet and a wrong signature (compared in constant time). ``sign`` is what the cabinet (and the
-simulator in ``scripts/cabinet``) computes.
+disabled cabinet and a wrong signature (compared in constant time). A nonce it cannot check (Redis
+unreachable) refuses the request too, with 503: a replay must never get through an outage. ``sign`` is
+what the cabinet (and the simulator in ``scripts/cabinet``) computes.
 """
 
-import functools
 import hashlib
 import hmac
 import re
@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from cloudplatform.clock import now
-from cloudplatform.errors import AppError
-from cloudplatform.extensions import db
+from cloudplatform.errors import AppError, ServiceUnavailable
+from cloudplatform.extensions import db, redis_client
 from cloudplatform.locker.models import Cabinet, CabinetKey, DeviceNonce
 from cloudplatform.orm import insert_for
 
@@ -53,6 +53,13 @@ class NonceReused(AppError):
     status, code, message = 401, "NONCE_REUSED", "请求已被使用过"
 
 
+class NonceUncheckable(ServiceUnavailable):
+    """The server cannot check ``X-Nonce`` just now (its store is unreachable): the request was refused
+    and nothing was done; send it again, freshly signed, after ``Retry-After`` seconds."""
+
+    headers = {"Retry-After": "5"}
+
+
 class CabinetDisabled(AppError):
     """The cabinet is disabled in the console: it may not act until enabled."""
 
@@ -73,7 +80,7 @@ def sign(secret: str, method: str, path: str, timestamp: str, nonce: str, body: 
 def verify_request(method: str, path: str, headers, body: bytes) -> Cabinet:
     """The cabinet that signed this request, after every check; the nonce is then spent.
 
-    :raises SignatureInvalid, TimestampSkewed, NonceReused, CabinetDisabled
+    :raises SignatureInvalid, TimestampSkewed, NonceReused, NonceUncheckable, CabinetDisabled
     """
     key_id, timestamp, nonce, signature = (headers.get(name, "") for name in HEADERS)
     if not (key_id and timestamp.isdigit() and len(timestamp) <= 12 and NONCE.match(nonce) and signature):
@@ -96,10 +103,18 @@ def verify_request(method: str, path: str, headers, body: bytes) -> Cabinet:
 
 
 def spend_nonce(key_id: str, nonce: str) -> bool:
-    """Remember the nonce for 10 minutes; False when it was remembered already."""
+    """Remember the nonce for 10 minutes; False when it was remembered already.
+
+    :raises NonceUncheckable: Redis is unreachable (the request fails closed).
+    """
     url = current_app.config["REDIS_URL"]
     if url:
-        return bool(_redis(url).set(f"device-nonce:{key_id}:{nonce}", 1, nx=True, ex=NONCE_SECONDS))
+        try:
+            spent = redis_client(url).set(f"device-nonce:{key_id}:{nonce}", 1, nx=True, ex=NONCE_SECONDS)
+        except redis.RedisError as error:
+            current_app.logger.warning("device nonce not checked: Redis %s", type(error).__name__)
+            raise NonceUncheckable() from None
+        return bool(spent)
     current = now()
     return (
         db.session.execute(
@@ -110,11 +125,6 @@ def spend_nonce(key_id: str, nonce: str) -> bool:
         ).rowcount
         == 1
     )
-
-
-@functools.cache
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 def prune_nonces() -> int:
