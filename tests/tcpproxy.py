@@ -14,6 +14,7 @@ import contextlib
 import socket
 import threading
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 
 class TcpProxy:
@@ -34,14 +35,11 @@ class TcpProxy:
         self.down()
 
     def url(self, url: str) -> str:
-        """``url`` (postgresql://…, redis://…) with its port replaced by the proxy's."""
-        import sqlalchemy as sa
-
-        if url.startswith("redis"):
-            host_port, _, rest = url.removeprefix("redis://").partition("/")
-            host = host_port.rsplit(":", 1)[0] if ":" in host_port else host_port
-            return f"redis://{host}:{self.port}/{rest}"
-        return sa.engine.make_url(url).set(port=self.port).render_as_string(hide_password=False)
+        """``url`` (postgresql://…, redis://…) pointed at the proxy instead."""
+        where = urlsplit(url)
+        credentials = where.netloc.rpartition("@")[0]
+        netloc = f"{credentials}@127.0.0.1:{self.port}" if credentials else f"127.0.0.1:{self.port}"
+        return urlunsplit(where._replace(netloc=netloc))
 
     def accept(self) -> None:
         """Listen (again, on the same port once it has one) and proxy every new connection."""

@@ -19,6 +19,7 @@ import secrets
 import threading
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -51,13 +52,15 @@ DOWN_SECONDS = 3.0
 MESSAGES = "/api/v1/services/messages"
 
 
-def database_port(url: str) -> int:
-    return sa.engine.make_url(url).port or 5432
+def proxy_for(url: str, default_port: int) -> TcpProxy:
+    """A proxy in front of the server ``url`` names."""
+    where = urlsplit(url)
+    return TcpProxy(where.port or default_port, where.hostname or "127.0.0.1")
 
 
 @pytest.fixture
 def database_proxy(database_url):
-    with TcpProxy(database_port(database_url)) as proxy:
+    with proxy_for(database_url, 5432) as proxy:
         yield proxy
 
 
@@ -279,8 +282,7 @@ PICKUPS = "/device/v1/pickups"
 
 @pytest.fixture
 def redis_proxy(redis_url):
-    port = int(redis_url.removeprefix("redis://").partition("/")[0].rpartition(":")[2] or 6379)
-    with TcpProxy(port) as proxy:
+    with proxy_for(redis_url, 6379) as proxy:
         yield proxy
 
 
