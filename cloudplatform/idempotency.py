@@ -3,6 +3,11 @@
 The key is claimed in its own committed transaction before the work starts; the response is stored in
 the request's own transaction, so the work and its remembered answer commit together.
 Same key and body: the first answer is replayed. Same key, other body: 422. Still running: 409.
+
+On PostgreSQL the request also holds a transaction-scoped advisory lock on its key, taken before the
+claim: a retry that finds the key in flight but can take the lock knows the first request's transaction
+is over without an answer (its connection was lost, its worker killed) and takes the key over at once.
+Elsewhere such a key counts as abandoned after ``ABANDONED_AFTER``.
 """
 
 import hashlib
@@ -77,7 +82,8 @@ def idempotent(view):
             return view(*args, **kwargs)
         if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
             raise InvalidIdempotencyKey()
-        stored = claim_key(actor_key(), key, request_fingerprint())
+        holder_gone = hold_key_lock(actor_key(), key)
+        stored = claim_key(actor_key(), key, request_fingerprint(), holder_gone)
         if stored.in_flight:
             g.idempotency_key_id = stored.id
             return view(*args, **kwargs)
@@ -91,8 +97,21 @@ def idempotent(view):
     return wrapper
 
 
-def claim_key(actor: str, key: str, fingerprint: str) -> IdempotencyKey:
-    """Claim the key for this request, or return the finished record to replay."""
+def hold_key_lock(actor: str, key: str) -> bool:
+    """PostgreSQL: lock the key for the rest of the request's transaction; 409 while another request
+    holds it. True when the lock was taken: whoever claimed the key before is no longer running. False
+    on SQLite, which has no such lock."""
+    if db.engine.dialect.name != "postgresql":
+        return False
+    lock_id = int.from_bytes(hashlib.sha256(f"{actor}\0{key}".encode()).digest()[:8], "big", signed=True)
+    if not db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(lock_id))):
+        raise IdempotencyInProgress()
+    return True
+
+
+def claim_key(actor: str, key: str, fingerprint: str, holder_gone: bool = False) -> IdempotencyKey:
+    """Claim the key for this request, or return the finished record to replay. An in-flight claim is
+    taken over when its request is known to be gone (``holder_gone``) or is older than ``ABANDONED_AFTER``."""
     table = IdempotencyKey.__table__
     current = now()
     ttl = timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
@@ -103,7 +122,7 @@ def claim_key(actor: str, key: str, fingerprint: str) -> IdempotencyKey:
         if (
             existing is None
             or existing.expires_at <= current
-            or (existing.in_flight and existing.created_at <= current - ABANDONED_AFTER)
+            or (existing.in_flight and (holder_gone or existing.created_at <= current - ABANDONED_AFTER))
         ):
             if existing is not None:
                 conn.execute(table.delete().where(table.c.id == existing.id))

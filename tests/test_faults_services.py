@@ -4,9 +4,8 @@
   a few seconds, tests/tcpproxy.py): gunicorn workers answer 503 with Retry-After meanwhile, never a
   500; afterwards every request succeeds without restarting the app; each suggestion a client wrote
   (retried with its Idempotency-Key after a 503, as the API asks) is in the database exactly once.
-  Known gap (the test xfails when it happens): a request that claimed its key just before the restart
-  cannot free it while the database is down, so its retries answer 409 IDEMPOTENCY_IN_PROGRESS until the
-  key counts as abandoned (10 minutes, ``cloudplatform.idempotency.ABANDONED_AFTER``); never twice.
+  A request that claimed its key just before the restart cannot free it while the database is down;
+  its retry finds the key's advisory lock free (the request's transaction is gone) and takes it over.
 - Redis down (the app pointed at a proxy that refuses): a signed device request whose nonce cannot be
   checked is refused with 503 and changes nothing (fail closed); the ordinary rate limits go on per
   process (fail open, as the README says); /healthz answers and /readyz says Redis is unreachable;
@@ -225,11 +224,8 @@ def test_a_database_restart_under_load_loses_nothing_and_needs_no_restart_of_the
 
     written = sorted(content for client in clients for content in client.written)
     stored = sorted(_db.session.scalars(sa.select(Message.content)))
-    stuck = sorted(content for client in clients for content in client.stuck)
-    assert sorted(set(stored) - set(stuck)) == written  # each successful write once, no failed one
-    assert len(stored) == len(set(stored))  # none twice, a stuck one included
-    if stuck:  # see the module's docstring
-        pytest.xfail(f"{len(stuck)} writes cut by the restart kept their Idempotency-Key in flight")
+    assert stored == written  # each successful write once, none twice, no failed one
+    assert not [c for client in clients for c in client.stuck]  # a cut request's key is taken over at once
 
 
 def test_a_restart_that_drops_the_requests_connection_as_well_answers_503(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from cloudplatform.audit.models import AuditEntry
 from cloudplatform.clock import now
-from cloudplatform.idempotency import IdempotencyKey
+from cloudplatform.idempotency import IdempotencyKey, request_fingerprint
 from cloudplatform.jobs import JOBS, run_job
 from tests.echo import register_echo
 
@@ -100,6 +100,31 @@ def test_second_request_while_first_runs_gets_409(app, db):
     assert results["second"].json["error"]["code"] == "IDEMPOTENCY_IN_PROGRESS"
     assert results["first"].status_code == 201
     assert audit_count(db) == 1
+
+
+def test_a_key_left_in_flight_by_a_request_that_is_gone(echo_app, client, db, backend):
+    """Its worker was killed or its connection lost before it could answer: on PostgreSQL the retry
+    finds the key's lock free and does the work at once; on SQLite it waits ``ABANDONED_AFTER`` out."""
+    with echo_app.test_request_context(URL, method="POST", json={"name": "李四"}):
+        fingerprint = request_fingerprint()
+    db.session.add(
+        IdempotencyKey(
+            actor="ip:127.0.0.1",
+            key="key-1",
+            request_hash=fingerprint,
+            in_flight=True,
+            expires_at=now() + timedelta(days=1),
+        )
+    )
+    db.session.commit()
+    retried = post(client, {"name": "李四"})
+    if backend == "sqlite":
+        assert retried.status_code == 409
+        with time_machine.travel(now() + timedelta(minutes=11), tick=False):
+            retried = post(client, {"name": "李四"})
+    assert retried.status_code == 201
+    assert audit_count(db) == 1
+    assert post(client, {"name": "李四"}).headers["Idempotent-Replayed"] == "true"
 
 
 def test_key_expires_after_its_lifetime(echo_app, client, db):
