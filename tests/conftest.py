@@ -1,6 +1,5 @@
 """Fixtures: an app on a freshly migrated database per test (SQLite, or PostgreSQL with --backend)."""
 
-import contextvars
 import os
 import shutil
 
@@ -8,8 +7,6 @@ import pytest
 import redis
 import requests
 import sqlalchemy as sa
-from flask import has_app_context
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from cloudplatform import create_app
@@ -18,6 +15,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.notify.templates import standin_declarations
 from cloudplatform.wechat import close_gateway
 from cloudplatform.wechat.standin import create_standin_app, serve_standin, stop_standin
+from tests.helpers import IsolatedClient
 from tests.standin import STANDIN_APPID, STANDIN_SECRET
 
 pytest_plugins = [
@@ -151,21 +149,6 @@ def redis_url(backend):
         url = worker_redis_url(url)
         redis.Redis.from_url(url).flushdb()
     return url
-
-
-class IsolatedClient(FlaskClient):
-    """Each request gets its own app context and database session, as in production.
-
-    The test's own session is committed before and after, so the test sees what requests wrote.
-    """
-
-    def open(self, *args, **kwargs):
-        if not has_app_context():  # a client used from another thread
-            return super().open(*args, **kwargs)
-        _db.session.commit()
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        _db.session.commit()
-        return response
 
 
 @pytest.fixture(scope="session")

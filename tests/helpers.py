@@ -1,10 +1,13 @@
 """Helpers for tests."""
 
+import contextvars
 import json
 import socket
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from cloudplatform.extensions import db as _db
 
@@ -46,3 +49,18 @@ def free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context and database session, as in production.
+
+    The test's own session is committed before and after, so the test sees what requests wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a client used from another thread
+            return super().open(*args, **kwargs)
+        _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.commit()
+        return response

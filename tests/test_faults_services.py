@@ -32,8 +32,7 @@ from cloudplatform.locker import operations
 from cloudplatform.locker.models import Cabinet, Deposit
 from cloudplatform.service.messages.models import Message
 from cloudplatform.wechat import close_gateway
-from tests.conftest import IsolatedClient
-from tests.helpers import free_ports
+from tests.helpers import IsolatedClient, free_ports
 from tests.locker.core import make_cabinet, signed_headers
 from tests.rung import start_gunicorn, stop, wait_healthy
 from tests.service.bookings.fixtures import resident_of
