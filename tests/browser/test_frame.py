@@ -150,6 +150,7 @@ def test_reset_password_must_be_changed_at_next_sign_in(live_server, open_page, 
     page.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
     page.get_by_role("button", name="保存新密码").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.wait_for_load_state()  # the menu opens once console.js has run
     page.get_by_role("button", name="菜单").click()
     sidebar(page).get_by_role("link", name="居民认证").click()
     expect(page).to_have_url(re.compile(r"/admin/residency$"))

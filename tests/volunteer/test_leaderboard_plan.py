@@ -24,6 +24,7 @@ def build_city(world) -> None:
     """200,000 users and volunteers in 100 new communities (10 streets) with tallies: the real tables,
     their indexes and statistics."""
     run = _db.session.execute
+    run(sa.text("SET LOCAL statement_timeout = 0"))  # building the city is no request: it may take a while
     run(
         sa.text(
             """INSERT INTO street (id, district_id, name)
