@@ -303,9 +303,7 @@ def staff_grids(account_id):
             flash(f"{account.display_name} 负责的网格：{chosen}", "info")
             return redirect(url_for("admin.staff_list"))
     elif request.method == "GET":
-        form.grid_ids.data = [
-            g_id for g_id, _ in form.grid_ids.choices if g_id in queries.assigned_grid_ids(account)
-        ]
+        form.grid_ids.data = sorted(queries.assigned_grid_ids(account))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/identity/staff_grids.html", form=form, account=account), status
 

@@ -29,7 +29,13 @@ from cloudplatform.identity.models import (
     Street,
     User,
 )
-from cloudplatform.identity.permissions import account_filter, can_grant, in_scope, scope_filter
+from cloudplatform.identity.permissions import (
+    account_filter,
+    assigned_grids,
+    can_grant,
+    in_scope,
+    scope_filter,
+)
 from cloudplatform.pagination import NumberedPage, contains, keyset_page, numbered_page, sort_order
 from cloudplatform.privacy import mask_name, mask_phone
 from cloudplatform.routing import MAX_ID
@@ -226,9 +232,7 @@ def grid_names(account_ids: Iterable[int]) -> dict[int, list[str]]:
 
 def assigned_grid_ids(account: StaffAccount) -> set[int]:
     """The grids a grid worker looks after."""
-    return set(
-        db.session.scalars(sa.select(GridAssignment.grid_id).where(GridAssignment.staff_id == account.id))
-    )
+    return set(db.session.scalars(assigned_grids(account.id)))
 
 
 def community_buildings(community: Community) -> list[Building]:
