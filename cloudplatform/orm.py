@@ -1,5 +1,7 @@
-"""Declarative base, the UTC datetime type and connection settings shared by every model."""
+"""Declarative base, the UTC datetime type and connection settings shared by every model, and ``Chain``:
+writes that depend on each other in one round trip."""
 
+import dataclasses
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -93,3 +95,106 @@ def flush_unique(session: Any, error: Exception) -> None:
             session.flush()
     except sa.exc.IntegrityError:
         raise error from None
+
+
+@dataclasses.dataclass(frozen=True)
+class Ref:
+    """A value a later step of a ``Chain`` takes from an earlier step's RETURNING row."""
+
+    step: str
+    column: str
+
+
+@dataclasses.dataclass(frozen=True)
+class _Step:
+    name: str
+    target: Any  # an UPDATE statement, or the model to INSERT a row of
+    values: dict[str, Any]  # an INSERT's values (a Ref among them)
+    returning: tuple
+
+
+class Chain:
+    """Writes that each need the one before: each step writes at most one row and returns it, and the
+    chain stops at the first step that writes nothing. On PostgreSQL the whole chain is one statement
+    (data-modifying CTEs, each guarded by the one before: one round trip); elsewhere the steps run one
+    after another. An INSERT's value may be a ``Ref`` to an earlier step's row.
+
+    ``run()`` gives each step's row, None from the first step that wrote nothing on; the caller raises
+    then, and its transaction must roll back (the earlier steps were written)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.steps: list[_Step] = []
+
+    def update(self, name: str, stmt: sa.Update, *returning: Any) -> None:
+        """A conditional UPDATE (its WHERE names at most one row), returning ``returning`` (the first
+        never NULL)."""
+        self.steps.append(_Step(name, stmt, {}, returning))
+
+    def insert(self, name: str, model: Any, values: dict[str, Any]) -> None:
+        """An INSERT of one row of ``model`` (its constant defaults apply; give the others), returning its
+        id."""
+        defaults = {
+            column.key: column.default.arg
+            for column in model.__table__.columns
+            if column.key not in values and column.default is not None and column.default.is_scalar
+        }
+        self.steps.append(_Step(name, model, defaults | values, (model.id,)))
+
+    def run(self) -> dict[str, dict[str, Any] | None]:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return self._run_as_one()
+        rows: dict[str, dict[str, Any] | None] = {}
+        for step in self.steps:
+            found = None
+            if all(rows.values()):
+                found = self.session.execute(self._statement(step, rows.__getitem__, None)).first()
+            rows[step.name] = None if found is None else dict(found._mapping)
+        return rows
+
+    def _run_as_one(self) -> dict[str, dict[str, Any] | None]:
+        ctes: dict[str, Any] = {}
+        for step in self.steps:
+            previous = list(ctes.values())[-1] if ctes else None
+            ctes[step.name] = self._statement(step, ctes.__getitem__, previous).cte(step.name)
+        got = (
+            self.session.execute(
+                sa.select(
+                    *(
+                        sa.select(ctes[step.name].c[column.key])
+                        .scalar_subquery()
+                        .label(f"{step.name}__{column.key}")
+                        for step in self.steps
+                        for column in step.returning
+                    )
+                )
+            )
+            .one()
+            ._mapping
+        )
+        rows: dict[str, dict[str, Any] | None] = {}
+        for step in self.steps:
+            row = {column.key: got[f"{step.name}__{column.key}"] for column in step.returning}
+            rows[step.name] = None if row[step.returning[0].key] is None else row
+        return rows
+
+    @staticmethod
+    def _statement(step: _Step, earlier: Any, previous: Any) -> Any:
+        """The step's statement, guarded on PostgreSQL by the CTE before it; a ref is the earlier row's
+        value (a literal, or on PostgreSQL a scalar subquery of its CTE)."""
+        guard = [sa.exists(sa.select(sa.literal(1)).select_from(previous))] if previous is not None else []
+        if isinstance(step.target, sa.Update):
+            return step.target.where(*guard).returning(*step.returning)
+        columns: list[sa.ColumnElement[Any]] = []
+        for key, value in step.values.items():
+            kind = step.target.__table__.c[key].type
+            if isinstance(value, Ref):
+                found = earlier(value.step)
+                if not isinstance(found, dict):
+                    columns.append(sa.cast(sa.select(found.c[value.column]).scalar_subquery(), kind))
+                    continue
+                value = found[value.column]
+            columns.append(sa.literal(value, kind))
+        select = sa.select(*columns).where(*guard)
+        insert = sa.insert(step.target).from_select(list(step.values), select, include_defaults=False)
+        return insert.returning(*step.returning)

@@ -19,7 +19,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import COMMUNITY_ADMIN
 from cloudplatform.jobs import JOBS, run_job
 from cloudplatform.volunteer.models import EXPIRE, PointAccount, PointEntry
-from cloudplatform.volunteer.points.operations import adjust_points, spend
+from cloudplatform.volunteer.points.operations import adjust_points
 from tests.notify.outbox import (
     delivered,
     failing,
@@ -32,6 +32,7 @@ from tests.notify.outbox import (
 from tests.rung import Process, spawn, start_scheduler, stop
 from tests.standin import STANDIN_APPID, STANDIN_SECRET
 from tests.volunteer.fixtures import volunteer
+from tests.volunteer.points_fixtures import spend
 from tests.world import wechat_user
 
 pytestmark = pytest.mark.postgres

@@ -394,8 +394,8 @@ REDEMPTION_STATUS_NAMES = {
 class Redemption(TimestampMixin, db.Model):
     """A volunteer's redemption of one reward in a community: the points and the stock were taken together;
     fulfilled at the counter (staff scan its QR token, 核销) or when the locker deposit made for it is
-    picked up; cancelled (or not collected by ``collect_by``) with points and stock given back. The QR
-    token is random and stored only as its hash."""
+    picked up; cancelled (or not collected by ``collect_by``) with points and stock given back. Its QR
+    token is not stored: it derives from the id (``rewards.operations.redemption_token``)."""
 
     __table_args__ = (
         sa.CheckConstraint("points > 0", name="points_positive"),
@@ -412,7 +412,6 @@ class Redemption(TimestampMixin, db.Model):
     delivery: Mapped[str] = mapped_column(sa.String(8))
     cabinet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cabinet.id"))
     deposit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deposit.id"), unique=True)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     status: Mapped[str] = mapped_column(sa.String(16), default=RESERVED)
     collect_by: Mapped[datetime]
     fulfilled_at: Mapped[datetime | None]

@@ -1,7 +1,8 @@
 """Every action the code records has a Chinese name for the audit log, and every target type it names
 leads to a console page that exists.
 
-The actions are read from the source: each ``record(actor, action, ...)`` call's action, whether a
+The actions are read from the source: each ``record(actor, action, ...)`` (or ``record_in(chain, actor,
+action, ...)``) call's action, whether a
 literal, a choice of literals (``"a" if x else "b"``), a name bound to one (``ACTION = "..."``, ``action =
 ...``) or an f-string (whose values are listed in F_STRINGS below: add a new one there).
 """
@@ -26,6 +27,7 @@ SOURCES = sorted(
     if "migrations" not in path.parts
 )
 AUDIT_MODULE = "cloudplatform.audit.operations"
+ACTION_AT = {"record": 1, "record_in": 2}  # the writers and where their action is among the arguments
 
 # The values an action built with an f-string can take (the source of the f-string → the actions).
 F_STRINGS = {
@@ -40,12 +42,14 @@ class Unresolved(Exception):
     pass
 
 
-def record_names(tree: ast.Module) -> tuple[set[str], set[str]]:
-    """The names ``record`` is imported as, and the names the audit module is imported as."""
-    functions, modules = set(), set()
+def record_names(tree: ast.Module) -> tuple[dict[str, int], set[str]]:
+    """The names the writers are imported as (with where their action is), and the names the audit
+    module is imported as."""
+    functions: dict[str, int] = {}
+    modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module == AUDIT_MODULE:
-            functions |= {a.asname or a.name for a in node.names if a.name == "record"}
+            functions |= {a.asname or a.name: ACTION_AT[a.name] for a in node.names if a.name in ACTION_AT}
         elif isinstance(node, ast.ImportFrom) and node.module == "cloudplatform.audit":
             modules |= {a.asname or a.name for a in node.names if a.name == "operations"}
         elif isinstance(node, ast.Import):
@@ -108,14 +112,16 @@ def recorded_actions(source: str) -> set[str]:
             (isinstance(node.func, ast.Name) and node.func.id in functions)
             or (
                 isinstance(node.func, ast.Attribute)
-                and node.func.attr == "record"
+                and node.func.attr in ACTION_AT
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id in modules
             )
         ):
+            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+            at = functions[name] if isinstance(node.func, ast.Name) else ACTION_AT[name]
             action = next((k.value for k in node.keywords if k.arg == "action"), None)
-            if action is None and len(node.args) >= 2:
-                action = node.args[1]
+            if action is None and len(node.args) > at:
+                action = node.args[at]
             if action is None:
                 raise Unresolved(f"line {node.lineno}: record() without an action")
             actions.update(values_of(action, scopes))
@@ -155,6 +161,7 @@ def test_every_named_action_is_still_recorded():
         ('from cloudplatform.audit.operations import record\nrecord(s, "a.b")', {"a.b"}),
         ('from cloudplatform.audit.operations import record as audit\naudit(s, action="a.b")', {"a.b"}),
         ('from cloudplatform.audit import operations\noperations.record(s, "a.b")', {"a.b"}),
+        ('from cloudplatform.audit.operations import record_in\nrecord_in(c, s, "a.b", target=r)', {"a.b"}),
         (
             'from cloudplatform.audit.operations import record\nrecord(s, "a.on" if x else "a.off")',
             {"a.on", "a.off"},

@@ -1,5 +1,5 @@
-"""Points test helpers: a standing clock at ``fixtures.START``, a confirmed sign-up made directly, and the
-ledger's invariants checked from the database."""
+"""Points test helpers: a standing clock at ``fixtures.START``, a confirmed sign-up made directly, a spend
+without a redemption, and the ledger's invariants checked from the database."""
 
 from datetime import timedelta
 
@@ -8,7 +8,10 @@ import sqlalchemy as sa
 import time_machine
 
 from cloudplatform.extensions import db as _db
+from cloudplatform.orm import Chain
 from cloudplatform.volunteer.models import EARN, PointAccount, PointEntry
+from cloudplatform.volunteer.points import operations as points
+from cloudplatform.volunteer.points.errors import InsufficientPoints
 from tests.volunteer.fixtures import START, shift, signup
 
 
@@ -22,6 +25,17 @@ def served(of_project, who, minutes=120, days_ago=1, hours=3):
     """A confirmed sign-up of ``who`` on a shift of ``of_project`` that started ``days_ago`` days ago."""
     on = shift(of_project, starts_in=-timedelta(days=days_ago), hours=hours)
     return signup(on, who, minutes=minutes, confirmed_at=on.ends_at)
+
+
+def spend(user_id, amount, redemption_id, community_id) -> PointEntry:
+    """The ledger's spend on its own, as a redemption runs it: the account locked, then its chain."""
+    points.lock_account(user_id)
+    chain = Chain(_db.session)
+    points.spend(chain, user_id, amount, redemption_id, community_id)
+    written = chain.run()
+    if written["debit"] is None:
+        raise InsufficientPoints()
+    return _db.session.get_one(PointEntry, written["entry"]["id"])
 
 
 def rows(user_id) -> list[PointEntry]:

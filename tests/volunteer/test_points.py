@@ -29,12 +29,11 @@ from cloudplatform.volunteer.points.operations import (
     correct_award,
     refund,
     set_rule,
-    spend,
 )
 from cloudplatform.volunteer.points.tasks import expire_points
 from tests.helpers import count_queries
 from tests.volunteer.fixtures import project, rule, volunteer
-from tests.volunteer.points_fixtures import balance, check_ledger, clock, rows, served
+from tests.volunteer.points_fixtures import balance, check_ledger, clock, rows, served, spend
 
 __all__ = ["clock"]
 

@@ -23,7 +23,6 @@ from cloudplatform.volunteer.points.operations import (
     award_for_signup,
     correct_award,
     refund,
-    spend,
 )
 from cloudplatform.volunteer.points.tasks import expire_points
 from cloudplatform.volunteer.rewards import operations as rewards
@@ -34,7 +33,7 @@ from cloudplatform.volunteer.rewards.errors import (
 )
 from tests.volunteer.fixtures import project, volunteer
 from tests.volunteer.fixtures import rule as make_rule
-from tests.volunteer.points_fixtures import balance, check_ledger, clock, served
+from tests.volunteer.points_fixtures import balance, check_ledger, clock, served, spend
 from tests.volunteer.reward_fixtures import make_reward, stock_of
 
 __all__ = ["clock"]

@@ -12,11 +12,11 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.identity.models import COMMUNITY_ADMIN
 from cloudplatform.volunteer.models import EARN, EXPIRE, REDEEM, PointEntry, ShiftSignup
 from cloudplatform.volunteer.points.errors import InsufficientPoints
-from cloudplatform.volunteer.points.operations import adjust_points, award_for_signup, spend
+from cloudplatform.volunteer.points.operations import adjust_points, award_for_signup
 from cloudplatform.volunteer.points.tasks import expire_points
 from tests.service.aid.test_race import race
 from tests.volunteer.fixtures import project, rule, volunteer
-from tests.volunteer.points_fixtures import balance, check_ledger, clock, rows, served
+from tests.volunteer.points_fixtures import balance, check_ledger, clock, rows, served, spend
 
 __all__ = ["clock"]
 

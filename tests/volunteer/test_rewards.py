@@ -11,14 +11,14 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import COMMUNITY_ADMIN, COMMUNITY_STAFF, STREET_ADMIN
 from cloudplatform.service.uploads.operations import store_upload
-from cloudplatform.volunteer.models import OFF_SHELF, ON_SHELF, Reward, RewardCommunity
+from cloudplatform.volunteer.models import OFF_SHELF, ON_SHELF, REDEEM, Reward, RewardCommunity
 from cloudplatform.volunteer.rewards import operations
 from cloudplatform.volunteer.rewards.errors import InvalidRestock, InvalidRewardFields, RewardNotFound
 from tests.helpers import count_queries
 from tests.locker.core import make_cabinet
 from tests.service.uploads.files import png
-from tests.volunteer.points_fixtures import clock
-from tests.volunteer.reward_fixtures import make_reward, rich_volunteer, stock_of
+from tests.volunteer.points_fixtures import check_ledger, clock
+from tests.volunteer.reward_fixtures import ledger_of, make_reward, rich_volunteer, stock_of
 from tests.world import log_in
 
 __all__ = ["clock"]
@@ -186,14 +186,20 @@ def test_a_rewards_picture_is_served_to_the_communitys_volunteers(client, world)
     assert far.json["error"]["code"] == "REWARD_NOT_FOUND"
 
 
-def test_a_redemption_sends_a_fixed_number_of_statements(app, client, world):
-    """Twelve: the caller, their registration, their account locked, the reward, the limit's count, the
-    redemption and its token, the account again (the ledger's own lock), the debit and its ledger row, the
-    stock and the audit row — none for the answer. (Issue 15 asked for four; see the closing note.)"""
-    reward = make_reward(world.home, per_person=5)
-    rich_volunteer(world, world.home, "zhiyuan", 500)
-    headers, path = log_in(client, "zhiyuan"), f"{API}/rewards/{reward.id}/redemptions"
+def test_a_redemption_sends_four_statements_on_postgresql(app, client, world, backend):
+    """The caller; their registration with their account locked; the reward with the limit's count; and
+    the chain of writes (stock, redemption, debit, ledger row, audit row), one statement on PostgreSQL and
+    five elsewhere. None for the answer."""
+    reward_id = make_reward(world.home, per_person=5, price=50, stock=10).id
+    rich = rich_volunteer(world, world.home, "zhiyuan", 500)
+    headers, path = log_in(client, "zhiyuan"), f"{API}/rewards/{reward_id}/redemptions"
     with count_queries(app) as statements:
         answer = client.post(path, json={"delivery": "counter"}, headers=headers)
     assert answer.status_code == 201 and answer.json["reward_name"] == "洗衣液"
-    assert len(statements) == 12, statements
+    assert len(statements) == (4 if backend == "postgres" else 8), statements
+    made, who = answer.json["id"], rich.user_id
+    audited = _db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "redemption.create")).one()
+    assert (audited.actor_type, audited.actor_id, audited.target_id) == ("user", who, str(made))
+    assert stock_of(reward_id) == 9
+    assert ledger_of(who)[-1] == (REDEEM, -50, made)
+    check_ledger()

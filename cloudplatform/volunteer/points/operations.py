@@ -15,6 +15,7 @@ from cloudplatform.identity import permissions
 from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import Community, StaffAccount
 from cloudplatform.identity.permissions import requires
+from cloudplatform.orm import Chain, Ref
 from cloudplatform.volunteer.models import (
     ADJUST,
     CATEGORIES,
@@ -76,7 +77,18 @@ def append(user_id: int, kind: str, amount: int, **source) -> PointEntry:
     :raises sqlalchemy.exc.IntegrityError: a second award for one sign-up (run it in a savepoint).
     """
     lock_account(user_id)
-    balance = db.session.scalar(
+    balance = db.session.scalar(move_balance(user_id, kind, amount).returning(PointAccount.balance))
+    if balance is None:
+        raise InsufficientPoints(details={"needed": -amount})
+    entry = PointEntry(**entry_values(user_id, kind, amount, balance, **source))
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def move_balance(user_id: int, kind: str, amount: int) -> sa.Update:
+    """The account's balance moved by ``amount`` (signed), unless that would take it below zero."""
+    return (
         sa.update(PointAccount)
         .where(PointAccount.user_id == user_id, PointAccount.balance + amount >= 0)
         .values(
@@ -84,17 +96,14 @@ def append(user_id: int, kind: str, amount: int, **source) -> PointEntry:
             earned=PointAccount.earned + (amount if kind == EARN else 0),
             updated_at=now(),
         )
-        .returning(PointAccount.balance)
         .execution_options(synchronize_session=False)
     )
-    if balance is None:
-        raise InsufficientPoints(details={"needed": -amount})
-    entry = PointEntry(
-        user_id=user_id, kind=kind, amount=amount, balance_after=balance, created_at=now(), **source
-    )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+
+
+def entry_values(user_id: int, kind: str, amount: int, balance_after: Any, **source) -> dict[str, Any]:
+    """A ledger row's values (``balance_after`` may be a ``Chain`` ref)."""
+    values = dict(user_id=user_id, kind=kind, amount=amount, balance_after=balance_after, created_at=now())
+    return values | source
 
 
 def rule_on(community_id: int, day: date) -> PointRule | None:
@@ -345,13 +354,18 @@ def positive(amount: Any) -> int:
     return amount
 
 
-def spend(user_id: int, amount: int, redemption_id: int, community_id: int | None) -> PointEntry:
-    """Take ``amount`` points for a redemption (a redeem row of −amount).
+def spend(chain: Chain, user_id: int, amount: int, redemption_id: Ref, community_id: int) -> None:
+    """Add to ``chain`` the taking of ``amount`` points for a redemption (``redemption_id``: the ref of
+    the step writing it): the balance moved (step "debit": none when the balance is short) and the
+    redeem ledger row of −amount (step "entry"). The caller holds the account's lock (``lock_account``).
 
     :raises InvalidPointsAmount: not a positive whole number.
-    :raises InsufficientPoints: more than the balance (nothing written).
     """
-    return append(user_id, REDEEM, -positive(amount), redemption_id=redemption_id, community_id=community_id)
+    taken = -positive(amount)
+    chain.update("debit", move_balance(user_id, REDEEM, taken), PointAccount.balance)
+    balance = Ref("debit", "balance")
+    source = {"redemption_id": redemption_id, "community_id": community_id}
+    chain.insert("entry", PointEntry, entry_values(user_id, REDEEM, taken, balance, **source))
 
 
 def refund(user_id: int, amount: int, redemption_id: int, community_id: int | None) -> PointEntry:

@@ -2,11 +2,11 @@
 (points and stock taken together), and it is handed over at the counter or through a locker.
 
 Redeeming is one transaction: the volunteer's point account is locked first (one person's redemptions
-take turns, so the count against the per-person limit is exact), the redemption is written, the points
-are spent (a redeem ledger row; too few: 409 POINTS_INSUFFICIENT and nothing changed) and one is taken
-from stock by a conditional UPDATE (``stock > 0``; none left: 409 REWARD_SOLD_OUT, the whole transaction
-rolls back). Stock is taken last so that the reward's row, which every redeemer of it needs, is held for
-the shortest time.
+take turns, so the count against the per-person limit is exact); the reward is read with that count and
+the balance checked (too few: 409 POINTS_INSUFFICIENT); then one chain of writes, a single statement on
+PostgreSQL, takes one from stock by a conditional UPDATE (``stock > 0``; none left: 409 REWARD_SOLD_OUT,
+nothing written), writes the redemption, spends the points (a redeem ledger row) and records the audit
+entry. Three statements after the caller's: the request's round trips stay few on the hottest write.
 
 Delivery:
 - at the counter: the volunteer shows the redemption's QR code; staff scan its token
@@ -28,35 +28,33 @@ Lock order, the same everywhere (no deadlocks): the point account, then the lock
 redemption, then the reward. The status is never in a Python ``if`` alone: each move is one conditional
 UPDATE, and of two concurrent moves one wins, the other gets 409 REDEMPTION_NOT_RESERVED.
 
-The QR token is not stored: it is an HMAC of the redemption's id under a key derived from SECRET_KEY (128
-bits, unguessable without the key), so the volunteer can be shown it again; the database keeps only its
-hash (``token_hash``, the identity module's ``hash_token`` as login tokens are kept) and finds the
-redemption by it. Tokens are never logged.
+The QR token is not stored: it is the redemption's id and an HMAC of it under a key derived from
+SECRET_KEY (128 bits, unguessable without the key), so the volunteer can be shown it again and staff's
+scan finds the redemption by the id once the HMAC matches. Tokens are never logged.
 """
 
 import base64
 import hashlib
 import hmac
-import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
-from cloudplatform.audit.operations import record
+from cloudplatform.audit.operations import record, record_in
 from cloudplatform.clock import LOCAL_TZ, local, now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.errors import CommunityNotFound
 from cloudplatform.identity.models import Community, StaffAccount, User
-from cloudplatform.identity.operations import hash_token
 from cloudplatform.identity.permissions import requires
 from cloudplatform.locker import operations as locker
 from cloudplatform.locker.models import OPENING, SIZES, WAITING, Cabinet, Deposit
 from cloudplatform.notify.operations import notify
 from cloudplatform.notify.templates import THING_MAX, fit
+from cloudplatform.orm import Chain, Ref
 from cloudplatform.service.uploads.operations import store_image
 from cloudplatform.volunteer.models import (
     COUNTER,
@@ -69,10 +67,13 @@ from cloudplatform.volunteer.models import (
     RESERVED,
     SUSPENDED,
     UNCOLLECTED,
+    PointAccount,
     Redemption,
     Reward,
     RewardCommunity,
+    Volunteer,
 )
+from cloudplatform.volunteer.points.errors import InsufficientPoints
 from cloudplatform.volunteer.points.operations import lock_account, refund, spend
 from cloudplatform.volunteer.rewards.errors import (
     CancelReasonRequired,
@@ -101,6 +102,7 @@ MAX_STOCK = 100000
 MAX_RESTOCK = 10000
 MAX_PER_PERSON = 1000
 REASON_LENGTH = 200  # Redemption.cancel_reason
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNCOLLECTED_BATCH = 200  # redemptions one run of the job gives back at most (it runs again soon)
 
 
@@ -108,7 +110,21 @@ UNCOLLECTED_BATCH = 200  # redemptions one run of the job gives back at most (it
 
 
 def redemption_token(redemption_id: int) -> str:
-    """The token of a redemption's QR code (128 bits, URL-safe base64): for its volunteer's eyes only."""
+    """The token of a redemption's QR code, for its volunteer's eyes only: its id and an HMAC of the id
+    (128 bits, URL-safe base64) under a key derived from SECRET_KEY."""
+    return f"{redemption_id}.{_token_mac(redemption_id)}"
+
+
+def redemption_named(token: str) -> int | None:
+    """The id of the redemption a QR token names; None for a malformed or forged one."""
+    number, _, mac = str(token or "").partition(".")
+    if not (number.isascii() and number.isdigit()) or len(number) > 18:
+        return None
+    redemption_id = int(number)
+    return redemption_id if hmac.compare_digest(mac.encode(), _token_mac(redemption_id).encode()) else None
+
+
+def _token_mac(redemption_id: int) -> str:
     key = hmac.new(current_app.config["SECRET_KEY"].encode(), b"redemption-qr", hashlib.sha256).digest()
     mac = hmac.new(key, str(redemption_id).encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac[:16]).decode().rstrip("=")
@@ -345,17 +361,31 @@ def shelve(staff: StaffAccount, reward: Reward, on_shelf: bool) -> Reward:
 # -- the volunteer: redeeming ------------------------------------------------------------------------
 
 
-def held_in_period(user_id: int, reward: Reward) -> int:
-    """How many of the reward the user holds in the limit's current period (reserved or fulfilled)."""
-    stmt = sa.select(sa.func.count()).where(
-        Redemption.user_id == user_id,
-        Redemption.reward_id == reward.id,
-        Redemption.status.in_(HOLDS_STOCK),
+def held_column(user_id: int) -> sa.ScalarSelect:
+    """How many of each reward (the row's) the user holds in its limit's current period (reserved or
+    fulfilled)."""
+    at = now()
+    since = sa.case(
+        (Reward.limit_period == "month", sa.literal(period_start("month", at), Redemption.created_at.type)),
+        (Reward.limit_period == "year", sa.literal(period_start("year", at), Redemption.created_at.type)),
+        else_=sa.literal(EPOCH, Redemption.created_at.type),
     )
-    start = period_start(reward.limit_period, now())
-    if start is not None:
-        stmt = stmt.where(Redemption.created_at >= start)
-    return db.session.scalar(stmt) or 0
+    return (
+        sa.select(sa.func.count())
+        .where(
+            Redemption.user_id == user_id,
+            Redemption.reward_id == Reward.id,
+            Redemption.status.in_(HOLDS_STOCK),
+            Redemption.created_at >= since,
+        )
+        .correlate(Reward)
+        .scalar_subquery()
+    )
+
+
+def cabinets_in_use(community_id: Any) -> sa.Select:
+    """The community's cabinets in use (``community_id`` may be a column)."""
+    return sa.select(Cabinet.id).where(Cabinet.community_id == community_id, Cabinet.disabled.is_(False))
 
 
 def cabinet_in(community_id: int, cabinet_id: int | None) -> Cabinet | None:
@@ -371,23 +401,13 @@ def cabinet_in(community_id: int, cabinet_id: int | None) -> Cabinet | None:
     return cabinet
 
 
-def has_cabinet(community_id: int) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(Cabinet.id)
-            .where(Cabinet.community_id == community_id, Cabinet.disabled.is_(False))
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def redeem(user: User, reward_id: int, delivery: str, cabinet_id: int | None = None) -> Redemption:
     """The volunteer redeems one of a reward offered in their community, to collect at the counter or
-    from a locker (``cabinet_id``: the cabinet they would like, else staff choose). In one transaction:
-    their point account is locked, the per-person limit in its period (Beijing calendar month or year, or
-    ever) is checked, the redemption is written with its QR token's hash, the points are spent and one is
-    taken from stock. Audited "redemption.create".
+    from a locker (``cabinet_id``: the cabinet they would like, else staff choose). In one transaction of
+    three statements: their point account is locked (with their registration); the reward is read with
+    how many they hold in its limit's period (Beijing calendar month or year, or ever) and the cabinets;
+    then one chain of writes (one statement on PostgreSQL) takes one from stock, writes the redemption,
+    spends the points (a redeem ledger row) and records "redemption.create".
 
     :raises NotVolunteer: the caller has not registered as a volunteer.
     :raises RedemptionVolunteerSuspended: the volunteer is suspended.
@@ -401,61 +421,118 @@ def redeem(user: User, reward_id: int, delivery: str, cabinet_id: int | None = N
     """
     if delivery not in (COUNTER, LOCKER):
         raise InvalidRewardFields.for_field("delivery")
-    volunteer = require_volunteer(user)
+    volunteer, balance = _lock_volunteer(user)
     if volunteer.status == SUSPENDED:
         raise RedemptionVolunteerSuspended()
-    lock_account(user.id)  # first: this person's redemptions take turns from here on
-    reward = db.session.scalar(
-        sa.select(Reward)
-        .join(RewardCommunity, RewardCommunity.reward_id == Reward.id)
-        .where(Reward.id == reward_id, RewardCommunity.community_id == volunteer.community_id)
-        .execution_options(populate_existing=True)
-    )
-    if reward is None:
-        raise RewardNotFound()
-    if reward.status != ON_SHELF:
-        raise RewardOffShelf()
-    if delivery == LOCKER:
-        if reward.size is None or not has_cabinet(volunteer.community_id):
-            raise LockerNotOffered()
-        cabinet_in(volunteer.community_id, cabinet_id)
-    else:
-        cabinet_id = None
-    if reward.per_person is not None and held_in_period(user.id, reward) >= reward.per_person:
-        raise RedemptionLimitReached(details={"limit": reward.per_person, "period": reward.limit_period})
+    community_id = volunteer.community_id
+    reward, cabinet_id = _redeemable(user, community_id, reward_id, delivery, cabinet_id)
+    if balance < reward.price:
+        raise InsufficientPoints(details={"needed": reward.price})
     current = now()
-    made = Redemption(
+    fields = dict(
         reward_id=reward.id,
         user_id=user.id,
-        community_id=volunteer.community_id,
+        community_id=community_id,
         points=reward.price,
         delivery=delivery,
         cabinet_id=cabinet_id,
-        token_hash=f"pending-{secrets.token_hex(16)}",  # the token derives from the id: set below
         status=RESERVED,
         collect_by=current + timedelta(days=current_app.config["REDEMPTION_COLLECT_DAYS"]),
+        cancel_reason="",
+        created_at=current,
     )
-    made.reward = reward  # loaded: the answer names it
-    db.session.add(made)
-    db.session.flush()
-    made.token_hash = hash_token(redemption_token(made.id))
-    spend(user.id, reward.price, made.id, volunteer.community_id)
-    taken = db.session.execute(
+    chain = Chain(db.session)
+    chain.update(
+        "stock",
         sa.update(Reward)
         .where(Reward.id == reward.id, Reward.stock > 0, Reward.status == ON_SHELF)
         .values(stock=Reward.stock - 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:
-        raise RewardSoldOut()
-    record(
+        .execution_options(synchronize_session=False),
+        Reward.stock,
+    )
+    chain.insert("made", Redemption, fields)
+    made_id = Ref("made", "id")
+    spend(chain, user.id, reward.price, made_id, community_id)  # steps "debit" and "entry"
+    details = {"reward_id": reward.id, "points": reward.price, "delivery": delivery}
+    record_in(
+        chain,
         user,
         "redemption.create",
-        target=made,
-        community_id=volunteer.community_id,
-        details={"reward_id": reward.id, "points": reward.price, "delivery": delivery},
+        target_type="Redemption",
+        target_id=made_id,
+        community_id=community_id,
+        details=details,
     )
+    written = chain.run()
+    row = written["made"]
+    if row is None:  # the stock step wrote nothing
+        raise RewardSoldOut()
+    if written["debit"] is None:
+        raise InsufficientPoints(details={"needed": reward.price})
+    return _as_loaded(Redemption(id=row["id"], reward=reward, **fields, **NOT_YET))
+
+
+NOT_YET = dict(deposit_id=None, fulfilled_at=None, fulfilled_by_id=None, cancelled_at=None)
+
+
+def _as_loaded(made: Redemption) -> Redemption:
+    """The redemption just written, in the session as though read back (it is not read again)."""
+    sa.orm.make_transient_to_detached(made)
+    db.session.add(made)
     return made
+
+
+def _redeemable(
+    user: User, community_id: int, reward_id: int, delivery: str, cabinet_id: int | None
+) -> tuple[Reward, int | None]:
+    """The reward, read with how many the user holds in its limit's period and the community's cabinets
+    (one statement), and the cabinet chosen; raises as ``redeem`` says when it cannot be redeemed."""
+    chosen = cabinets_in_use(community_id).where(Cabinet.id == cabinet_id) if cabinet_id is not None else None
+    found = db.session.execute(
+        sa.select(
+            Reward,
+            held_column(user.id),
+            sa.exists(cabinets_in_use(community_id)),
+            sa.exists(chosen) if chosen is not None else sa.null(),
+        )
+        .join(RewardCommunity, RewardCommunity.reward_id == Reward.id)
+        .where(Reward.id == reward_id, RewardCommunity.community_id == community_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None:
+        raise RewardNotFound()
+    reward, held, has_cabinet, chosen_in_use = found
+    if reward.status != ON_SHELF:
+        raise RewardOffShelf()
+    if delivery == LOCKER:
+        if reward.size is None or not has_cabinet:
+            raise LockerNotOffered()
+        if cabinet_id is not None and not chosen_in_use:
+            raise RedemptionCabinetNotFound()
+    else:
+        cabinet_id = None
+    if reward.per_person is not None and held >= reward.per_person:
+        raise RedemptionLimitReached(details={"limit": reward.per_person, "period": reward.limit_period})
+    return reward, cabinet_id
+
+
+def _lock_volunteer(user: User) -> tuple[Volunteer, int]:
+    """The caller's registration and point balance, their account locked until the transaction ends
+    (their redemptions take turns from here on, so the count against a limit is exact): one statement,
+    unless they have no account yet.
+
+    :raises NotVolunteer: the caller has not registered.
+    """
+    row = db.session.execute(
+        sa.select(Volunteer, PointAccount.balance)
+        .join(PointAccount, PointAccount.user_id == Volunteer.user_id)
+        .where(Volunteer.user_id == user.id)
+        .with_for_update(of=PointAccount)
+    ).first()
+    if row is not None:
+        return row[0], row[1]
+    volunteer = require_volunteer(user)
+    return volunteer, lock_account(user.id).balance
 
 
 # -- handing over ---------------------------------------------------------------------------------------
@@ -517,7 +594,7 @@ def fulfil_by_token(staff: StaffAccount, token: str) -> Redemption:
     """
     redemption = db.session.scalar(
         sa.select(Redemption).where(
-            Redemption.token_hash == hash_token(str(token or "")),
+            Redemption.id == redemption_named(token),
             permissions.scope_filter(staff, Redemption.community_id),
         )
     )

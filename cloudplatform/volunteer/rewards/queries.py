@@ -2,12 +2,10 @@
 limit) and their redemptions; the staff's scoped loaders, their rewards and the redemption queue."""
 
 import dataclasses
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
@@ -29,15 +27,12 @@ from cloudplatform.volunteer.models import (
 from cloudplatform.volunteer.rewards.errors import RedemptionNotFound, RewardNotFound
 from cloudplatform.volunteer.rewards.operations import (
     FULFIL,
-    HOLDS_STOCK,
     MANAGE,
-    period_start,
+    cabinets_in_use,
+    held_column,
     redemption_token,
 )
 from cloudplatform.volunteer.volunteers.errors import NotVolunteer
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
 
 # -- the volunteer --------------------------------------------------------------------------------------
 
@@ -47,34 +42,13 @@ def volunteer_place(user: User) -> sa.Row:
 
     :raises NotVolunteer: the caller has not registered.
     """
-    cabinet = sa.exists().where(Cabinet.community_id == Volunteer.community_id, Cabinet.disabled.is_(False))
+    cabinet = sa.exists(cabinets_in_use(Volunteer.community_id))
     row = db.session.execute(
         sa.select(Volunteer.community_id, cabinet.label("has_cabinet")).where(Volunteer.user_id == user.id)
     ).first()
     if row is None:
         raise NotVolunteer()
     return row
-
-
-def held_column(user_id: int) -> sa.ScalarSelect:
-    """How many of each reward (the row's) the user holds in its limit's current period."""
-    at = now()
-    since = sa.case(
-        (Reward.limit_period == "month", sa.literal(period_start("month", at), Redemption.created_at.type)),
-        (Reward.limit_period == "year", sa.literal(period_start("year", at), Redemption.created_at.type)),
-        else_=sa.literal(EPOCH, Redemption.created_at.type),
-    )
-    return (
-        sa.select(sa.func.count())
-        .where(
-            Redemption.user_id == user_id,
-            Redemption.reward_id == Reward.id,
-            Redemption.status.in_(HOLDS_STOCK),
-            Redemption.created_at >= since,
-        )
-        .correlate(Reward)
-        .scalar_subquery()
-    )
 
 
 def shelf_item(reward: Reward, held: int, has_cabinet: bool) -> Listed:

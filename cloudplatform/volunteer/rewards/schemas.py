@@ -129,7 +129,7 @@ class RedemptionSchema(ma.Schema):
         metadata={
             "description": "what the QR code shown at the counter carries (staff scan it: 核销); only while "
             "it waits at the counter, for the caller's eyes only",
-            "example": "q7Vn2cXy8Jr0bT1mK4sZ9w",
+            "example": "123.q7Vn2cXy8Jr0bT1mK4sZ9w",
         },
     )
     cabinet_id = fields.Integer(
@@ -184,7 +184,7 @@ class StaffRedemptionSchema(ma.Schema):
 class FulfilByTokenSchema(ma.Schema):
     """What staff scanned off the volunteer's QR code."""
 
-    token = Text(64, "q7Vn2cXy8Jr0bT1mK4sZ9w", "the redemption's QR token", minimum=1, required=True)
+    token = Text(64, "123.q7Vn2cXy8Jr0bT1mK4sZ9w", "the redemption's QR token", minimum=1, required=True)
 
 
 class RedemptionDepositSchema(ma.Schema):

@@ -19999,7 +19999,7 @@ export interface paths {
             requestBody: {
                 content: {
                     /** @example {
-                     *       "token": "q7Vn2cXy8Jr0bT1mK4sZ9w"
+                     *       "token": "123.q7Vn2cXy8Jr0bT1mK4sZ9w"
                      *     } */
                     "application/json": components["schemas"]["FulfilByToken"];
                 };
@@ -23359,7 +23359,7 @@ export interface paths {
                          *           "fulfilled_at": "2026-12-07T02:00:00+00:00",
                          *           "id": 17,
                          *           "points": 50,
-                         *           "qr_token": "q7Vn2cXy8Jr0bT1mK4sZ9w",
+                         *           "qr_token": "123.q7Vn2cXy8Jr0bT1mK4sZ9w",
                          *           "reward_id": 3,
                          *           "reward_name": "洗衣液2kg",
                          *           "status": "reserved",
@@ -23469,7 +23469,7 @@ export interface paths {
                          *       "fulfilled_at": "2026-12-07T02:00:00+00:00",
                          *       "id": 17,
                          *       "points": 50,
-                         *       "qr_token": "q7Vn2cXy8Jr0bT1mK4sZ9w",
+                         *       "qr_token": "123.q7Vn2cXy8Jr0bT1mK4sZ9w",
                          *       "reward_id": 3,
                          *       "reward_name": "洗衣液2kg",
                          *       "status": "reserved",
@@ -23970,7 +23970,7 @@ export interface paths {
                          *       "fulfilled_at": "2026-12-07T02:00:00+00:00",
                          *       "id": 17,
                          *       "points": 50,
-                         *       "qr_token": "q7Vn2cXy8Jr0bT1mK4sZ9w",
+                         *       "qr_token": "123.q7Vn2cXy8Jr0bT1mK4sZ9w",
                          *       "reward_id": 3,
                          *       "reward_name": "洗衣液2kg",
                          *       "status": "reserved",
@@ -26922,7 +26922,7 @@ export interface components {
         FulfilByToken: {
             /**
              * @description the redemption's QR token
-             * @example q7Vn2cXy8Jr0bT1mK4sZ9w
+             * @example 123.q7Vn2cXy8Jr0bT1mK4sZ9w
              */
             token: string;
         };
@@ -28480,7 +28480,7 @@ export interface components {
             points?: number;
             /**
              * @description what the QR code shown at the counter carries (staff scan it: 核销); only while it waits at the counter, for the caller's eyes only
-             * @example q7Vn2cXy8Jr0bT1mK4sZ9w
+             * @example 123.q7Vn2cXy8Jr0bT1mK4sZ9w
              */
             qr_token?: string | null;
             /** @example 3 */
