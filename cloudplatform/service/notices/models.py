@@ -60,6 +60,8 @@ class Notice(TimestampMixin, db.Model):
     read_count: Mapped[int] = mapped_column(default=0)  # kept with the receipts, in the same transaction
     # Loaded only by the feed's page statement (with_expression): whether the caller has read it.
     read_by_caller: Mapped[bool | None] = query_expression()
+    # ... and how many of the caller's feed they have not read (the same on every notice of a page).
+    unread_in_feed: Mapped[int | None] = query_expression()
     broadcast_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice_broadcast.id"), index=True)
 
 

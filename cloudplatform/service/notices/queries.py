@@ -160,8 +160,10 @@ class NoticeDetail(FeedItem):
 
 def _feed_statements(mine: bool) -> tuple[Keyset, sa.Select]:
     """(the page, the unread count) of the visible notices of community ``:community_id``, or of all the
-    user's communities (``mine``: an index-friendly IN), for ``:user_id`` at ``:at``. Built once per
-    kind: every notice list runs them, with bound values."""
+    user's communities (``mine``: an index-friendly IN), for ``:user_id`` at ``:at``. The page carries
+    the count on each notice (``unread_in_feed``: a subquery PostgreSQL and SQLite run once), so a
+    non-empty page is one statement; the count alone is for an empty page. Built once per kind: every
+    notice list runs them, with bound values."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
     at = sa.bindparam("at", type_=Notice.publish_at.type)
     community: sa.ColumnElement[bool]
@@ -172,16 +174,20 @@ def _feed_statements(mine: bool) -> tuple[Keyset, sa.Select]:
     else:
         community = Notice.community_id == sa.bindparam("community_id", type_=sa.Integer)
     where = [community, _visible(user_id, at)]
-    page = (
-        sa.select(Notice)
-        .where(*where)
-        .options(sa.orm.with_expression(Notice.read_by_caller, receipt_exists(Notice.id, user_id)))
-        .execution_options(populate_existing=True)  # the read mark even for a notice already loaded
-    )
     unread = (
         sa.select(sa.func.count())
         .select_from(Notice)
         .where(*where, Notice.id.not_in(notices_read_by(user_id)))
+    )
+    counted = unread.scalar_subquery().correlate(None)
+    page = (
+        sa.select(Notice)
+        .where(*where)
+        .options(
+            sa.orm.with_expression(Notice.read_by_caller, receipt_exists(Notice.id, user_id)),
+            sa.orm.with_expression(Notice.unread_in_feed, counted),
+        )
+        .execution_options(populate_existing=True)  # the read mark even for a notice already loaded
     )
     return Keyset(page, FEED_ORDER), unread
 
@@ -191,12 +197,13 @@ def notice_feed(
 ) -> tuple[list[FeedItem], str | None, int]:
     """(a page of visible notices, pinned first then newest; the next cursor; how many are unread).
 
-    Two statements whatever the page size: the page with each notice's read mark, the unread count.
+    One statement whatever the page size, the page with each notice's read mark and the unread count;
+    two when the page is empty (a cursor past the end, nothing to read).
     """
     page, unread_count = FEED[community_id is None]
     params = {"user_id": user.id, "community_id": community_id, "at": now()}
     notices, next_cursor = page.page(cursor, limit, params)
-    unread = db.session.scalar(unread_count, params)
+    unread = notices[0].unread_in_feed if notices else db.session.scalar(unread_count, params)
     return [FeedItem(n, bool(n.read_by_caller)) for n in notices], next_cursor, unread
 
 
