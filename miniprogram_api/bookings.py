@@ -57,8 +57,9 @@ def list_slots(args, bookable_id):
     (`book_from`, `book_until`) and whether it can be booked now (`bookable_now`). A day holds at most
     1,440 slots (one a minute), so a screen usually gets them in one page with `limit=100`.
     """
-    bookable = queries.load_member_bookable(current_user(), bookable_id)
-    items, cursor = queries.slots_of_day_page(bookable, args["date"], args["cursor"], args["limit"])
+    items, cursor = queries.member_slots_of_day_page(
+        current_user(), bookable_id, args["date"], args["cursor"], args["limit"]
+    )
     return {"items": items, "next_cursor": cursor}
 
 

@@ -88,15 +88,19 @@ def day_slots(bookable: Bookable, day: date) -> sa.Select:
 
 
 # The slot list of the mini-program (a hot read): statements built once, run with bound values.
-MEMBER_BOOKABLE = sa.select(Bookable).where(
+MEMBER_BOOKABLE_CLAUSES = (  # service :bookable_id, active, of one of :user_id's communities
     Bookable.id == sa.bindparam("bookable_id"),
     Bookable.active,
     sa.exists().where(
         Membership.user_id == sa.bindparam("user_id"), Membership.community_id == Bookable.community_id
     ),
 )
-DAY_SLOTS = Keyset(
-    sa.select(Slot).where(
+MEMBER_BOOKABLE = sa.select(Bookable).where(*MEMBER_BOOKABLE_CLAUSES)
+MEMBER_DAY_SLOTS = Keyset(  # a day's slots of such a service
+    sa.select(Slot)
+    .join(Bookable, Bookable.id == Slot.bookable_id)
+    .where(
+        *MEMBER_BOOKABLE_CLAUSES,
         Slot.bookable_id == sa.bindparam("bookable_id"),
         Slot.starts_at >= sa.bindparam("start"),
         Slot.starts_at < sa.bindparam("end"),
@@ -183,11 +187,19 @@ def slots_of_day(bookable: Bookable, day: date) -> list[Slot]:
     return list(db.session.scalars(day_slots(bookable, day).order_by(Slot.starts_at)))
 
 
-def slots_of_day_page(bookable: Bookable, day: date, cursor: str | None, limit: int):
-    """A local day's slots of a service in start order: (page, next cursor)."""
+def member_slots_of_day_page(user: User, bookable_id: int, day: date, cursor: str | None, limit: int):
+    """A local day's slots, in start order, of a service of one of the user's communities: (page, next
+    cursor), in one statement. An empty page takes a second, to tell a day without slots from a service
+    the user may not see (404).
+
+    :raises BookableNotFound: not such a service.
+    """
     start, end = local_day_bounds(day)
-    params = {"bookable_id": bookable.id, "start": start, "end": end}
-    return DAY_SLOTS.page(cursor, limit, params)
+    params = {"bookable_id": bookable_id, "user_id": user.id, "start": start, "end": end}
+    slots, next_cursor = MEMBER_DAY_SLOTS.page(cursor, limit, params)
+    if not slots:
+        load_member_bookable(user, bookable_id)
+    return slots, next_cursor
 
 
 def with_service(stmt: sa.Select) -> sa.Select:
