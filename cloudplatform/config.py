@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from cloudplatform import postgres
 from cloudplatform.crypto import DEV_FIELD_HASH_KEY, DEV_FIELD_KEYS
 
 DEFAULT_TEMPLATES = json.dumps(
@@ -168,12 +169,13 @@ def engine_options(cfg: dict) -> dict:
         "pool_size": 5,
         "max_overflow": 5,
         "hide_parameters": True,
+        "connect_args": {"cursor_factory": postgres.Cursor},
     }
     if not loaded_by_flask_command():
-        options["connect_args"] = {
-            "options": f"-c statement_timeout={cfg['DATABASE_STATEMENT_TIMEOUT_MS']:d}"
+        options["connect_args"]["options"] = (
+            f"-c statement_timeout={cfg['DATABASE_STATEMENT_TIMEOUT_MS']:d}"
             f" -c lock_timeout={cfg['DATABASE_LOCK_TIMEOUT_MS']:d}"
-        }
+        )
     return options
 
 
