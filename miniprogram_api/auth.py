@@ -7,7 +7,7 @@ from flask import current_app, g, request
 from cloudplatform.extensions import limiter
 from cloudplatform.identity.errors import StaffOnly, TokenInvalid, TokenMissing
 from cloudplatform.identity.models import StaffAccount, User
-from cloudplatform.identity.operations import staff_for_user, user_for_token
+from cloudplatform.identity.operations import user_for_token
 
 
 def public_rate_limit() -> str:
@@ -21,17 +21,19 @@ def bearer_token() -> str | None:
 
 
 def login_required(view):
-    """Load the caller from the bearer token into ``g.user`` (401 without a live token)."""
+    """Load the caller from the bearer token into ``g.user``, and their active staff account (or None)
+    into ``g.staff`` (401 without a live token)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         token = bearer_token()
         if token is None:
             raise TokenMissing()
-        user = user_for_token(token)
-        if user is None:
+        caller = user_for_token(token)
+        if caller is None:
             raise TokenInvalid()
-        g.user, g.actor_key = user, f"user:{user.id}"
+        g.user, g.staff = caller
+        g.actor_key = f"user:{g.user.id}"
         return view(*args, **kwargs)
 
     wrapper.requires_login = True  # the document adds bearer security and the 401s
@@ -53,10 +55,13 @@ def current_user() -> User:
     return g.user
 
 
+def linked_staff() -> StaffAccount | None:
+    """The active staff account linked to the caller's WeChat user, or None."""
+    return g.staff
+
+
 def current_staff() -> StaffAccount:
     """The staff account linked to the caller's WeChat user; 403 for everyone else."""
-    if "staff" not in g:
-        g.staff = staff_for_user(g.user)
     if g.staff is None:
         raise StaffOnly()
     return g.staff

@@ -33,6 +33,7 @@ from miniprogram_api.auth import (
     bearer_token,
     current_staff,
     current_user,
+    linked_staff,
     login_required,
     public_rate_limit,
     rate_limited,
@@ -93,7 +94,7 @@ def me():
         "nickname": user.nickname,
         "phone": mask_phone(user.phone),
         "communities": queries.memberships_by_community(user),
-        "staff": operations.staff_for_user(user),
+        "staff": linked_staff(),
     }
 
 

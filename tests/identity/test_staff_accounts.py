@@ -5,6 +5,8 @@ import pytest
 from cloudplatform.errors import Forbidden
 from cloudplatform.identity.models import COMMUNITY_ADMIN, COMMUNITY_STAFF, GRID_WORKER, STREET_ADMIN
 from cloudplatform.identity.operations import create_staff_account
+from tests.helpers import count_queries
+from tests.world import log_in
 
 
 def test_community_admin_creates_a_grid_worker_at_home(world, db):
@@ -76,8 +78,6 @@ def test_street_admin_cannot_create_in_another_street(world, db):
 
 
 def test_linked_staff_member_works_from_the_mini_program(client, world):
-    from tests.world import log_in
-
     me = client.get("/api/v1/me", headers=log_in(client, f"staff-{GRID_WORKER}")).json
     assert me["staff"] == {
         "role": GRID_WORKER,
@@ -85,3 +85,21 @@ def test_linked_staff_member_works_from_the_mini_program(client, world):
         "community_id": world.home.id,
         "street_id": None,
     }
+
+
+def test_me_reads_the_caller_with_their_staff_account_in_two_statements(app, client, world):
+    headers = log_in(client, f"staff-{GRID_WORKER}")
+    with count_queries(app) as statements:
+        me = client.get("/api/v1/me", headers=headers).json
+    assert me["staff"]["role"] == GRID_WORKER
+    assert len(statements) == 2  # the token with the user and staff account, the memberships
+
+
+def test_deactivated_staff_account_loses_the_mini_programs_staff_views_at_once(client, world, db):
+    headers = log_in(client, f"staff-{GRID_WORKER}")
+    assert client.get("/api/v1/staff/residency-requests", headers=headers).status_code == 200
+    world.staff[GRID_WORKER].is_active = False
+    db.session.commit()
+    refused = client.get("/api/v1/staff/residency-requests", headers=headers)
+    assert (refused.status_code, refused.json["error"]["code"]) == (403, "STAFF_ONLY")
+    assert client.get("/api/v1/me", headers=headers).json["staff"] is None
