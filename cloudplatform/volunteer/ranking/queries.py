@@ -1,6 +1,7 @@
 """Leaderboards: the top of a scope's tallies for a period, by hours or by points, each an index range
 (``VolunteerTally``'s partial indexes, read backwards), and the caller's own rank."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,19 +56,68 @@ def period_key(period: str, day: date) -> str:
     return ALL_TIME
 
 
-def top_lines(within: list, by: str, limit: int) -> list[Ranked]:
-    """The first ``limit`` tallies matching ``within`` by ``by`` (hours or points), best first, ranked
-    (ties share a rank), with each volunteer's masked name, community and star level. One statement."""
+def within(scope: str) -> list[sa.SQLColumnExpression[bool]]:
+    """The tallies of a board: of the period bound as ``period``, public, and in the community or street
+    bound as ``place_id`` (the city's board: all of them)."""
+    rows = [VolunteerTally.period == sa.bindparam("period"), VolunteerTally.ranked]
+    if scope == "community":
+        rows.append(VolunteerTally.community_id == sa.bindparam("place_id"))
+    elif scope == "street":
+        rows.append(VolunteerTally.street_id == sa.bindparam("place_id"))
+    return rows
+
+
+@functools.cache
+def top_statement(scope: str, by: str) -> sa.Select:
+    """The first ``limit`` (bound) tallies of a board by ``by``, best first, with each volunteer's name,
+    confirmed minutes and community: built once per scope and measure, run with bound values."""
     measure = MEASURES[by]
-    rows = db.session.execute(
+    return (
         sa.select(VolunteerTally, Volunteer.real_name, Volunteer.confirmed_minutes, Community.name)
         .join(Volunteer, Volunteer.id == VolunteerTally.volunteer_id)
         .join(Community, Community.id == VolunteerTally.community_id)
-        .where(*within)
+        .where(*within(scope))
         .order_by(measure.desc(), VolunteerTally.volunteer_id.desc())
-        .limit(limit)
-    ).all()
+        .limit(sa.bindparam("limit", type_=sa.Integer, literal_execute=True))
+    )
+
+
+@functools.cache
+def own_statement(scope: str, by: str) -> sa.Select:
+    """The caller's (``volunteer_id``) tally of the period, with how many of the board are ahead of it,
+    counted up to ``rank_cap``: an index range of that length at most. Built once per scope and measure."""
+    measure = MEASURES[by]
+    own_value = (
+        sa.select(measure)
+        .where(
+            VolunteerTally.volunteer_id == sa.bindparam("volunteer_id"),
+            VolunteerTally.period == sa.bindparam("period"),
+        )
+        .scalar_subquery()
+    )
+    ahead_rows = (
+        sa.select(sa.literal(1))
+        .where(*within(scope), measure > own_value)
+        .order_by(measure.desc(), VolunteerTally.volunteer_id.desc())  # the index's order, from the top
+        .limit(sa.bindparam("rank_cap", type_=sa.Integer, literal_execute=True))
+        .subquery()
+    )
+    mine = aliased(VolunteerTally)
+    return sa.select(
+        mine.minutes,
+        mine.points,
+        mine.ranked,
+        sa.select(sa.func.count()).select_from(ahead_rows).scalar_subquery().label("ahead"),
+    ).where(mine.volunteer_id == sa.bindparam("volunteer_id"), mine.period == sa.bindparam("period"))
+
+
+def top_lines(scope: str, by: str, values: dict) -> list[Ranked]:
+    """The top of the board of ``scope`` by ``by`` (hours or points) for the bound ``values`` (period,
+    place_id, limit), ranked (ties share a rank), with each volunteer's masked name, community and star
+    level. One statement."""
+    measure = MEASURES[by]
     top: list[Ranked] = []
+    rows = db.session.execute(top_statement(scope, by), values)
     for position, (tally, name, total, community_name) in enumerate(rows, start=1):
         tied = top and getattr(top[-1], measure.key) == getattr(tally, measure.key)
         top.append(
@@ -87,60 +137,36 @@ def top_lines(within: list, by: str, limit: int) -> list[Ranked]:
 def year_in_community(community_id: int, year: int, by: str = "hours", limit: int = LIMIT) -> list[Ranked]:
     """A community's leaderboard of a year, for staff choosing its outstanding volunteers (those who left
     the boards are left off here too: they are not to be shown in public)."""
-    within = [
-        VolunteerTally.period == f"{year:04d}",
-        VolunteerTally.ranked,
-        VolunteerTally.community_id == community_id,
-    ]
-    return top_lines(within, by, limit)
+    return top_lines("community", by, {"period": f"{year:04d}", "place_id": community_id, "limit": limit})
+
+
+HOME = (
+    sa.select(Volunteer, Community)
+    .join(Community, Community.id == Volunteer.community_id)
+    .where(Volunteer.user_id == sa.bindparam("user_id"))
+)
 
 
 def leaderboard(user: User, scope: str, period: str, by: str, limit: int = LIMIT) -> Board:
     """The leaderboard of the caller's community, street or the city for this month, this year or all
     time, by confirmed hours or service points, and the caller's line: their exact rank within the first
     ``RANK_CAP`` (counting those ahead reads at most that many index entries, however far down the city's
-    board they are), else ``rank_beyond``. Three statements.
+    board they are), else ``rank_beyond``. Three statements, each built once.
 
     :raises NotVolunteer: the caller has not registered.
     """
-    home = db.session.execute(
-        sa.select(Volunteer, Community)
-        .join(Community, Community.id == Volunteer.community_id)
-        .where(Volunteer.user_id == user.id)
-    ).one_or_none()
+    home = db.session.execute(HOME, {"user_id": user.id}).one_or_none()
     if home is None:
         raise NotVolunteer()
     volunteer, community = home
     key = period_key(period, local(now()).date())
-    measure = MEASURES[by]
-    within = [VolunteerTally.period == key, VolunteerTally.ranked]
-    if scope == "community":
-        within.append(VolunteerTally.community_id == community.id)
-    elif scope == "street":
-        within.append(VolunteerTally.street_id == community.street_id)
-    top = top_lines(within, by, limit)
-    own_value = (
-        sa.select(measure)
-        .where(VolunteerTally.volunteer_id == volunteer.id, VolunteerTally.period == key)
-        .scalar_subquery()
-    )
-    ahead_rows = (  # those ahead of the caller, counted up to RANK_CAP: an index range of that length at most
-        sa.select(sa.literal(1))
-        .where(*within, measure > own_value)
-        .order_by(measure.desc(), VolunteerTally.volunteer_id.desc())  # the index's order, from the top
-        .limit(RANK_CAP)
-        .subquery()
-    )
-    mine = aliased(VolunteerTally)
+    place_id = {"community": community.id, "street": community.street_id}.get(scope)
+    top = top_lines(scope, by, {"period": key, "place_id": place_id, "limit": limit})
     own = db.session.execute(
-        sa.select(
-            mine.minutes,
-            mine.points,
-            mine.ranked,
-            sa.select(sa.func.count()).select_from(ahead_rows).scalar_subquery().label("ahead"),
-        ).where(mine.volunteer_id == volunteer.id, mine.period == key)
+        own_statement(scope, by),
+        {"period": key, "place_id": place_id, "volunteer_id": volunteer.id, "rank_cap": RANK_CAP},
     ).one_or_none()
-    ahead = own.ahead if own is not None and own.ranked and getattr(own, measure.key) > 0 else None
+    ahead = own.ahead if own is not None and own.ranked and getattr(own, MEASURES[by].key) > 0 else None
     me = Ranked(
         ahead + 1 if ahead is not None and ahead < RANK_CAP else None,
         volunteer.id,
