@@ -69,8 +69,11 @@ def within(scope: str) -> list[sa.SQLColumnExpression[bool]]:
 
 @functools.cache
 def top_statement(scope: str, by: str) -> sa.Select:
-    """The first ``limit`` (bound) tallies of a board by ``by``, best first, with each volunteer's name,
-    confirmed minutes and community: built once per scope and measure, run with bound values."""
+    """The first ``limit`` tallies of a board by ``by``, best first, with each volunteer's name, confirmed
+    minutes and community: built once per scope and measure, run with bound values. The limit is written
+    into the SQL when it runs (``literal_execute``): with ``LIMIT $n`` PostgreSQL's generic plan of the
+    prepared statement guesses a tenth of the board, costs more than a plan for the values at hand and
+    is not kept, so each request would be planned again."""
     measure = MEASURES[by]
     return (
         sa.select(VolunteerTally, Volunteer.real_name, Volunteer.confirmed_minutes, Community.name)
@@ -85,7 +88,8 @@ def top_statement(scope: str, by: str) -> sa.Select:
 @functools.cache
 def own_statement(scope: str, by: str) -> sa.Select:
     """The caller's (``volunteer_id``) tally of the period, with how many of the board are ahead of it,
-    counted up to ``rank_cap``: an index range of that length at most. Built once per scope and measure."""
+    counted up to ``rank_cap`` (written into the SQL, as the top's limit): an index range of that length
+    at most. Built once per scope and measure."""
     measure = MEASURES[by]
     own_value = (
         sa.select(measure)
