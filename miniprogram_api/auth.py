@@ -62,6 +62,7 @@ def linked_staff() -> StaffAccount | None:
 
 def current_staff() -> StaffAccount:
     """The staff account linked to the caller's WeChat user; 403 for everyone else."""
-    if g.staff is None:
+    staff = linked_staff()
+    if staff is None:
         raise StaffOnly()
-    return g.staff
+    return staff

@@ -108,8 +108,7 @@ USER_FOR_TOKEN = (
 def user_for_token(token: str) -> tuple[User, StaffAccount | None] | None:
     """The live user a bearer token belongs to and their active staff account (None for everyone who is
     not staff), or None: unknown, expired, revoked or deleted."""
-    row = db.session.execute(USER_FOR_TOKEN, {"token_hash": hash_token(token), "at": now()}).first()
-    return None if row is None else (row[0], row[1])
+    return db.session.execute(USER_FOR_TOKEN, {"token_hash": hash_token(token), "at": now()}).tuples().first()
 
 
 def revoke_token(token: str) -> None:
