@@ -44,7 +44,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[str], Any]]] = {
     # PostgreSQL: a request's statement running longer is cancelled (503), 0 = never; see engine_options
     "DATABASE_STATEMENT_TIMEOUT_MS": (15_000, int),
     "DATABASE_LOCK_TIMEOUT_MS": (5_000, int),  # ... and one waiting longer for a row lock
-    "REDIS_URL": (None, str),  # limits, device nonces, WeChat token; in-memory when unset (not in production)
+    "REDIS_URL": (None, str),  # limits, nonces, WeChat token, callers; in memory when unset (not production)
     # proxies in front that append to X-Forwarded-For (nginx: 1); 0 trusts no forwarded header
     "TRUSTED_PROXIES": (0, int),
     "SECRET_KEY": (DEV_SECRET_KEY, str),

@@ -14,7 +14,7 @@ from cloudplatform.audit.operations import record
 from cloudplatform.clock import now
 from cloudplatform.errors import Forbidden, NotFound
 from cloudplatform.extensions import db
-from cloudplatform.identity import permissions, queries
+from cloudplatform.identity import callers, permissions, queries
 from cloudplatform.identity.errors import (
     AccountDeleted,
     AlreadyDecided,
@@ -88,12 +88,13 @@ def log_in_with_wechat(code: str) -> tuple[User, str, LoginToken]:
     return user, token, login
 
 
-# Every authenticated request runs this statement: built once (its cache key is computed once too),
-# executed with bound values; revocation, expiry and deletion still count at once. It brings the user's
+# Every authenticated request the database answers runs this statement (``callers`` answers the others):
+# built once (its cache key is computed once too), executed with bound values. It brings the user's
 # active staff account along (an outer join on a unique key), so that /me and the mini-program's staff
-# views ask for it without another round trip.
+# views ask for it without another round trip, and the token's expiry, which bounds how long it is
+# remembered.
 USER_FOR_TOKEN = (
-    sa.select(User, StaffAccount)
+    sa.select(User, StaffAccount, LoginToken.expires_at)
     .join(LoginToken, LoginToken.user_id == User.id)
     .outerjoin(StaffAccount, sa.and_(StaffAccount.user_id == User.id, StaffAccount.is_active.is_(True)))
     .where(
@@ -108,15 +109,22 @@ USER_FOR_TOKEN = (
 def user_for_token(token: str) -> tuple[User, StaffAccount | None] | None:
     """The live user a bearer token belongs to and their active staff account (None for everyone who is
     not staff), or None: unknown, expired, revoked or deleted."""
-    return db.session.execute(USER_FOR_TOKEN, {"token_hash": hash_token(token), "at": now()}).tuples().first()
+    token_hash = hash_token(token)
+    return callers.caller_for(
+        token_hash,
+        lambda: db.session.execute(USER_FOR_TOKEN, {"token_hash": token_hash, "at": now()}).tuples().first(),
+    )
 
 
 def revoke_token(token: str) -> None:
-    db.session.execute(
+    revoked = db.session.scalars(
         sa.update(LoginToken)
         .where(LoginToken.token_hash == hash_token(token), LoginToken.revoked_at.is_(None))
         .values(revoked_at=now())
+        .returning(LoginToken.user_id)
+        .execution_options(**{callers.MARKED: True})
     )
+    callers.changed(revoked)
 
 
 def bind_phone(user: User, code: str) -> str:

@@ -16,7 +16,7 @@ def test_phone_is_bound_and_shown_masked(client, db):
 def test_replayed_phone_code_is_refused_and_changes_nothing(client, db):
     headers = log_in(client, "alice")
     client.post("/api/v1/me/phone", json={"code": "phone:13800001234"}, headers=headers)
-    db.session.execute(db.update(User).values(phone=None))
+    db.session.scalars(select(User)).one().phone = None
     db.session.commit()
     response = client.post("/api/v1/me/phone", json={"code": "phone:13800001234"}, headers=headers)
     assert response.status_code == 422
