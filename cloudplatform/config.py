@@ -127,7 +127,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         SQLALCHEMY_DATABASE_URI=cfg["DATABASE_URL"],
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(cfg),
         RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
-        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_HEADERS_ENABLED=False,  # Retry-After on a refusal only (ViewLimiter)
         # Redis unreachable: the limits count in each process's memory meanwhile (fail open by at most the
         # number of processes), and Redis again once it answers; never an error for the caller
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,

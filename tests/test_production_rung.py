@@ -196,18 +196,16 @@ def check_client_address(bases):
     a client spreading its requests over both instances (and their workers) has one allowance."""
     path = "/api/v1/services/guides?q=" + requests.utils.quote("证明")
 
-    def remaining(base, client):
+    def allowed(base, client):
         headers = {"X-Forwarded-For": f"198.51.100.7, {client}"}
         response = requests.get(base + path, headers=headers, timeout=10)
-        if response.status_code == 429:
-            return "refused"
-        assert response.status_code == 200, response.text
-        return int(response.headers["X-RateLimit-Remaining"])
+        assert response.status_code in (200, 429), response.text
+        return response.status_code == 200
 
-    spread = [remaining(bases[i % 2], "203.0.113.1") for i in range(4)]
-    assert spread == [2, 1, 0, "refused"]
-    assert remaining(bases[1], "203.0.113.1") == "refused"
-    assert remaining(bases[1], "203.0.113.2") == 2  # another client: its own (and not 198.51.100.7's)
+    spread = [allowed(bases[i % 2], "203.0.113.1") for i in range(4)]
+    assert spread == [True, True, True, False]
+    assert not allowed(bases[1], "203.0.113.1")
+    assert allowed(bases[1], "203.0.113.2")  # another client: its own (and not 198.51.100.7's)
 
 
 def check_login_limit(bases):
