@@ -75,7 +75,9 @@ def keyset_page(
 class Keyset:
     """``keyset_page`` for a statement built once (a hot list's module constant): its first page and the
     pages after a cursor are statements built once too, the limit and the cursor's values bound at each
-    request, so SQLAlchemy finds them in its cache without working out their cache key again."""
+    request, so SQLAlchemy finds them in its cache without working out their cache key again. The
+    statement selects the columns the list shows, and a page is the rows the connection answers, without
+    the ORM's work per statement and per row (a third of a notice list's page)."""
 
     def __init__(self, stmt: sa.Select, order_by: list, *, descending: bool = True):
         self.order_by = order_by
@@ -97,8 +99,8 @@ class Keyset:
         if cursor:
             values = decode_cursor(cursor, self.order_by)
             params.update((f"keyset_{i}", value) for i, value in enumerate(values))
-        rows = list(db.session.scalars(self.after if cursor else self.first, params))
-        return next_page(rows, self.order_by, limit, values_of)
+        rows = db.session.connection().execute(self.after if cursor else self.first, params)
+        return next_page(list(rows), self.order_by, limit, values_of)
 
 
 def next_page(rows: list, order_by: list, limit: int, values_of: Callable[[Any], list] | None):

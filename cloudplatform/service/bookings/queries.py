@@ -96,8 +96,12 @@ MEMBER_BOOKABLE_CLAUSES = (  # service :bookable_id, active, of one of :user_id'
     ),
 )
 MEMBER_BOOKABLE = sa.select(Bookable).where(*MEMBER_BOOKABLE_CLAUSES)
-MEMBER_DAY_SLOTS = Keyset(  # a day's slots of such a service
-    sa.select(Slot)
+SLOT_COLUMNS = [  # what the list shows of a slot (SlotSchema)
+    *(Slot.id, Slot.starts_at, Slot.ends_at, Slot.capacity, Slot.booked, Slot.closed),
+    *(Slot.book_from, Slot.book_until),
+]
+MEMBER_DAY_SLOTS = Keyset(  # a day's slots of such a service, as rows
+    sa.select(*SLOT_COLUMNS)
     .join(Bookable, Bookable.id == Slot.bookable_id)
     .where(
         *MEMBER_BOOKABLE_CLAUSES,
@@ -188,9 +192,9 @@ def slots_of_day(bookable: Bookable, day: date) -> list[Slot]:
 
 
 def member_slots_of_day_page(user: User, bookable_id: int, day: date, cursor: str | None, limit: int):
-    """A local day's slots, in start order, of a service of one of the user's communities: (page, next
-    cursor), in one statement. An empty page takes a second, to tell a day without slots from a service
-    the user may not see (404).
+    """A local day's slots (rows of ``SLOT_COLUMNS``), in start order, of a service of one of the user's
+    communities: (page, next cursor), in one statement. An empty page takes a second, to tell a day
+    without slots from a service the user may not see (404).
 
     :raises BookableNotFound: not such a service.
     """

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, query_expression
+from sqlalchemy.orm import Mapped, mapped_column
 
 from cloudplatform.extensions import db
 from cloudplatform.orm import TimestampMixin
@@ -58,10 +58,6 @@ class Notice(TimestampMixin, db.Model):
     pushed_at: Mapped[datetime | None]  # when the push was queued (at publish, or by a job when scheduled)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
     read_count: Mapped[int] = mapped_column(default=0)  # kept with the receipts, in the same transaction
-    # Loaded only by the feed's page statement (with_expression): whether the caller has read it.
-    read_by_caller: Mapped[bool | None] = query_expression()
-    # ... and how many of the caller's feed they have not read (the same on every notice of a page).
-    unread_in_feed: Mapped[int | None] = query_expression()
     broadcast_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice_broadcast.id"), index=True)
 
 

@@ -4,6 +4,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -64,6 +65,11 @@ KIND_NAMES = {SINGLE: "单社区", STREET: "街道", CITY: "全市"}
 LIST_SORTS = ("-publish", "publish", "-reads", "reads")
 # The feed's order, newest first with pinned notices on top: ix_notice_feed after its community_id.
 FEED_ORDER = [Notice.pinned, Notice.publish_at, Notice.id]
+# What the feed shows of a notice (``NoticeSchema``), read as rows: the summary is made from the body.
+FEED_COLUMNS = [
+    *(Notice.id, Notice.community_id, Notice.title, Notice.body, Notice.audience),
+    *(Notice.pinned, Notice.publish_at, Notice.expires_at),
+]
 SUMMARY_LENGTH = 60
 
 
@@ -137,7 +143,7 @@ def load_visible(user: User, notice_id: int) -> Notice:
 class FeedItem:
     """A notice as one user sees it: with whether they have read it."""
 
-    notice: Notice
+    notice: Any  # a Notice, or a row of the feed's columns
     read: bool
 
     def __getattr__(self, name: str):
@@ -160,10 +166,10 @@ class NoticeDetail(FeedItem):
 
 def _feed_statements(mine: bool) -> tuple[Keyset, sa.Select]:
     """(the page, the unread count) of the visible notices of community ``:community_id``, or of all the
-    user's communities (``mine``: an index-friendly IN), for ``:user_id`` at ``:at``. The page carries
-    the count on each notice (``unread_in_feed``: a subquery PostgreSQL and SQLite run once), so a
-    non-empty page is one statement; the count alone is for an empty page. Built once per kind: every
-    notice list runs them, with bound values."""
+    user's communities (``mine``: an index-friendly IN), for ``:user_id`` at ``:at``. The page's rows
+    carry the feed's columns, the read mark (``read``) and the count (``unread``: a subquery PostgreSQL
+    and SQLite run once), so a non-empty page is one statement; the count alone is for an empty page.
+    Built once per kind: every notice list runs them, with bound values."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
     at = sa.bindparam("at", type_=Notice.publish_at.type)
     community: sa.ColumnElement[bool]
@@ -179,16 +185,11 @@ def _feed_statements(mine: bool) -> tuple[Keyset, sa.Select]:
         .select_from(Notice)
         .where(*where, Notice.id.not_in(notices_read_by(user_id)))
     )
-    counted = unread.scalar_subquery().correlate(None)
-    page = (
-        sa.select(Notice)
-        .where(*where)
-        .options(
-            sa.orm.with_expression(Notice.read_by_caller, receipt_exists(Notice.id, user_id)),
-            sa.orm.with_expression(Notice.unread_in_feed, counted),
-        )
-        .execution_options(populate_existing=True)  # the read mark even for a notice already loaded
-    )
+    page = sa.select(
+        *FEED_COLUMNS,
+        receipt_exists(Notice.id, user_id).label("read"),
+        unread.scalar_subquery().correlate(None).label("unread"),
+    ).where(*where)
     return Keyset(page, FEED_ORDER), unread
 
 
@@ -202,9 +203,9 @@ def notice_feed(
     """
     page, unread_count = FEED[community_id is None]
     params = {"user_id": user.id, "community_id": community_id, "at": now()}
-    notices, next_cursor = page.page(cursor, limit, params)
-    unread = notices[0].unread_in_feed if notices else db.session.scalar(unread_count, params)
-    return [FeedItem(n, bool(n.read_by_caller)) for n in notices], next_cursor, unread
+    rows, next_cursor = page.page(cursor, limit, params)
+    unread = rows[0].unread if rows else db.session.scalar(unread_count, params)
+    return [FeedItem(row, bool(row.read)) for row in rows], next_cursor, unread
 
 
 def notices_read_by(user_id) -> sa.Select:
