@@ -16,7 +16,7 @@ from cloudplatform.extensions import db as _db
 from cloudplatform.notify.templates import standin_declarations
 from cloudplatform.wechat import close_gateway
 from cloudplatform.wechat.standin import create_standin_app, serve_standin, stop_standin
-from tests.helpers import IsolatedClient
+from tests.helpers import IsolatedClient, app_settings
 from tests.standin import STANDIN_APPID, STANDIN_SECRET
 
 pytest_plugins = [
@@ -213,16 +213,7 @@ def standin(standin_server):
 
 @pytest.fixture
 def app(database_url, redis_url, standin, tmp_path):
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "TESTING": True,
-            "WECHAT_API_BASE": standin,
-            "WECHAT_APPID": STANDIN_APPID,
-            "WECHAT_SECRET": STANDIN_SECRET,
-        }
-    )
+    app = create_app(app_settings(database_url, redis_url, standin))
     app.instance_path = str(tmp_path / "instance")
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -10,6 +10,19 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 
 from cloudplatform.extensions import db as _db
+from tests.standin import STANDIN_APPID, STANDIN_SECRET
+
+
+def app_settings(database_url: str, redis_url: str | None, standin: str) -> dict:
+    """The settings of a test's app: its database and Redis, the WeChat stand-in in place of WeChat."""
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "TESTING": True,
+        "WECHAT_API_BASE": standin,
+        "WECHAT_APPID": STANDIN_APPID,
+        "WECHAT_SECRET": STANDIN_SECRET,
+    }
 
 
 @contextmanager

@@ -5,7 +5,7 @@ import pytest
 
 from cloudplatform import create_app
 from cloudplatform.extensions import db as _db
-from tests.standin import STANDIN_APPID, STANDIN_SECRET
+from tests.helpers import app_settings
 
 GUIDES = "/api/v1/services/guides?q=%E8%AF%81%E6%98%8E"  # 证明: what a stranger may search, limited
 
@@ -15,18 +15,8 @@ def make_client(database_url, redis_url, standin):
     apps = []
 
     def make(**config):
-        app = create_app(
-            {
-                "DATABASE_URL": database_url,
-                "REDIS_URL": redis_url,
-                "TESTING": True,
-                "WECHAT_API_BASE": standin,
-                "WECHAT_APPID": STANDIN_APPID,
-                "WECHAT_SECRET": STANDIN_SECRET,
-                "PUBLIC_RATE_LIMIT": "3 per minute",
-                **config,
-            }
-        )
+        settings = app_settings(database_url, redis_url, standin)
+        app = create_app({**settings, "PUBLIC_RATE_LIMIT": "3 per minute", **config})
         apps.append(app)
         return app.test_client()
 

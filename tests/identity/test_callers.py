@@ -15,8 +15,7 @@ from cloudplatform.clock import now
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.callers import REMEMBER_SECONDS
 from cloudplatform.identity.models import GRID_WORKER, User
-from tests.helpers import IsolatedClient, count_queries
-from tests.standin import STANDIN_APPID, STANDIN_SECRET
+from tests.helpers import IsolatedClient, app_settings, count_queries
 from tests.world import log_in
 
 pytestmark = pytest.mark.postgres
@@ -27,16 +26,7 @@ RESIDENCY_QUEUE = "/api/v1/staff/residency-requests"
 @pytest.fixture
 def other_process(database_url, redis_url, standin):
     """A second app on the same database and Redis: another worker, with its own remembered callers."""
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "TESTING": True,
-            "WECHAT_API_BASE": standin,
-            "WECHAT_APPID": STANDIN_APPID,
-            "WECHAT_SECRET": STANDIN_SECRET,
-        }
-    )
+    app = create_app(app_settings(database_url, redis_url, standin))
     app.test_client_class = IsolatedClient
     yield app.test_client()
     with app.app_context():
