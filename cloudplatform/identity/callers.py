@@ -80,7 +80,9 @@ def caller_for(token_hash: str, ask: Callable[[], Found | None]) -> Caller | Non
     url = current_app.config["REDIS_URL"]
     if not url:
         return _caller(ask())
-    callers: Callers = current_app.extensions.setdefault("callers", Callers())
+    callers: Callers | None = current_app.extensions.get("callers")
+    if callers is None:  # the process's first authenticated request
+        callers = current_app.extensions.setdefault("callers", Callers())
     entry = callers.get(token_hash)
     version = None  # a token's first request: whose it is, and so which version to read, is not known
     if entry is not None:
