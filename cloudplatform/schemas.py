@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import marshmallow as ma
+import sqlalchemy as sa
 from marshmallow import fields, validate
 
 from cloudplatform.clock import local
@@ -201,3 +202,61 @@ class VenueScreenSchema(ma.Schema):
     expires_in = fields.Integer(
         metadata={"description": "seconds until it changes: fetch it again then", "minimum": 1, "example": 17}
     )
+
+
+class ListedSchema(ma.Schema):
+    """A schema of the items of a hot list (many rows per answer): it dumps what marshmallow's dump does,
+    without marshmallow's per-field lookup.
+
+    marshmallow looks each value up through ``Schema.get_attribute`` and ``utils.get_value`` (a split on
+    dots, an item lookup tried first); that lookup was half of dumping a page of slots. Here a field
+    whose value is a plain attribute of an ORM object or a result row is read with ``getattr``, and the
+    field's own ``_serialize`` makes the value, as in marshmallow. Everything else takes marshmallow's own
+    path: a dict, a dotted attribute (no object has one by that name), a missing value (a default, or the
+    key left out), a field that looks its value up its own way, and a schema with dump hooks or its own
+    ``get_attribute``.
+    """
+
+    def dump(self, obj: Any, *, many: bool | None = None):
+        many = self.many if many is None else bool(many)
+        if "_plan" not in self.__dict__:
+            self._plan = self._make_plan()
+        plan = self._plan
+        if plan is None or (many and obj is None):
+            return super().dump(obj, many=many)
+        if many:
+            return [self._dump_one(plan, item) for item in obj]
+        return self._dump_one(plan, obj)
+
+    def _make_plan(self) -> list | None:
+        """(key, name, attribute, field) for each field, the attribute None for a field marshmallow looks
+        up itself; None when the schema changes how values are found (dump hooks, ``get_attribute``)."""
+        hooks = self._hooks[ma.decorators.PRE_DUMP] or self._hooks[ma.decorators.POST_DUMP]
+        if hooks or type(self).get_attribute is not ma.Schema.get_attribute:
+            return None
+        plan = []
+        for name, field in self.dump_fields.items():
+            plain = type(field).serialize is fields.Field.serialize
+            plain = plain and type(field).get_value is fields.Field.get_value
+            key = field.data_key if field.data_key is not None else name
+            plan.append((key, name, (field.attribute or name) if plain else None, field))
+        return plan
+
+    def _dump_one(self, plan: list, obj: Any) -> dict:
+        if hasattr(obj, "__getitem__") and not isinstance(obj, sa.Row):
+            return super().dump(obj, many=False)  # a dict: marshmallow tries obj[key] first
+        result = self.dict_class()
+        for key, name, attribute, field in plan:
+            if attribute is None:
+                value = field.serialize(name, obj, accessor=self.get_attribute)
+            elif not field._CHECK_ATTRIBUTE:  # a Function: it reads the object itself
+                value = field._serialize(None, name, obj)
+            else:
+                value = getattr(obj, attribute, ma.missing)
+                if value is ma.missing:  # a dotted attribute, a default, or the key left out
+                    value = field.serialize(name, obj, accessor=self.get_attribute)
+                else:
+                    value = field._serialize(value, name, obj)
+            if value is not ma.missing:
+                result[key] = value
+        return result

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 from cloudplatform.clock import now
 from cloudplatform.pagination import PageArgsSchema
 from cloudplatform.privacy import mask_name
-from cloudplatform.schemas import Id, LocalDateTime, LocalDay, QueryId
+from cloudplatform.schemas import Id, ListedSchema, LocalDateTime, LocalDay, QueryId
 from cloudplatform.service.bookings.models import STATUS_NAMES
 
 QR_PATTERN = "^[A-Za-z0-9_-]{16,64}$"  # what secrets.token_urlsafe gives
@@ -101,7 +101,7 @@ class DayArgsSchema(PageArgsSchema):
     date = LocalDay("YYYY-MM-DD, a Beijing (Asia/Shanghai) calendar day, 2000-2099", required=True)
 
 
-class SlotSchema(ma.Schema):
+class SlotSchema(ListedSchema):
     """A bookable period of a service, with its free places and whether it can be booked now."""
 
     id = fields.Integer(metadata={"example": 101})

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from cloudplatform.pagination import PageArgsSchema
-from cloudplatform.schemas import PRINTABLE, QueryId
+from cloudplatform.schemas import PRINTABLE, ListedSchema, QueryId
 
 EXCERPT_LENGTH = 60
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -48,7 +48,7 @@ class CategoryArgsSchema(PageArgsSchema):
     community_id = QueryId("only this community's guides")
 
 
-class GuideListItemSchema(ma.Schema):
+class GuideListItemSchema(ListedSchema):
     id = fields.Integer(metadata={"example": 12})
     title = fields.String(metadata={"example": "老年证办理"})
     category = fields.String(metadata={"example": "老龄服务"})

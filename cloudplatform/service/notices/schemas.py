@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from cloudplatform.pagination import PageArgsSchema, page_schema
-from cloudplatform.schemas import QueryId
+from cloudplatform.schemas import ListedSchema, QueryId
 from cloudplatform.service.notices.models import AUDIENCES
 
 
@@ -30,7 +30,7 @@ class AttachmentSchema(ma.Schema):
     )
 
 
-class NoticeSchema(ma.Schema):
+class NoticeSchema(ListedSchema):
     """A notice in the caller's list."""
 
     id = fields.Integer(metadata={"example": 31})
