@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 from cloudplatform.identity.models import APPROVED, MEMBER_ROLES, PENDING, REJECTED, ROLE_NAMES, STAFF_ROLES
 from cloudplatform.pagination import PageArgsSchema
 from cloudplatform.privacy import mask_name, mask_phone
-from cloudplatform.schemas import Id, QueryId
+from cloudplatform.schemas import Id, ListedSchema, QueryId
 
 RESIDENCY_STATUS_NAMES = {PENDING: "待审核", APPROVED: "已通过", REJECTED: "未通过"}
 
@@ -191,7 +191,7 @@ class NamedSchema(ma.Schema):
     name = fields.String(metadata={"example": "第一网格"})
 
 
-class CommunitySchema(ma.Schema):
+class CommunitySchema(ListedSchema):
     id = fields.Integer(metadata={"example": 1})
     name = fields.String(metadata={"example": "火炬路社区"})
     street_id = fields.Integer(metadata={"example": 1})

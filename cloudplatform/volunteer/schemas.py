@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from cloudplatform.pagination import CURSOR_PATTERN, PageArgsSchema
 from cloudplatform.privacy import mask_name, mask_phone
-from cloudplatform.schemas import PRINTABLE, Id, LocalWhen, Named, QueryId, Text, When
+from cloudplatform.schemas import PRINTABLE, Id, ListedSchema, LocalWhen, Named, QueryId, Text, When
 from cloudplatform.volunteer.models import (
     CATEGORIES,
     DISPUTE_STATUS_NAMES,
@@ -124,7 +124,7 @@ class ShiftListArgsSchema(PageArgsSchema):
     community_id = QueryId("the caller's community (another's has no shifts for them: an empty page)")
 
 
-class ShiftSchema(ma.Schema):
+class ShiftSchema(ListedSchema):
     """An upcoming shift as a volunteer sees it, with their own sign-up's status."""
 
     id = fields.Integer(metadata={"example": 31})

@@ -14,7 +14,7 @@ from cloudplatform.party.models import (
     SIGNUP_STATUS_NAMES,
     THEME_DAY,
 )
-from cloudplatform.schemas import Id, LocalWhen, Named, QueryId, Text, When
+from cloudplatform.schemas import Id, ListedSchema, LocalWhen, Named, QueryId, Text, When
 
 MAX_MINUTES = 1440 * 31  # what one record of service hours may hold
 FIRST, LAST = datetime(1999, 12, 31, tzinfo=UTC), datetime(2100, 1, 2, tzinfo=UTC)  # any time of 20xx
@@ -123,7 +123,7 @@ class ActivityCancelSchema(ma.Schema):
     reason = Text(60, "因天气原因", "told to the members (optional)", load_default="")
 
 
-class PartyActivitySchema(ma.Schema):
+class PartyActivitySchema(ListedSchema):
     """An activity as a member sees it: when, where, places left and the member's own sign-up."""
 
     id = fields.Integer(metadata={"example": 7})

@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from cloudplatform.clock import local, now
 from cloudplatform.pagination import PageArgsSchema
 from cloudplatform.privacy import mask_name, mask_phone
-from cloudplatform.schemas import Id, QueryId
+from cloudplatform.schemas import Id, ListedSchema, QueryId
 from cloudplatform.service.aid.models import (
     FLAG_NAMES,
     OPEN,
@@ -189,7 +189,7 @@ class AidWithdrawSchema(ma.Schema):
 # -- the applicant's view ----------------------------------------------------------------------------
 
 
-class AidApplicationItemSchema(ma.Schema):
+class AidApplicationItemSchema(ListedSchema):
     """A case in the applicant's list: where it stands."""
 
     id = fields.Integer(metadata={"example": 12})
@@ -353,7 +353,7 @@ class AidPublicityArgsSchema(PageArgsSchema):
     community_id = QueryId("the community whose 公示 to list", required=True)
 
 
-class AidPublicityItemSchema(ma.Schema):
+class AidPublicityItemSchema(ListedSchema):
     """A case in its 公示 period, as anyone may see it: the name masked, the building without the room."""
 
     id = fields.Integer(metadata={"example": 12})
@@ -401,7 +401,7 @@ def today():
     return local(now()).date()
 
 
-class StaffAidItemSchema(ma.Schema):
+class StaffAidItemSchema(ListedSchema):
     """A case in the review queue: personal data masked, with the clock."""
 
     id = fields.Integer(metadata={"example": 12})

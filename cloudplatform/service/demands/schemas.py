@@ -12,7 +12,7 @@ from cloudplatform.extensions import db
 from cloudplatform.identity.models import ORG_STAFF
 from cloudplatform.pagination import PageArgsSchema
 from cloudplatform.privacy import mask_name, mask_phone
-from cloudplatform.schemas import Id, QueryId
+from cloudplatform.schemas import Id, ListedSchema, QueryId
 from cloudplatform.service.aid.schemas import Text
 from cloudplatform.service.demands.models import (
     CATEGORIES,
@@ -211,7 +211,7 @@ class StaffDemandFileSchema(DemandFileSchema):
 # -- the 四公开 facts, shared by every view ----------------------------------------------------------------
 
 
-class DemandFactsSchema(ma.Schema):
+class DemandFactsSchema(ListedSchema):
     """Where a demand stands and its 四公开 facts (set when it is dispatched)."""
 
     id = fields.Integer(metadata={"example": 12})

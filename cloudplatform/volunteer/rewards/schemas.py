@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from cloudplatform.locker.models import SIZES
 from cloudplatform.pagination import PageArgsSchema
-from cloudplatform.schemas import Id, LocalWhen, Named, Text, When
+from cloudplatform.schemas import Id, ListedSchema, LocalWhen, Named, Text, When
 from cloudplatform.volunteer.models import (
     COUNTER,
     DELIVERY_NAMES,
@@ -33,7 +33,7 @@ def picture_url(reward) -> str | None:
     return f"/api/v1/volunteer/rewards/{reward.id}/picture" if reward.picture else None
 
 
-class RewardSchema(ma.Schema):
+class RewardSchema(ListedSchema):
     """A reward on the shelf of the caller's community, with what the caller has left of its limit."""
 
     id = fields.Integer(metadata={"example": 3})
