@@ -56,18 +56,41 @@ def load_own_demand(user: User, demand_id: int) -> Demand:
 # -- 四公开 ------------------------------------------------------------------------------------------------
 
 
+PUBLIC_LIST = (  # a community's dispatched demands (not held), with their organisations
+    sa.select(Demand)
+    .where(
+        Demand.community_id == sa.bindparam("community_id"),
+        Demand.status.in_(PUBLIC),
+        Demand.held.is_(False),
+    )
+    .options(*LIST_LOAD)
+)
+LATEST_STEPS = sa.select(DemandStep).where(  # the latest step of each of some demands
+    DemandStep.id.in_(
+        sa.select(sa.func.max(DemandStep.id))
+        .where(DemandStep.demand_id.in_(sa.bindparam("demand_ids", expanding=True)))
+        .group_by(DemandStep.demand_id)
+    )
+)
+
+
 def public_page(community_id: int, cursor: str | None, limit: int):
     """The community's dispatched demands (not held), newest first, for anyone, each with only its latest
-    step loaded in ``steps``: (page, cursor). Two statements."""
-    earlier = sa.orm.aliased(DemandStep)
-    latest = sa.select(sa.func.max(earlier.id)).where(earlier.demand_id == DemandStep.demand_id)
-    latest_step = Demand.steps.and_(DemandStep.id == latest.scalar_subquery())
-    stmt = (
-        sa.select(Demand)
-        .where(Demand.community_id == community_id, Demand.status.in_(PUBLIC), Demand.held.is_(False))
-        .options(*LIST_LOAD, sa.orm.selectinload(latest_step))
+    step loaded in ``steps``: (page, cursor). Two statements (one for an empty page)."""
+    page, next_cursor = keyset_page(
+        PUBLIC_LIST, [Demand.id], cursor, limit, params={"community_id": community_id}
     )
-    return keyset_page(stmt, [Demand.id], cursor, limit)
+    if not page:
+        return page, next_cursor
+    latest = {
+        step.demand_id: step
+        for step in db.session.scalars(LATEST_STEPS, {"demand_ids": [d.id for d in page]})
+    }
+    for demand in page:
+        sa.orm.attributes.set_committed_value(
+            demand, "steps", [latest[demand.id]] if demand.id in latest else []
+        )
+    return page, next_cursor
 
 
 def reloaded(demand: Demand) -> Demand:

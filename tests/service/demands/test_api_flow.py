@@ -8,6 +8,7 @@ from tests.service.demands.api_fixtures import (
     SERVICES,
     cast,
     dispatch,
+    made_at,
     mine,
     order,
     public,
@@ -192,3 +193,26 @@ def test_staff_find_the_organisations_serving_a_community(client, world):
     there = f"/api/v1/staff/organisations?community_id={world.elsewhere.id}"
     assert client.get(there, headers=c.staff).json["items"] == []  # not the caller's community
     assert client.get(url, headers=c.me).status_code == 403
+
+
+def test_each_public_demand_shows_its_own_latest_step_on_every_page(client, world):
+    c = cast(client, world)
+    made = {
+        status: made_at(client, world, c, status) for status in ("dispatched", "accepted", "done", "rated")
+    }
+    listed, cursor = [], None
+    while True:
+        url = f"{SERVICES}/demands/public?community_id={world.home.id}&limit=3"
+        page = client.get(url + (f"&cursor={cursor}" if cursor else "")).json
+        listed += page["items"]
+        if not (cursor := page["next_cursor"]):
+            break
+    latest = {item["id"]: item["latest_step"]["action_name"] for item in listed}
+    assert latest == {
+        made["rated"]: "群众评价",
+        made["done"]: "组织报结",
+        made["accepted"]: "组织接单",
+        made["dispatched"]: "社区下单",
+    }
+    for item in listed:
+        assert item["latest_step"] == public(client, item["id"]).json["progress"][-1]
