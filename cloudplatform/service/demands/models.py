@@ -172,6 +172,11 @@ class Demand(TimestampMixin, db.Model):
     def status_name(self) -> str:
         return STATUS_NAMES[self.status]
 
+    @property
+    def latest_step(self) -> "DemandStep | None":
+        """The last of ``steps`` (the public list loads only that one)."""
+        return self.steps[-1] if self.steps else None
+
 
 PHOTO, EVIDENCE = "photo", "evidence"  # the resident's photos, the organisation's evidence of the work
 

@@ -322,11 +322,6 @@ class PublicDemandItemSchema(DemandFactsSchema):
         PublicStepSchema, allow_none=True, metadata={"description": "最近的办理环节与时间"}
     )
 
-    def get_attribute(self, obj, attr, default):
-        if attr == "latest_step":
-            return obj.steps[-1] if obj.steps else None
-        return super().get_attribute(obj, attr, default)
-
 
 class PublicDemandSchema(DemandFactsSchema):
     """A dispatched demand's 四公开 view: the project, the organisation, the funding, the responsible party
