@@ -222,15 +222,24 @@ def sort_order(sort: str, columns: dict[str, list]) -> list:
     return [c.desc() if sort.startswith("-") else c.asc() for c in chosen]
 
 
-def rows_page(stmt: sa.Select, order_by: list, cursor: str | None, limit: int, *, descending: bool, key):
+def rows_page(
+    stmt: sa.Select,
+    order_by: list,
+    cursor: str | None,
+    limit: int,
+    *,
+    descending: bool,
+    key,
+    params: dict | None = None,
+):
     """``keyset_page`` for a statement of several columns: (rows, next cursor); ``key(row)`` gives a
-    row's values of ``order_by``."""
+    row's values of ``order_by``, ``params`` the values of the statement's bound parameters."""
     if cursor:
         values = decode_cursor(cursor, order_by)
         tuple_ = sa.tuple_(*order_by)
         stmt = stmt.where(tuple_ < sa.tuple_(*values) if descending else tuple_ > sa.tuple_(*values))
     stmt = stmt.order_by(*(c.desc() if descending else c.asc() for c in order_by)).limit(limit + 1)
-    rows = db.session.execute(stmt).all()
+    rows = db.session.execute(stmt, params).all()
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

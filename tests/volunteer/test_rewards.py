@@ -2,10 +2,13 @@
 a volunteer's shelf shows their community's rewards on the shelf with what they have left of each limit,
 in at most 4 SQL statements; the staff's queue shows names masked and never a token."""
 
+from datetime import datetime
+
 import pytest
 import sqlalchemy as sa
 
 from cloudplatform.audit.models import AuditEntry
+from cloudplatform.clock import LOCAL_TZ
 from cloudplatform.errors import Forbidden
 from cloudplatform.extensions import db as _db
 from cloudplatform.identity.errors import CommunityNotFound
@@ -203,3 +206,38 @@ def test_a_redemption_sends_four_statements_on_postgresql(app, client, world, ba
     assert stock_of(reward_id) == 9
     assert ledger_of(who)[-1] == (REDEEM, -50, made)
     check_ledger()
+
+
+def test_a_limit_counts_the_redemptions_of_its_beijing_month_or_year(client, world, clock):
+    """The shelf and the redemption count a limit over the Beijing calendar month or year it names: at
+    00:30 in Beijing on the 1st (still the day before in UTC) a monthly limit starts afresh, on 1 January
+    a yearly one too; a limit over all time never does."""
+    clock.move_to(datetime(2026, 11, 30, 23, 30, tzinfo=LOCAL_TZ))
+    rewards = {
+        period: make_reward(world.home, name=name, price=10, per_person=1, limit_period=period)
+        for period, name in (("month", "大米"), ("year", "食用油"), ("all", "纪念章"))
+    }
+    rich_volunteer(world, world.home, "zhiyuan", 500)
+
+    def redeem(period: str) -> str:
+        url = f"{API}/rewards/{rewards[period].id}/redemptions"
+        answer = client.post(url, json={"delivery": "counter"}, headers=log_in(client, "zhiyuan"))
+        return "ok" if answer.status_code == 201 else answer.json["error"]["code"]
+
+    def held_and_left() -> dict:
+        items = client.get(f"{API}/rewards", headers=log_in(client, "zhiyuan")).json["items"]
+        return {r["limit_period"]: (r["held"], r["left"]) for r in items}
+
+    assert [redeem(period) for period in rewards] == ["ok", "ok", "ok"]
+    assert held_and_left() == {"month": (1, 0), "year": (1, 0), "all": (1, 0)}
+    assert redeem("month") == "REDEMPTION_LIMIT_REACHED"
+    clock.move_to(datetime(2026, 12, 1, 0, 30, tzinfo=LOCAL_TZ))
+    assert held_and_left() == {"month": (0, 1), "year": (1, 0), "all": (1, 0)}
+    assert [redeem(period) for period in rewards] == [
+        "ok",
+        "REDEMPTION_LIMIT_REACHED",
+        "REDEMPTION_LIMIT_REACHED",
+    ]
+    clock.move_to(datetime(2027, 1, 1, 0, 30, tzinfo=LOCAL_TZ))
+    assert held_and_left() == {"month": (0, 1), "year": (0, 1), "all": (1, 0)}
+    assert [redeem(period) for period in rewards] == ["ok", "ok", "REDEMPTION_LIMIT_REACHED"]

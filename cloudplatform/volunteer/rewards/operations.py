@@ -361,13 +361,13 @@ def shelve(staff: StaffAccount, reward: Reward, on_shelf: bool) -> Reward:
 # -- the volunteer: redeeming ------------------------------------------------------------------------
 
 
-def held_column(user_id: int) -> sa.ScalarSelect:
+def held_column(user_id: Any) -> sa.ScalarSelect:
     """How many of each reward (the row's) the user holds in its limit's current period (reserved or
-    fulfilled)."""
-    at = now()
+    fulfilled); ``user_id`` a value or a bound parameter. The periods' starts are bound parameters: run
+    the statement with ``period_starts(now())``."""
     since = sa.case(
-        (Reward.limit_period == "month", sa.literal(period_start("month", at), Redemption.created_at.type)),
-        (Reward.limit_period == "year", sa.literal(period_start("year", at), Redemption.created_at.type)),
+        (Reward.limit_period == "month", sa.bindparam("month_start", type_=Redemption.created_at.type)),
+        (Reward.limit_period == "year", sa.bindparam("year_start", type_=Redemption.created_at.type)),
         else_=sa.literal(EPOCH, Redemption.created_at.type),
     )
     return (
@@ -381,6 +381,11 @@ def held_column(user_id: int) -> sa.ScalarSelect:
         .correlate(Reward)
         .scalar_subquery()
     )
+
+
+def period_starts(at: datetime) -> dict[str, datetime | None]:
+    """The values of ``held_column``'s month_start and year_start at ``at``."""
+    return {"month_start": period_start("month", at), "year_start": period_start("year", at)}
 
 
 def cabinets_in_use(community_id: Any) -> sa.Select:
@@ -497,7 +502,8 @@ def _redeemable(
         )
         .join(RewardCommunity, RewardCommunity.reward_id == Reward.id)
         .where(Reward.id == reward_id, RewardCommunity.community_id == community_id)
-        .execution_options(populate_existing=True)
+        .execution_options(populate_existing=True),
+        period_starts(now()),
     ).first()
     if found is None:
         raise RewardNotFound()

@@ -6,6 +6,7 @@ import dataclasses
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
@@ -30,6 +31,7 @@ from cloudplatform.volunteer.rewards.operations import (
     MANAGE,
     cabinets_in_use,
     held_column,
+    period_starts,
     redemption_token,
 )
 from cloudplatform.volunteer.volunteers.errors import NotVolunteer
@@ -37,15 +39,22 @@ from cloudplatform.volunteer.volunteers.errors import NotVolunteer
 # -- the volunteer --------------------------------------------------------------------------------------
 
 
+PLACE = sa.select(  # a volunteer's community and whether it has a cabinet in use
+    Volunteer.community_id, sa.exists(cabinets_in_use(Volunteer.community_id)).label("has_cabinet")
+).where(Volunteer.user_id == sa.bindparam("user_id"))
+SHELF = (  # a community's rewards on the shelf, with how many of each a user holds in its period
+    sa.select(Reward, held_column(sa.bindparam("user_id")).label("held"))
+    .join(RewardCommunity, RewardCommunity.reward_id == Reward.id)
+    .where(RewardCommunity.community_id == sa.bindparam("community_id"), Reward.status == ON_SHELF)
+)
+
+
 def volunteer_place(user: User) -> sa.Row:
     """The caller's (community_id, whether it has a cabinet in use): one statement.
 
     :raises NotVolunteer: the caller has not registered.
     """
-    cabinet = sa.exists(cabinets_in_use(Volunteer.community_id))
-    row = db.session.execute(
-        sa.select(Volunteer.community_id, cabinet.label("has_cabinet")).where(Volunteer.user_id == user.id)
-    ).first()
+    row = db.session.execute(PLACE, {"user_id": user.id}).first()
     if row is None:
         raise NotVolunteer()
     return row
@@ -66,12 +75,10 @@ def shelf_page(user: User, cursor: str | None, limit: int):
     :raises InvalidCursor: the cursor was not a ``next_cursor`` of this list.
     """
     place = volunteer_place(user)
-    stmt = (
-        sa.select(Reward, held_column(user.id).label("held"))
-        .join(RewardCommunity, RewardCommunity.reward_id == Reward.id)
-        .where(RewardCommunity.community_id == place.community_id, Reward.status == ON_SHELF)
+    params = {"user_id": user.id, "community_id": place.community_id, **period_starts(now())}
+    rows, next_cursor = rows_page(
+        SHELF, [Reward.id], cursor, limit, descending=True, key=lambda r: [r[0].id], params=params
     )
-    rows, next_cursor = rows_page(stmt, [Reward.id], cursor, limit, descending=True, key=lambda r: [r[0].id])
     return [shelf_item(reward, held, place.has_cabinet) for reward, held in rows], next_cursor
 
 
@@ -86,7 +93,8 @@ def shelf_reward(user: User, reward_id: int) -> Listed:
     row = db.session.execute(
         sa.select(Reward, held_column(user.id).label("held"))
         .join(RewardCommunity, RewardCommunity.reward_id == Reward.id)
-        .where(Reward.id == reward_id, RewardCommunity.community_id == place.community_id)
+        .where(Reward.id == reward_id, RewardCommunity.community_id == place.community_id),
+        period_starts(now()),
     ).first()
     if row is None:
         raise RewardNotFound()
