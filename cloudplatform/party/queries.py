@@ -7,12 +7,14 @@ from cloudplatform.identity.models import User
 from cloudplatform.party.errors import NotPartyMember
 from cloudplatform.party.models import APPROVED, PartyReport
 
+APPROVED_REPORT = sa.select(PartyReport).where(
+    PartyReport.user_id == sa.bindparam("user_id"), PartyReport.status == APPROVED
+)
+
 
 def approved_report(user_id: int) -> PartyReport | None:
     """The member's approved report (at most one: a member has one active report), or None."""
-    return db.session.scalar(
-        sa.select(PartyReport).where(PartyReport.user_id == user_id, PartyReport.status == APPROVED)
-    )
+    return db.session.scalar(APPROVED_REPORT, {"user_id": user_id})
 
 
 def require_party_member(user: User, community_id: int | None = None) -> PartyReport:

@@ -79,26 +79,43 @@ def my_signup_status(user_id) -> sa.ScalarSelect:
 # -- members ----------------------------------------------------------------------------------------
 
 
+def _member_activities(upcoming: bool) -> sa.Select:
+    """The published activities for a member (reported to ``:community_id`` as one of ``:unit_id``), with
+    ``:user_id``'s sign-up status: those not over at ``:at``, or (``upcoming`` false) those over."""
+    at = sa.bindparam("at", type_=Activity.ends_at.type)
+    community_id = sa.bindparam("community_id", type_=Activity.community_id.type)
+    unit_id = sa.bindparam("unit_id", type_=Activity.unit_id.type)
+    return sa.select(Activity, my_signup_status(sa.bindparam("user_id"))).where(
+        Activity.status == PUBLISHED,
+        in_audience(community_id, unit_id),
+        Activity.ends_at > at if upcoming else Activity.ends_at <= at,
+    )
+
+
+MEMBER_ACTIVITIES = {upcoming: _member_activities(upcoming) for upcoming in (True, False)}
+
+
 def member_activities_page(user: User, upcoming: bool, cursor: str | None, limit: int):
     """The published activities for the member, each with the member's own sign-up status: those not
     over yet soonest first, or (``upcoming`` false) those over, latest first. Two statements (the
-    member's report and the page): (page of ``Listed``, next cursor).
+    member's report and the page), built once: (page of ``Listed``, next cursor).
 
     :raises NotPartyMember: the caller has no approved report.
     """
     report = require_party_member(user)
-    stmt = sa.select(Activity, my_signup_status(user.id)).where(
-        Activity.status == PUBLISHED,
-        in_audience(report.community_id, report.unit_id),
-        Activity.ends_at > now() if upcoming else Activity.ends_at <= now(),
-    )
     rows, next_cursor = rows_page(
-        stmt,
+        MEMBER_ACTIVITIES[upcoming],
         [Activity.starts_at, Activity.id],
         cursor,
         limit,
         descending=not upcoming,
         key=lambda row: [row[0].starts_at, row[0].id],
+        params={
+            "user_id": user.id,
+            "community_id": report.community_id,
+            "unit_id": report.unit_id,
+            "at": now(),
+        },
     )
     return [Listed(activity, my_status=status) for activity, status in rows], next_cursor
 

@@ -39,6 +39,22 @@ def my_signup_status(volunteer_id) -> sa.ScalarSelect:
     )
 
 
+UPCOMING_SHIFTS = (  # the published shifts of :community_id starting after :at, with :volunteer_id's status
+    sa.select(
+        Shift,
+        VolunteerProject.name,
+        VolunteerProject.category,
+        my_signup_status(sa.bindparam("volunteer_id", type_=ShiftSignup.volunteer_id.type)),
+    )
+    .join(VolunteerProject, VolunteerProject.id == Shift.project_id)
+    .where(
+        Shift.community_id == sa.bindparam("community_id", type_=Shift.community_id.type),
+        Shift.status == PUBLISHED,
+        Shift.starts_at > sa.bindparam("at", type_=Shift.starts_at.type),
+    )
+)
+
+
 def upcoming_shifts(user: User, cursor: str | None = None, limit: int = 20):
     """The published shifts of the volunteer's community not started yet, soonest first, each with its
     project's name and category, its places (``taken`` / ``capacity``) and the caller's own status
@@ -47,22 +63,14 @@ def upcoming_shifts(user: User, cursor: str | None = None, limit: int = 20):
     :raises NotVolunteer: the caller has not registered.
     """
     volunteer = require_volunteer(user)
-    stmt = (
-        sa.select(Shift, VolunteerProject.name, VolunteerProject.category, my_signup_status(volunteer.id))
-        .join(VolunteerProject, VolunteerProject.id == Shift.project_id)
-        .where(
-            Shift.community_id == volunteer.community_id,
-            Shift.status == PUBLISHED,
-            Shift.starts_at > now(),
-        )
-    )
     rows, next_cursor = rows_page(
-        stmt,
+        UPCOMING_SHIFTS,
         [Shift.starts_at, Shift.id],
         cursor,
         limit,
         descending=False,
         key=lambda row: [row[0].starts_at, row[0].id],
+        params={"volunteer_id": volunteer.id, "community_id": volunteer.community_id, "at": now()},
     )
     return [
         Listed(shift, project_name=name, category=category, my_status=status)

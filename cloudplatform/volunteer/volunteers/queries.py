@@ -12,12 +12,13 @@ MANAGE = "volunteer.manage"
 CARD_PURPOSE = "volunteer_card"  # the volunteer's personal QR: an organiser scans it to record attendance
 
 
+OWN_VOLUNTEER = sa.select(Volunteer).where(Volunteer.user_id == sa.bindparam("user_id"))
+OWN_VOLUNTEER_LOCKED = OWN_VOLUNTEER.with_for_update().execution_options(populate_existing=True)
+
+
 def own_volunteer(user: User, *, lock: bool = False) -> Volunteer | None:
     """The user's registration (its row locked until the transaction ends with ``lock``)."""
-    stmt = sa.select(Volunteer).where(Volunteer.user_id == user.id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(stmt)
+    return db.session.scalar(OWN_VOLUNTEER_LOCKED if lock else OWN_VOLUNTEER, {"user_id": user.id})
 
 
 def require_volunteer(user: User, *, lock: bool = False) -> Volunteer:
