@@ -1,6 +1,8 @@
 """宝鸡社区云平台: the application factory."""
 
 import contextlib
+import functools
+import inspect
 import os
 
 import sqlalchemy as sa
@@ -20,8 +22,21 @@ MIGRATIONS_DIR = __path__[0] + "/migrations"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
+class Platform(Flask):
+    """Flask, asking once per function, not on every request, whether a view or hook is a coroutine (for
+    some 16 hooks and the view, ``inspect`` unwrapping each: 4% of GET /me's CPU)."""
+
+    def ensure_sync(self, func):
+        return self.async_to_sync(func) if _is_coroutine(func) else func
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_coroutine(func) -> bool:
+    return inspect.iscoroutinefunction(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Platform(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, config))
     app.json.ensure_ascii = False
     make_database_dir(app.config["DATABASE_URL"])
