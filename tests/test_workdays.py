@@ -1,7 +1,7 @@
 """Working days: a weekend, a holiday week (国庆) and a worked Saturday (调休) move a deadline; staff
 change the calendar (city admins only, audited); a year is imported from the chinese_calendar package."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -93,6 +93,18 @@ def test_2026_is_imported_from_the_package(db):
     assert import_year(2026) == written  # again: the same dates, overwritten
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarDay)) == written
+
+
+def test_a_deadline_n_working_days_away_has_n_working_days_left_all_year(db):
+    import_year(2026)  # every holiday and worked weekend day of 2026
+    db.session.commit()
+    start = date(2025, 12, 20)
+    while start < date(2027, 1, 10):
+        for n in (1, 2, 5, 10, 15, 30):
+            due = add_working_days(start, n)
+            assert working_days_between(start, due) == n, (start, n)
+            assert working_days_between(start, due - timedelta(days=1)) == n - 1, (start, n)
+        start += timedelta(days=1)
 
 
 def test_a_year_the_package_does_not_know_is_refused(db):

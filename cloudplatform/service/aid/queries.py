@@ -23,9 +23,14 @@ from cloudplatform.service.uploads.models import Upload
 from cloudplatform.service.uploads.queries import load_attached_upload
 
 REVIEW_RIGHT = "aid.review"
+JOINED = (sa.orm.joinedload(AidApplication.category), sa.orm.joinedload(AidApplication.community))
+# a list shows neither the household, what is missing nor the category's checklist: their JSON is not
+# read (decoding it was a tenth of the review queue); touching one in a list is a programming error
 LIST_LOAD = (
-    sa.orm.joinedload(AidApplication.category),
+    sa.orm.joinedload(AidApplication.category).defer(AidCategory.materials, raiseload=True),
     sa.orm.joinedload(AidApplication.community),
+    sa.orm.defer(AidApplication.household, raiseload=True),
+    sa.orm.defer(AidApplication.missing, raiseload=True),
 )
 
 
@@ -54,7 +59,7 @@ def load_own_application(user: User, application_id: int) -> AidApplication:
     application = db.session.scalar(
         sa.select(AidApplication)
         .where(AidApplication.id == application_id, AidApplication.applicant_user_id == user.id)
-        .options(*LIST_LOAD, *DETAIL_LOAD)
+        .options(*JOINED, *DETAIL_LOAD)
     )
     if application is None:
         raise AidApplicationNotFound()
@@ -173,6 +178,6 @@ def reloaded(application: AidApplication) -> AidApplication:
     return db.session.scalars(
         sa.select(AidApplication)
         .where(AidApplication.id == application.id)
-        .options(*LIST_LOAD, *DETAIL_LOAD)
+        .options(*JOINED, *DETAIL_LOAD)
         .execution_options(populate_existing=True)
     ).one()
