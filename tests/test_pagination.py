@@ -24,14 +24,24 @@ def test_pages_cover_every_row_once_newest_first(db, entries):
     assert seen == [f"test.{i}" for i in reversed(range(25))]
 
 
+@pytest.mark.parametrize("entities", [False, True])
 @pytest.mark.parametrize("descending", [True, False])
-def test_a_keyset_built_once_pages_as_keyset_page(db, entries, descending):
-    """The same pages, from statements built once with the limit and the cursor's values bound."""
+def test_a_keyset_built_once_pages_as_keyset_page(db, entries, descending, entities):
+    """The same pages, from statements built once with the limit and the cursor's values bound: of
+    columns (the connection's rows) or of an ORM entity (the session's objects)."""
     order = [AuditEntry.created_at, AuditEntry.id]
-    stmt = sa.select(AuditEntry).where(AuditEntry.action.like(sa.bindparam("pattern")))
-    keyset, built, ad_hoc = Keyset(stmt, order, descending=descending), [], []
+    where = AuditEntry.action.like(sa.bindparam("pattern"))
+    if entities:
+        keyset = Keyset(sa.select(AuditEntry).where(where), order, descending=descending)
+        values_of, action = (lambda row: [row[0].created_at, row[0].id]), (lambda row: row[0].action)
+    else:
+        columns = sa.select(AuditEntry.created_at, AuditEntry.id, AuditEntry.action)
+        keyset = Keyset(columns.where(where), order, descending=descending)
+        values_of, action = None, (lambda row: row.action)
+    stmt = sa.select(AuditEntry).where(where)
+    built, ad_hoc = [], []
     for pages, page in (
-        (built, lambda c: keyset.page(c, 7, {"pattern": "test.%"})),
+        (built, lambda c: keyset.page(c, 7, {"pattern": "test.%"}, values_of)),
         (
             ad_hoc,
             lambda c: keyset_page(stmt, order, c, 7, descending=descending, params={"pattern": "test.%"}),
@@ -40,11 +50,13 @@ def test_a_keyset_built_once_pages_as_keyset_page(db, entries, descending):
         cursor = None
         while True:
             rows, cursor = page(cursor)
-            pages.append(([r.action for r in rows], cursor))
+            pages.append(([action(r) if pages is built else r.action for r in rows], cursor))
             if cursor is None:
                 break
     assert built == ad_hoc
     assert len(built) == 4 and sum(len(actions) for actions, _ in built) == 25
+    first, _ = keyset.page(None, 7, {"pattern": "test.%"}, values_of)
+    assert all(isinstance(row[0], AuditEntry) for row in first) == entities
 
 
 def test_last_page_has_no_cursor(db, entries):

@@ -10,6 +10,7 @@ from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.permissions import scope_filter
 from cloudplatform.pagination import (
     CONSOLE_PAGE_SIZE,
+    Keyset,
     Listed,
     NumberedPage,
     contains,
@@ -92,7 +93,10 @@ def _member_activities(upcoming: bool) -> sa.Select:
     )
 
 
-MEMBER_ACTIVITIES = {upcoming: _member_activities(upcoming) for upcoming in (True, False)}
+MEMBER_ACTIVITIES = {  # soonest first, or (those over) latest first
+    upcoming: Keyset(_member_activities(upcoming), [Activity.starts_at, Activity.id], descending=not upcoming)
+    for upcoming in (True, False)
+}
 
 
 def member_activities_page(user: User, upcoming: bool, cursor: str | None, limit: int):
@@ -103,19 +107,11 @@ def member_activities_page(user: User, upcoming: bool, cursor: str | None, limit
     :raises NotPartyMember: the caller has no approved report.
     """
     report = require_party_member(user)
-    rows, next_cursor = rows_page(
-        MEMBER_ACTIVITIES[upcoming],
-        [Activity.starts_at, Activity.id],
+    rows, next_cursor = MEMBER_ACTIVITIES[upcoming].page(
         cursor,
         limit,
-        descending=not upcoming,
-        key=lambda row: [row[0].starts_at, row[0].id],
-        params={
-            "user_id": user.id,
-            "community_id": report.community_id,
-            "unit_id": report.unit_id,
-            "at": now(),
-        },
+        {"user_id": user.id, "community_id": report.community_id, "unit_id": report.unit_id, "at": now()},
+        values_of=lambda row: [row[0].starts_at, row[0].id],
     )
     return [Listed(activity, my_status=status) for activity, status in rows], next_cursor
 

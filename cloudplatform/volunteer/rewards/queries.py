@@ -12,7 +12,7 @@ from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
 from cloudplatform.identity.queries import user_labels
 from cloudplatform.locker.models import Cabinet
-from cloudplatform.pagination import Listed, keyset_page, numbered_page, rows_page
+from cloudplatform.pagination import Keyset, Listed, keyset_page, numbered_page
 from cloudplatform.service.uploads.errors import AttachmentNotFound
 from cloudplatform.service.uploads.models import Upload
 from cloudplatform.volunteer.models import (
@@ -42,10 +42,11 @@ from cloudplatform.volunteer.volunteers.errors import NotVolunteer
 PLACE = sa.select(  # a volunteer's community and whether it has a cabinet in use
     Volunteer.community_id, sa.exists(cabinets_in_use(Volunteer.community_id)).label("has_cabinet")
 ).where(Volunteer.user_id == sa.bindparam("user_id"))
-SHELF = (  # a community's rewards on the shelf, with how many of each a user holds in its period
+SHELF = Keyset(  # a community's rewards on the shelf, newest first, with how many a user holds in its period
     sa.select(Reward, held_column(sa.bindparam("user_id")).label("held"))
     .join(RewardCommunity, RewardCommunity.reward_id == Reward.id)
-    .where(RewardCommunity.community_id == sa.bindparam("community_id"), Reward.status == ON_SHELF)
+    .where(RewardCommunity.community_id == sa.bindparam("community_id"), Reward.status == ON_SHELF),
+    [Reward.id],
 )
 
 
@@ -76,9 +77,7 @@ def shelf_page(user: User, cursor: str | None, limit: int):
     """
     place = volunteer_place(user)
     params = {"user_id": user.id, "community_id": place.community_id, **period_starts(now())}
-    rows, next_cursor = rows_page(
-        SHELF, [Reward.id], cursor, limit, descending=True, key=lambda r: [r[0].id], params=params
-    )
+    rows, next_cursor = SHELF.page(cursor, limit, params, values_of=lambda row: [row[0].id])
     return [shelf_item(reward, held, place.has_cabinet) for reward, held in rows], next_cursor
 
 

@@ -7,7 +7,7 @@ from cloudplatform.clock import now
 from cloudplatform.extensions import db
 from cloudplatform.identity import permissions
 from cloudplatform.identity.models import StaffAccount, User
-from cloudplatform.pagination import Listed, rows_page
+from cloudplatform.pagination import Keyset, Listed
 from cloudplatform.volunteer.attendance.queries import ATTENDANCE
 from cloudplatform.volunteer.models import (
     HOLDS_PLACE,
@@ -39,7 +39,8 @@ def my_signup_status(volunteer_id) -> sa.ScalarSelect:
     )
 
 
-UPCOMING_SHIFTS = (  # the published shifts of :community_id starting after :at, with :volunteer_id's status
+UPCOMING_SHIFTS = Keyset(  # the published shifts of :community_id starting after :at, soonest first, with
+    # :volunteer_id's status
     sa.select(
         Shift,
         VolunteerProject.name,
@@ -51,7 +52,9 @@ UPCOMING_SHIFTS = (  # the published shifts of :community_id starting after :at,
         Shift.community_id == sa.bindparam("community_id", type_=Shift.community_id.type),
         Shift.status == PUBLISHED,
         Shift.starts_at > sa.bindparam("at", type_=Shift.starts_at.type),
-    )
+    ),
+    [Shift.starts_at, Shift.id],
+    descending=False,
 )
 
 
@@ -63,14 +66,11 @@ def upcoming_shifts(user: User, cursor: str | None = None, limit: int = 20):
     :raises NotVolunteer: the caller has not registered.
     """
     volunteer = require_volunteer(user)
-    rows, next_cursor = rows_page(
-        UPCOMING_SHIFTS,
-        [Shift.starts_at, Shift.id],
+    rows, next_cursor = UPCOMING_SHIFTS.page(
         cursor,
         limit,
-        descending=False,
-        key=lambda row: [row[0].starts_at, row[0].id],
-        params={"volunteer_id": volunteer.id, "community_id": volunteer.community_id, "at": now()},
+        {"volunteer_id": volunteer.id, "community_id": volunteer.community_id, "at": now()},
+        values_of=lambda row: [row[0].starts_at, row[0].id],
     )
     return [
         Listed(shift, project_name=name, category=category, my_status=status)
