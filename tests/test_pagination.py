@@ -40,17 +40,18 @@ def test_a_keyset_built_once_pages_as_keyset_page(db, entries, descending, entit
         values_of, action = None, (lambda row: row.action)
     stmt = sa.select(AuditEntry).where(where)
     built, ad_hoc = [], []
-    for pages, page in (
-        (built, lambda c: keyset.page(c, 7, {"pattern": "test.%"}, values_of)),
+    for pages, page, read in (
+        (built, lambda c: keyset.page(c, 7, {"pattern": "test.%"}, values_of), action),
         (
             ad_hoc,
             lambda c: keyset_page(stmt, order, c, 7, descending=descending, params={"pattern": "test.%"}),
+            lambda entry: entry.action,
         ),
     ):
         cursor = None
         while True:
             rows, cursor = page(cursor)
-            pages.append(([action(r) if pages is built else r.action for r in rows], cursor))
+            pages.append(([read(r) for r in rows], cursor))
             if cursor is None:
                 break
     assert built == ad_hoc

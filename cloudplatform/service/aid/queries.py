@@ -25,7 +25,7 @@ from cloudplatform.service.uploads.queries import load_attached_upload
 REVIEW_RIGHT = "aid.review"
 JOINED = (sa.orm.joinedload(AidApplication.category), sa.orm.joinedload(AidApplication.community))
 # a list shows neither the household, what is missing nor the category's checklist: their JSON is not
-# read (decoding it was a tenth of the review queue); touching one in a list is a programming error
+# read (decoding it was a tenth of the review queue's profile); touching one in a list is a programming error
 LIST_LOAD = (
     sa.orm.joinedload(AidApplication.category).defer(AidCategory.materials, raiseload=True),
     sa.orm.joinedload(AidApplication.community),
